@@ -1,0 +1,53 @@
+"""The registry of checks. Adding a check means one class in a module here and one line below."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from audit.checks.base import AnyCheck, ArticleContext, BatchCheck, Check, CheckSettings, Option
+
+REGISTRY: tuple[type[AnyCheck], ...] = ()
+
+
+def check_classes() -> dict[str, type[AnyCheck]]:
+    """Every registered check by code, in code order."""
+    return {cls.code: cls for cls in sorted(REGISTRY, key=lambda cls: cls.code)}
+
+
+def _matches(code: str, prefixes: Iterable[str]) -> bool:
+    return any(code.startswith(prefix.upper()) for prefix in prefixes)
+
+
+def build_checks(
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    settings: Mapping[str, CheckSettings | None] | None = None,
+) -> list[AnyCheck]:
+    """Instantiate the checks chosen by code prefixes (empty ``select`` = all), minus those switched off.
+
+    ``settings`` maps a code to its settings, or to ``None`` when the configuration switched it off.
+    """
+    select, ignore, settings = tuple(select), tuple(ignore), dict(settings or {})
+    checks: list[AnyCheck] = []
+    for code, cls in check_classes().items():
+        if select and not _matches(code, select):
+            continue
+        if ignore and _matches(code, ignore):
+            continue
+        if code in settings and settings[code] is None:
+            continue
+        checks.append(cls(settings.get(code)))
+    return checks
+
+
+__all__ = [
+    "REGISTRY",
+    "AnyCheck",
+    "ArticleContext",
+    "BatchCheck",
+    "Check",
+    "CheckSettings",
+    "Option",
+    "build_checks",
+    "check_classes",
+]

@@ -1,0 +1,161 @@
+"""The check interface: a check is a small class with a code, a name, a category, a default
+severity and declared options; its docstring is its user documentation (``audit explain CODE``).
+
+A check reads one article (``Check``) or a whole batch (``BatchCheck``) and yields findings. It
+never decides pass or fail: scoring and thresholds live elsewhere.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+from audit.model import Article, Category, Finding, Severity
+from audit.text import Document
+
+
+@dataclass(frozen=True)
+class Option:
+    """A declared check option: its default value and one line of help."""
+
+    default: Any
+    help: str
+
+    def coerce(self, code: str, name: str, value: Any) -> Any:
+        """Validate ``value`` against the type of the default; raise ``ValueError`` when it does not fit."""
+        default = self.default
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, (int, float)):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if ok and isinstance(default, int) and not isinstance(default, bool) and isinstance(value, float):
+                ok = value.is_integer()
+                value = int(value)
+        elif isinstance(default, (list, tuple)):
+            ok = isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+            value = tuple(value) if ok else value
+        elif isinstance(default, str):
+            ok = isinstance(value, str)
+        else:
+            ok = True
+        if not ok:
+            raise ValueError(
+                f"option {name!r} of check {code} takes a {type(default).__name__}, not {value!r}"
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """What the configuration says about one check: a severity override and option values."""
+
+    severity: Severity | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ArticleContext:
+    """One article as the checks see it: the text, its segmentation and the optional references."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.text = article.text
+        self.doc = Document(article.text)
+
+    @cached_property
+    def source_doc(self) -> Document | None:
+        return Document(self.article.source) if self.article.source else None
+
+    @property
+    def has_source(self) -> bool:
+        return bool(self.article.source)
+
+    @property
+    def has_retranslations(self) -> bool:
+        return bool(self.article.retranslations)
+
+
+class _CheckBase:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    category: ClassVar[Category]
+    severity: ClassVar[Severity]
+    options: ClassVar[Mapping[str, Option]] = {}
+    #: What an article must have for the check to run: "source" (English original), "retranslations".
+    requires: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, settings: CheckSettings | None = None) -> None:
+        settings = settings or CheckSettings()
+        unknown = set(settings.options) - set(self.options)
+        if unknown:
+            valid = ", ".join(sorted(self.options)) or "none"
+            raise ValueError(
+                f"unknown option(s) {', '.join(sorted(unknown))} for check {self.code}; valid options: {valid}"
+            )
+        self.severity_override = settings.severity
+        self.config: dict[str, Any] = {
+            name: option.coerce(self.code, name, settings.options.get(name, option.default))
+            for name, option in self.options.items()
+        }
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.documentation().split("\n", 1)[0]
+
+    def applies_to(self, ctx: ArticleContext) -> bool:
+        if "source" in self.requires and not ctx.has_source:
+            return False
+        return not ("retranslations" in self.requires and not ctx.has_retranslations)
+
+    def finding(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        message: str,
+        *,
+        suggestion: str | None = None,
+        severity: Severity | None = None,
+        category: Category | None = None,
+        confidence: float | None = None,
+        evidence: str | None = None,
+    ) -> Finding:
+        """Build a finding of this check over ``text[start:end]``; a configured severity wins."""
+        return Finding(
+            check=self.code,
+            category=category or self.category,
+            severity=self.severity_override or severity or self.severity,
+            start=start,
+            end=end,
+            text=text[start:end],
+            message=message,
+            suggestion=suggestion,
+            confidence=confidence,
+            evidence=evidence,
+        )
+
+
+class Check(_CheckBase):
+    """A check that reads one article at a time."""
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class BatchCheck(_CheckBase):
+    """A check that reads the whole batch at once (for example, spelling consistency across articles).
+
+    ``run_batch`` yields ``(index, finding)`` pairs, ``index`` being the article's position in ``contexts``.
+    """
+
+    def run_batch(self, contexts: Sequence[ArticleContext]) -> Iterator[tuple[int, Finding]]:
+        raise NotImplementedError
+
+
+AnyCheck = Check | BatchCheck

@@ -1,0 +1,250 @@
+"""Configuration: defaults, then a file (``audit.toml`` or ``[tool.audit]`` of ``pyproject.toml``),
+then the command line. Unknown keys are errors that list the valid ones.
+
+Example ``audit.toml``::
+
+    select = ["U", "B", "D", "P"]     # code prefixes; empty = every check
+    ignore = ["P105"]
+    fail_under = 95                   # the score an article needs to pass
+    fail_on = "critical"              # any finding this severe fails the article ("none" = never)
+
+    [weights]                         # MQM penalty per finding
+    minor = 1
+    major = 5
+    critical = 25
+
+    [checks.U102]                     # per-check severity override ("off" switches it off) and options
+    severity = "minor"
+    allow = ["NATO", "FIFA"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from audit.checks import CheckSettings, check_classes
+from audit.model import Severity
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message says what is wrong."""
+
+
+DEFAULT_WEIGHTS: Mapping[Severity, float] = {
+    Severity.INFO: 0.0,
+    Severity.MINOR: 1.0,
+    Severity.MAJOR: 5.0,
+    Severity.CRITICAL: 25.0,
+}
+FAIL_ON_CHOICES = ("none", "minor", "major", "critical")
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_under: float = 95.0
+    fail_on: str = "critical"
+    formats: tuple[str, ...] = ("json",)
+    output: str = "reports"
+    encoding: str | None = None
+    weights: Mapping[Severity, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    #: Code -> settings, or ``None`` for a check switched off.
+    checks: Mapping[str, CheckSettings | None] = field(default_factory=dict)
+    #: Where the file came from, for the report.
+    source: str | None = None
+
+    def fail_on_severity(self) -> Severity | None:
+        return None if self.fail_on == "none" else Severity(self.fail_on)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "select": list(self.select),
+            "ignore": list(self.ignore),
+            "fail_under": self.fail_under,
+            "fail_on": self.fail_on,
+            "weights": {s.value: w for s, w in self.weights.items() if s is not Severity.INFO},
+            "checks": {
+                code: "off"
+                if s is None
+                else {"severity": s.severity.value if s.severity else None, **dict(s.options)}
+                for code, s in sorted(self.checks.items())
+            },
+            "source": self.source,
+        }
+
+
+def _string_list(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v for v in (part.strip() for part in value.split(",")) if v]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"'{key}' takes a list of strings, not {value!r}")
+    return tuple(value)
+
+
+def _codes(key: str, value: Any) -> tuple[str, ...]:
+    return tuple(v.upper() for v in _string_list(key, value))
+
+
+def _number(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"'{key}' takes a number, not {value!r}")
+    return float(value)
+
+
+def _score(key: str, value: Any) -> float:
+    number = _number(key, value)
+    if not 0 <= number <= 100:
+        raise ConfigError(f"'{key}' is a score from 0 to 100, not {value!r}")
+    return number
+
+
+def _fail_on(key: str, value: Any) -> str:
+    if value not in FAIL_ON_CHOICES:
+        raise ConfigError(f"'{key}' is one of {', '.join(FAIL_ON_CHOICES)}, not {value!r}")
+    return str(value)
+
+
+def _optional_string(key: str, value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"'{key}' takes a string, not {value!r}")
+    return value
+
+
+def _string(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"'{key}' takes a string, not {value!r}")
+    return value
+
+
+def _weights(key: str, value: Any) -> dict[Severity, float]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"'{key}' is a table of minor, major and critical weights, not {value!r}")
+    weights = dict(DEFAULT_WEIGHTS)
+    valid = ("minor", "major", "critical")
+    for name, weight in value.items():
+        if name not in valid:
+            raise ConfigError(f"unknown key '{key}.{name}'; valid keys: {', '.join(valid)}")
+        number = _number(f"{key}.{name}", weight)
+        if number < 0:
+            raise ConfigError(f"'{key}.{name}' must not be negative")
+        weights[Severity(name)] = number
+    return weights
+
+
+def _checks(key: str, value: Any) -> dict[str, CheckSettings | None]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"'{key}' is a table of check codes, not {value!r}")
+    known = check_classes()
+    result: dict[str, CheckSettings | None] = {}
+    for code, table in value.items():
+        cls = known.get(str(code).upper())
+        if cls is None:
+            raise ConfigError(f"unknown check '{code}' in '{key}'; valid checks: {', '.join(known) or 'none'}")
+        if isinstance(table, str):
+            table = {"severity": table}
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"'{key}.{code}' is a table (severity and options), not {table!r}")
+        options = {k: v for k, v in table.items() if k != "severity"}
+        severity_name = table.get("severity")
+        if severity_name == "off":
+            result[cls.code] = None
+            continue
+        severity = None
+        if severity_name is not None:
+            try:
+                severity = Severity(severity_name)
+            except ValueError:
+                choices = ", ".join([s.value for s in Severity] + ["off"])
+                raise ConfigError(f"'{key}.{code}.severity' is one of {choices}, not {severity_name!r}") from None
+        settings = CheckSettings(severity=severity, options=options)
+        try:
+            cls(settings)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        result[cls.code] = settings
+    return result
+
+
+#: File and command-line key -> (Config field, converter). Sections of later features add entries here.
+KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
+    "select": ("select", _codes),
+    "ignore": ("ignore", _codes),
+    "fail_under": ("fail_under", _score),
+    "fail_on": ("fail_on", _fail_on),
+    "format": ("formats", _string_list),
+    "output": ("output", _string),
+    "encoding": ("encoding", _optional_string),
+    "weights": ("weights", _weights),
+    "checks": ("checks", _checks),
+}
+
+
+def apply(config: Config, values: Mapping[str, Any], where: str) -> Config:
+    """A copy of ``config`` with ``values`` (file or command-line keys) applied; ``where`` names the layer."""
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in KEYS:
+            raise ConfigError(f"unknown key '{key}' in {where}; valid keys: {', '.join(sorted(KEYS))}")
+        field_name, convert = KEYS[key]
+        converted = convert(key, value)
+        if field_name == "checks":
+            converted = {**config.checks, **converted}
+        changes[field_name] = converted
+    valid_fields = {f.name for f in fields(Config)}
+    assert set(changes) <= valid_fields
+    return replace(config, **changes)
+
+
+def read_file(path: Path) -> tuple[dict[str, Any], str]:
+    """The audit table of a config file and a description of where it is."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get("audit", {})
+        return (table, f"{path} [tool.audit]")
+    return (data, str(path))
+
+
+def discover(directory: Path) -> Path | None:
+    """``audit.toml``, else a ``pyproject.toml`` with a ``[tool.audit]`` table, in ``directory``."""
+    candidate = directory / "audit.toml"
+    if candidate.is_file():
+        return candidate
+    candidate = directory / "pyproject.toml"
+    if candidate.is_file():
+        try:
+            if "audit" in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
+                return candidate
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None
+    return None
+
+
+def load_config(
+    path: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    search_dir: Path | None = None,
+) -> Config:
+    """Defaults, then the file (``path`` or one discovered in ``search_dir``), then ``overrides``."""
+    config = Config()
+    if path is None and search_dir is not None:
+        path = discover(search_dir)
+    if path is not None:
+        table, where = read_file(path)
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{where} is not a table")
+        config = replace(apply(config, table, where), source=str(path))
+    if overrides:
+        config = apply(config, {k: v for k, v in overrides.items() if v is not None}, "the command line")
+    return config

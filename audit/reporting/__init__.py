@@ -1,0 +1,99 @@
+"""Reporters: each turns a :class:`BatchResult` into files in the output folder.
+
+Every reporter reads the same plain dictionary, :func:`report_dict` (the ``report.json`` contract),
+so all formats agree. A new format is one class with ``name`` and ``write`` and one registry line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from audit import __version__, scoring
+from audit.engine import ArticleResult, BatchResult
+from audit.model import Severity
+
+SCHEMA = "audit-report/1"
+
+
+class Reporter(Protocol):
+    """Writes one report format; returns the paths it wrote."""
+
+    name: str
+
+    def write(self, report: dict[str, Any], output: Path) -> list[Path]: ...
+
+
+def article_dict(result: ArticleResult) -> dict[str, Any]:
+    article = result.article
+    data: dict[str, Any] = {
+        "id": article.id,
+        "path": article.path,
+        "words": result.words,
+        "score": result.score,
+        "passed": result.passed,
+        "findings": [f.to_dict() for f in result.findings],
+        "metrics": dict(result.metrics),
+    }
+    if article.source is not None or article.retranslations:
+        data["references"] = {"source": article.source is not None, "retranslations": sorted(article.retranslations)}
+    return data
+
+
+def report_dict(result: BatchResult) -> dict[str, Any]:
+    """The ``report.json`` contract (schema ``audit-report/1``): extend it, never break it."""
+    articles = [article_dict(a) for a in result.articles]
+    severities = {s.value: 0 for s in Severity}
+    categories: dict[str, int] = {}
+    for article in result.articles:
+        for finding in article.findings:
+            severities[finding.severity.value] += 1
+            categories[finding.category.value] = categories.get(finding.category.value, 0) + 1
+    scores = [a.score for a in result.articles]
+    summary = {
+        "articles": len(articles),
+        "passed": sum(1 for a in result.articles if a.passed),
+        "failed": sum(1 for a in result.articles if not a.passed),
+        "errors": len(result.errors),
+        "gate": "pass" if result.exit_code == 0 else ("error" if result.exit_code == 2 else "fail"),
+        "mean_score": round(sum(scores) / len(scores), 2) if scores else None,
+        "min_score": min(scores) if scores else None,
+        "words": sum(a.words for a in result.articles),
+        "findings": severities,
+        "categories": dict(sorted(categories.items())),
+        "signature": result.signature,
+        "formula": scoring.FORMULA,
+    }
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "audit", "version": __version__},
+        "config": result.config.to_dict(),
+        "articles": articles,
+        "errors": [e.to_dict() for e in result.errors],
+        "summary": summary,
+    }
+
+
+def _reporters() -> dict[str, Callable[[], Reporter]]:
+    from audit.reporting.json_report import JsonReporter
+
+    return {"json": JsonReporter}
+
+
+def available_formats() -> list[str]:
+    return sorted(_reporters())
+
+
+def write_reports(result: BatchResult, formats: list[str] | tuple[str, ...], output: Path) -> list[Path]:
+    """Write every requested format into ``output``; unknown format names raise ``ValueError``."""
+    registry = _reporters()
+    unknown = [f for f in formats if f not in registry]
+    if unknown:
+        raise ValueError(f"unknown format(s) {', '.join(unknown)}; valid formats: {', '.join(sorted(registry))}")
+    output.mkdir(parents=True, exist_ok=True)
+    report = report_dict(result)
+    written: list[Path] = []
+    for name in formats:
+        written.extend(registry[name]().write(report, output))
+    return written
