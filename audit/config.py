@@ -69,9 +69,7 @@ class Config:
             "fail_on": self.fail_on,
             "weights": {s.value: w for s, w in self.weights.items() if s is not Severity.INFO},
             "checks": {
-                code: "off"
-                if s is None
-                else {"severity": s.severity.value if s.severity else None, **dict(s.options)}
+                code: "off" if s is None else {"severity": s.severity.value if s.severity else None, **dict(s.options)}
                 for code, s in sorted(self.checks.items())
             },
             "source": self.source,

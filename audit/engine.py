@@ -14,12 +14,25 @@ from audit.config import Config
 from audit.model import Article, Finding, InputError, Severity
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What an analyzer adds to an article's result.
+
+    ``alignment`` rows are ``{"start", "end", "source", "retranslations": {name: text}, "metrics": {...}}``:
+    a span of the audited text, the aligned English and re-translated text, and per-segment metrics.
+    """
+
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+    findings: Sequence[Finding] = ()
+    alignment: Sequence[Mapping[str, Any]] = ()
+
+
 class Analyzer(Protocol):
     """Something that measures an article (metrics against references, say) and may add findings."""
 
     name: str
 
-    def analyze(self, ctx: ArticleContext) -> tuple[Mapping[str, Any], Sequence[Finding]]: ...
+    def analyze(self, ctx: ArticleContext) -> Analysis: ...
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,7 @@ class ArticleResult:
     passed: bool
     findings: tuple[Finding, ...]
     metrics: Mapping[str, Any] = field(default_factory=dict)
+    alignment: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +95,7 @@ def audit_batch(
     contexts = [ArticleContext(a) for a in articles]
     findings: list[list[Finding]] = [[] for _ in contexts]
     metrics: list[dict[str, Any]] = [{} for _ in contexts]
+    alignments: list[list[Mapping[str, Any]]] = [[] for _ in contexts]
     article_checks = [c for c in checks if isinstance(c, Check)]
     batch_checks = [c for c in checks if isinstance(c, BatchCheck)]
 
@@ -94,24 +109,25 @@ def audit_batch(
                 errors.append(_internal_error(ctx.article, check.code, exc))
         for analyzer in analyzers:
             try:
-                values, extra = analyzer.analyze(ctx)
+                analysis = analyzer.analyze(ctx)
             except Exception as exc:  # same: report it, keep going
                 errors.append(_internal_error(ctx.article, analyzer.name, exc))
                 continue
-            metrics[index].update(values)
-            findings[index].extend(extra)
+            metrics[index].update(analysis.metrics)
+            findings[index].extend(analysis.findings)
+            alignments[index].extend(analysis.alignment)
 
-    for check in batch_checks:
+    for batch_check in batch_checks:
         try:
-            for index, finding in check.run_batch(contexts):
+            for index, finding in batch_check.run_batch(contexts):
                 findings[index].append(finding)
         except Exception as exc:  # same
-            errors.append(InputError(id="*", path=None, message=f"internal error in check {check.code}: {exc!r}"))
+            errors.append(InputError(id="*", path=None, message=f"internal error in check {batch_check.code}: {exc!r}"))
 
     signature = scoring.signature(config.weights, config.fail_under, config.fail_on)
     results = []
-    for ctx, found, values in zip(contexts, findings, metrics):
-        results.append(_score_article(ctx, found, values, config, errors))
+    for ctx, found, values, alignment in zip(contexts, findings, metrics, alignments, strict=True):
+        results.append(_score_article(ctx, found, values, alignment, config, errors))
     return BatchResult(articles=tuple(results), errors=tuple(errors), config=config, signature=signature)
 
 
@@ -123,6 +139,7 @@ def _score_article(
     ctx: ArticleContext,
     found: list[Finding],
     values: dict[str, Any],
+    alignment: list[Mapping[str, Any]],
     config: Config,
     errors: list[InputError],
 ) -> ArticleResult:
@@ -151,4 +168,5 @@ def _score_article(
         passed=passed,
         findings=ordered,
         metrics={"penalty": result.penalty, "counts": counts, **values},
+        alignment=tuple(alignment),
     )

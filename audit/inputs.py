@@ -54,9 +54,7 @@ def _decode(data: bytes, encoding: str) -> str:
         raise DecodeError(f"unknown encoding {encoding!r}") from None
     except UnicodeDecodeError as exc:
         hint = " (for Windows-1256 Arabic, pass --encoding cp1256)" if encoding.lower() in ("utf-8", "utf8") else ""
-        raise DecodeError(
-            f"not valid {encoding}: byte 0x{data[exc.start]:02x} at offset {exc.start}{hint}"
-        ) from None
+        raise DecodeError(f"not valid {encoding}: byte 0x{data[exc.start]:02x} at offset {exc.start}{hint}") from None
 
 
 def _looks_binary(text: str) -> bool:

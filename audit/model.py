@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is. ``info`` findings are reported but never scored."""
 
     INFO = "info"
@@ -20,14 +20,11 @@ class Severity(str, Enum):
     def rank(self) -> int:
         return _SEVERITY_RANK[self]
 
-    def __str__(self) -> str:
-        return self.value
-
 
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """The error categories of the report contract (MQM-like)."""
 
     UNTRANSLATED = "untranslated"
@@ -43,9 +40,6 @@ class Category(str, Enum):
     NUMBER = "number"
     STYLE = "style"
     OTHER = "other"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)

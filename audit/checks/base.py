@@ -42,9 +42,7 @@ class Option:
         else:
             ok = True
         if not ok:
-            raise ValueError(
-                f"option {name!r} of check {code} takes a {type(default).__name__}, not {value!r}"
-            )
+            raise ValueError(f"option {name!r} of check {code} takes a {type(default).__name__}, not {value!r}")
         return value
 
 

@@ -36,6 +36,8 @@ def article_dict(result: ArticleResult) -> dict[str, Any]:
         "findings": [f.to_dict() for f in result.findings],
         "metrics": dict(result.metrics),
     }
+    if result.alignment:
+        data["alignment"] = [dict(row) for row in result.alignment]
     if article.source is not None or article.retranslations:
         data["references"] = {"source": article.source is not None, "retranslations": sorted(article.retranslations)}
     return data
