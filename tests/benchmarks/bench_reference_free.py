@@ -1,0 +1,151 @@
+"""Reference-free audit on clean human Arabic: false alarms and speed against one sacrebleu chrF pass.
+
+False alarms: every major or critical finding on professionally translated human Arabic counts as
+one, per 1000 words (target <= 0.5). Corpora from ../shared/data: NTREX (whole articles by
+doc_ids.tsv), the two FLORES devtest references and TICO-19 (consecutive lines in blocks of 10, since
+they carry no document ids).
+
+Speed: words/s of the whole reference-free audit (every registered check, segmentation and
+scoring; no file reading, no report writing) beside words/s of one ``sacrebleu.CHRF().corpus_score``
+over the same segments, measured in the same run; target ratio >= 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import sacrebleu
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from audit.checks import build_checks  # noqa: E402
+from audit.config import Config  # noqa: E402
+from audit.engine import audit_batch  # noqa: E402
+from audit.model import Article, Severity  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+OUT = ROOT / "reports" / "bench"
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def ntrex_articles() -> list[Article]:
+    ids = _lines(DATA / "ntrex" / "doc_ids.tsv")
+    text = _lines(DATA / "ntrex" / "ref.ar.txt")
+    docs: dict[str, list[str]] = defaultdict(list)
+    for doc_id, line in zip(ids, text, strict=True):
+        docs[doc_id.strip()].append(line)
+    return [Article(id=f"ntrex/{k}", text="\n".join(v) + "\n") for k, v in docs.items()]
+
+
+def block_articles(name: str, path: Path, size: int = 10) -> list[Article]:
+    lines = _lines(path)
+    return [
+        Article(id=f"{name}/{i // size}", text="\n".join(lines[i : i + size]) + "\n") for i in range(0, len(lines), size)
+    ]
+
+
+def corpora() -> dict[str, list[Article]]:
+    return {
+        "ntrex": ntrex_articles(),
+        "flores-ref-a": block_articles("flores-ref-a", DATA / "flores-devtest" / "ref-a.ar.txt"),
+        "flores-ref-b": block_articles("flores-ref-b", DATA / "flores-devtest" / "ref-b.ar.txt"),
+        "tico19": block_articles("tico19", DATA / "tico19" / "ref.ar.txt"),
+    }
+
+
+def main() -> int:
+    if not DATA.is_dir():
+        print(f"skipped: {DATA} not found")
+        return 0
+    config = Config()
+    checks = build_checks()
+    # Warm-up: resources (lexicons, pattern files, language models) load on first use.
+    started = time.perf_counter()
+    audit_batch([Article(id="warm", text="قال الرئيس إن المحادثات كانت مفيدة.\n")], config, checks=checks)
+    warmup = time.perf_counter() - started
+
+    results: dict[str, dict[str, object]] = {}
+    all_segments: list[str] = []
+    audit_seconds = 0.0
+    total_words = 0
+    total_alarms = 0
+    for name, articles in corpora().items():
+        started = time.perf_counter()
+        batch = audit_batch(articles, config, checks=checks)
+        elapsed = time.perf_counter() - started
+        audit_seconds += elapsed
+        words = sum(a.words for a in batch.articles)
+        alarms = [f for a in batch.articles for f in a.findings if f.severity.rank >= Severity.MAJOR.rank]
+        by_check = Counter(f.check for f in alarms)
+        minor = sum(1 for a in batch.articles for f in a.findings if f.severity is Severity.MINOR)
+        examples = [
+            {"article": a.article.id, "check": f.check, "severity": f.severity.value, "text": f.text[:80]}
+            for a in batch.articles
+            for f in a.findings
+            if f.severity.rank >= Severity.MAJOR.rank
+        ][:15]
+        results[name] = {
+            "articles": len(articles),
+            "words": words,
+            "major_critical": len(alarms),
+            "per_1000_words": round(1000 * len(alarms) / max(words, 1), 3),
+            "minor_per_1000_words": round(1000 * minor / max(words, 1), 3),
+            "by_check": dict(by_check.most_common()),
+            "words_per_second": round(words / elapsed),
+            "examples": examples,
+        }
+        total_words += words
+        total_alarms += len(alarms)
+        all_segments.extend(line for a in articles for line in a.text.splitlines())
+
+    chrf = sacrebleu.CHRF()
+    started = time.perf_counter()
+    score = chrf.corpus_score(all_segments, [all_segments])
+    chrf_seconds = time.perf_counter() - started
+    audit_wps = total_words / audit_seconds
+    chrf_wps = total_words / chrf_seconds
+
+    summary = {
+        "corpora": results,
+        "total_words": total_words,
+        "false_alarms_per_1000_words": round(1000 * total_alarms / total_words, 3),
+        "target_false_alarms_per_1000_words": 0.5,
+        "audit_words_per_second": round(audit_wps),
+        "chrf_words_per_second": round(chrf_wps),
+        "speed_ratio_audit_over_chrf": round(audit_wps / chrf_wps, 2),
+        "warmup_seconds": round(warmup, 2),
+        "checks": [c.code for c in checks],
+        "chrf_signature": str(chrf.get_signature()),
+        "chrf_self_score": round(score.score, 2),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "reference_free.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    print("Reference-free audit on clean human Arabic")
+    print(f"{'corpus':<14}{'articles':>9}{'words':>9}{'maj+crit':>9}{'/1000w':>8}{'minor/1000w':>12}{'words/s':>10}")
+    for name, r in results.items():
+        print(
+            f"{name:<14}{r['articles']:>9}{r['words']:>9}{r['major_critical']:>9}{r['per_1000_words']:>8}"
+            f"{r['minor_per_1000_words']:>12}{r['words_per_second']:>10}"
+        )
+        if r["by_check"]:
+            print(f"{'':<14}by check: {r['by_check']}")
+    print(f"false alarms: {summary['false_alarms_per_1000_words']} major+critical per 1000 words (target <= 0.5)")
+    print(
+        f"speed: audit {summary['audit_words_per_second']} words/s, sacrebleu chrF "
+        f"{summary['chrf_words_per_second']} words/s, ratio {summary['speed_ratio_audit_over_chrf']} (target >= 1)"
+    )
+    print(f"first-use resource loading: {summary['warmup_seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""The engine: checks run per article and per batch, faults are isolated, findings are valid spans."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from audit.checks import ArticleContext, BatchCheck, Check, CheckSettings
+from audit.config import Config
+from audit.engine import audit_batch
+from audit.model import Article, Category, Finding, InputError, Severity
+
+
+class LatinWords(Check):
+    """Flags Latin words (test check)."""
+
+    code = "X101"
+    name = "latin-words"
+    category = Category.UNTRANSLATED
+    severity = Severity.MAJOR
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        for match in re.finditer(r"[A-Za-z]+", ctx.text):
+            yield self.finding(ctx.text, match.start(), match.end(), "Latin word")
+
+
+class Broken(Check):
+    """Always fails (test check)."""
+
+    code = "X102"
+    name = "broken"
+    category = Category.OTHER
+    severity = Severity.MINOR
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        if "boom" in ctx.text:
+            raise RuntimeError("boom")
+        return []
+
+
+class BadSpan(Check):
+    """Returns a finding whose text does not match its span (test check)."""
+
+    code = "X103"
+    name = "bad-span"
+    category = Category.OTHER
+    severity = Severity.MINOR
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        if "bad" in ctx.text:
+            yield Finding("X103", Category.OTHER, Severity.MINOR, 0, 3, "xyz", "wrong")
+
+
+class SameTextAcrossBatch(BatchCheck):
+    """Flags articles whose text occurs twice in the batch (test check)."""
+
+    code = "X104"
+    name = "same-text"
+    category = Category.DUPLICATION
+    severity = Severity.CRITICAL
+
+    def run_batch(self, contexts: Sequence[ArticleContext]) -> Iterator[tuple[int, Finding]]:
+        seen: dict[str, int] = {}
+        for index, ctx in enumerate(contexts):
+            if ctx.text in seen:
+                yield index, self.finding(ctx.text, 0, len(ctx.text), "same text as another article")
+            seen.setdefault(ctx.text, index)
+
+
+def _article(id_: str, text: str) -> Article:
+    return Article(id=id_, text=text, path=f"{id_}.txt")
+
+
+def test_findings_scores_and_gate() -> None:
+    checks = [LatinWords(), SameTextAcrossBatch()]
+    articles = [_article("a", "قال Putin إن"), _article("b", "نص عربي سليم تماما"), _article("c", "نص عربي سليم تماما")]
+    result = audit_batch(articles, Config(), checks=checks)
+    by_id = {r.article.id: r for r in result.articles}
+    assert [f.text for f in by_id["a"].findings] == ["Putin"]
+    # One major (5) over the 100-word floor: 95.0, which reaches the default threshold of 95.
+    assert by_id["a"].score == 95.0 and by_id["a"].passed
+    assert by_id["b"].passed and by_id["b"].score == 100
+    assert [f.check for f in by_id["c"].findings] == ["X104"] and not by_id["c"].passed
+    assert result.exit_code == 1
+
+
+def test_a_faulty_check_or_bad_span_is_reported_and_the_batch_goes_on() -> None:
+    checks = [LatinWords(), Broken(), BadSpan()]
+    items = [
+        _article("boom", "boom نص"),
+        _article("bad", "bad نص"),
+        InputError(id="gone", path="gone.txt", message="no such file"),
+        _article("ok", "نص"),
+    ]
+    result = audit_batch(items, Config(), checks=checks)
+    assert [r.article.id for r in result.articles] == ["boom", "bad", "ok"]
+    messages = " | ".join(e.message for e in result.errors)
+    assert "internal error in X102" in messages and "X103" in messages and "no such file" in messages
+    assert result.exit_code == 2
+    bad = next(r for r in result.articles if r.article.id == "bad")
+    assert all(f.check != "X103" for f in bad.findings)
+
+
+def test_severity_override_applies_to_every_finding_of_a_check() -> None:
+    check = LatinWords(CheckSettings(severity=Severity.MINOR))
+    result = audit_batch([_article("a", "قال Putin و Trump")], Config(), checks=[check])
+    assert {f.severity for f in result.articles[0].findings} == {Severity.MINOR}
+
+
+def test_findings_are_sorted_and_unique() -> None:
+    checks = [LatinWords(), LatinWords()]
+    result = audit_batch([_article("a", "Zeta قال Alpha")], Config(), checks=checks)
+    assert [f.text for f in result.articles[0].findings] == ["Zeta", "Alpha"]
