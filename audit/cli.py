@@ -6,6 +6,7 @@ Exit codes: 0 every article passed, 1 the gate failed, 2 a usage, config or inpu
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,9 +43,24 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("none", "minor", "major", "critical"),
         help="fail an article with any finding this severe (default: critical)",
     )
-    check.add_argument("--format", help="comma-separated report formats: json,md,junit,sarif,html")
+    check.add_argument("--format", help="comma-separated report formats: json,md,csv,junit,sarif,html")
     check.add_argument("--output", help="report folder (default: reports)")
     check.add_argument("--encoding", help="encoding of input files without a BOM (default: utf-8)")
+    mt = check.add_argument_group("neural MT (off unless a model is given; also [translate] in the config)")
+    mt.add_argument("--retranslate-model", metavar="MODEL", help="English->Arabic model dir or hub id: re-translation")
+    mt.add_argument("--backtranslate-model", metavar="MODEL", help="Arabic->English model: back-translation (T101)")
+    mt.add_argument("--backend", choices=("transformers", "ctranslate2"), help="MT backend (default: transformers)")
+    mt.add_argument("--device", help="cpu, cuda, cuda:N or auto (default: cpu)")
+    mt.add_argument("--cache-dir", help="translation cache folder (default: ~/.cache/audit; '' = no cache)")
+    mt.add_argument("--allow-download", action="store_true", default=None, help="fetch missing hub models")
+    refs = check.add_argument_group("references: English originals and re-translations (also in the config)")
+    refs.add_argument("--references", metavar="DIR", help="folder of <id>.en.txt and <id>.<name>.ar.txt files")
+    refs.add_argument("--normalize", help="Arabic normalisation before metrics: comma-separated steps, none or all")
+    refs.add_argument("--embeddings", choices=("auto", "on", "off"), help="sentence embeddings for alignment")
+
+    from audit.compare import add_compare_parser
+
+    add_compare_parser(commands)
 
     commands.add_parser("list-checks", help="list every check with its code, severity and summary")
     explain = commands.add_parser("explain", help="show a check's documentation and options")
@@ -61,20 +77,53 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         "format": args.format,
         "output": args.output,
         "encoding": args.encoding,
+        "translate": _translate_overrides(args),
+        "references": getattr(args, "references", None),
+        "normalize": getattr(args, "normalize", None),
+        "embeddings": getattr(args, "embeddings", None),
     }
+
+
+def _translate_overrides(args: argparse.Namespace) -> dict[str, Any] | None:
+    names = ("retranslate_model", "backtranslate_model", "backend", "device", "cache_dir", "allow_download")
+    given = {name: getattr(args, name, None) for name in names}
+    return {name: value for name, value in given.items() if value is not None} or None
 
 
 def run_check(args: argparse.Namespace) -> int:
     from audit.config import ConfigError, load_config
     from audit.engine import audit_batch
     from audit.inputs import load_paths
-    from audit.reporting import write_reports
+    from audit.reporting import available_formats, write_reports
 
     try:
         config = load_config(args.config, _overrides(args), search_dir=Path.cwd())
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    result = audit_batch(load_paths(args.paths, config.encoding), config)
+    unknown = [f for f in config.formats if f not in available_formats()]
+    if unknown:  # say so before a long audit, not after it
+        raise UsageError(f"unknown format(s) {', '.join(unknown)}; valid formats: {', '.join(available_formats())}")
+    if config.encoding:
+        try:
+            codecs.lookup(config.encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {config.encoding!r} (for Windows Arabic: cp1256)") from None
+    loaded = load_paths(args.paths, config.encoding)
+    from audit.analyzers import ReferenceSetupError, reference_setup
+
+    try:
+        loaded, analyzers = reference_setup(loaded, config)
+    except ReferenceSetupError as exc:
+        raise UsageError(str(exc)) from None
+    if config.translate:  # neural MT only when configured: nothing heavy is imported otherwise
+        from audit.translate import TranslationError
+        from audit.translate.roundtrip import translate_with_settings
+
+        try:
+            loaded = translate_with_settings(loaded, config.translate)
+        except TranslationError as exc:
+            raise UsageError(str(exc)) from None
+    result = audit_batch(loaded, config, analyzers=analyzers)
     try:
         written = write_reports(result, config.formats, Path(config.output))
     except ValueError as exc:
@@ -135,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_list_checks()
         if args.command == "explain":
             return run_explain(args.code)
+        if args.command == "compare":
+            from audit.compare import run_compare
+
+            return run_compare(args)
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     except UsageError as exc:

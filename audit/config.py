@@ -55,6 +55,14 @@ class Config:
     weights: Mapping[Severity, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     #: Code -> settings, or ``None`` for a check switched off.
     checks: Mapping[str, CheckSettings | None] = field(default_factory=dict)
+    #: Neural MT settings (``[translate]`` table, see :mod:`audit.translate.settings`); empty = no models.
+    translate: Mapping[str, Any] = field(default_factory=dict)
+    #: References folder (``<id>.en.txt``, ``<id>.<name>.ar.txt``), see :mod:`audit.references`.
+    references: str | None = None
+    #: Arabic normalisation steps applied before reference metrics (see :mod:`audit.normalize`).
+    normalize: tuple[str, ...] = ("diacritics", "tatweel", "digits")
+    #: Sentence embeddings for alignment with references: "auto" (when installed), "on" or "off".
+    embeddings: str = "auto"
     #: Where the file came from, for the report.
     source: str | None = None
 
@@ -73,6 +81,10 @@ class Config:
                 for code, s in sorted(self.checks.items())
             },
             "source": self.source,
+            **({"translate": dict(self.translate)} if self.translate else {}),
+            **({"references": self.references} if self.references else {}),
+            "normalize": list(self.normalize),
+            "embeddings": self.embeddings,
         }
 
 
@@ -168,6 +180,35 @@ def _checks(key: str, value: Any) -> dict[str, CheckSettings | None]:
     return result
 
 
+def _translate(key: str, value: Any) -> dict[str, Any]:
+    from audit.translate.settings import validate
+
+    try:
+        return validate(key, value)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _normalize(key: str, value: Any) -> tuple[str, ...]:
+    from audit.normalize import normalizer
+
+    steps = _string_list(key, value)
+    if steps == ("none",):
+        return ()
+    try:
+        normalizer(steps)
+    except ValueError as exc:
+        raise ConfigError(f"'{key}': {exc}") from None
+    return steps
+
+
+def _embeddings(key: str, value: Any) -> str:
+    choices = {True: "on", False: "off", "auto": "auto", "on": "on", "off": "off"}
+    if not isinstance(value, (bool, str)) or value not in choices:
+        raise ConfigError(f"'{key}' is one of auto, on, off (or true/false), not {value!r}")
+    return choices[value]
+
+
 #: File and command-line key -> (Config field, converter). Sections of later features add entries here.
 KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "select": ("select", _codes),
@@ -179,6 +220,10 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "encoding": ("encoding", _optional_string),
     "weights": ("weights", _weights),
     "checks": ("checks", _checks),
+    "translate": ("translate", _translate),
+    "references": ("references", _optional_string),
+    "normalize": ("normalize", _normalize),
+    "embeddings": ("embeddings", _embeddings),
 }
 
 
@@ -192,6 +237,8 @@ def apply(config: Config, values: Mapping[str, Any], where: str) -> Config:
         converted = convert(key, value)
         if field_name == "checks":
             converted = {**config.checks, **converted}
+        if field_name == "translate":  # the command line overrides the file key by key
+            converted = {**config.translate, **converted}
         changes[field_name] = converted
     valid_fields = {f.name for f in fields(Config)}
     assert set(changes) <= valid_fields

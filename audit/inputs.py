@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 DATASET_SUFFIXES = (".parquet", ".arrow")
 
 Loaded = Article | InputError
+# JSON can escape a lone surrogate ("\\ud800"); such text cannot be written out as UTF-8.
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 class DecodeError(ValueError):
@@ -66,8 +69,12 @@ def _looks_binary(text: str) -> bool:
 def read_text_file(path: Path, encoding: str | None = None) -> str:
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
-        raise DecodeError(f"file too large ({size / 2**20:.0f} MiB; the limit is {MAX_ARTICLE_BYTES // 2**20} MiB)")
+        raise DecodeError(f"file too large ({_size(size)}; the limit is {_size(MAX_ARTICLE_BYTES)})")
     return decode(path.read_bytes(), encoding)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n} bytes"
 
 
 def load_paths(paths: Sequence[str | Path], encoding: str | None = None) -> Iterator[Loaded]:
@@ -78,9 +85,13 @@ def load_paths(paths: Sequence[str | Path], encoding: str | None = None) -> Iter
             if _is_saved_dataset(path):
                 yield from load_dataset_dir(path)
                 continue
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.suffix.lower() in ARTICLE_SUFFIXES + JSONL_SUFFIXES + DATASET_SUFFIXES:
-                    yield from _load_file(child, encoding)
+            suffixes = ARTICLE_SUFFIXES + JSONL_SUFFIXES + DATASET_SUFFIXES
+            children = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+            if not children:
+                message = f"no article files ({', '.join(suffixes)}) in this folder"
+                yield InputError(id=path.name or str(path), path=str(path), message=message)
+            for child in children:
+                yield from _load_file(child, encoding)
         elif path.is_file():
             yield from _load_file(path, encoding)
         else:
@@ -103,22 +114,55 @@ def _load_file(path: Path, encoding: str | None) -> Iterator[Loaded]:
 
 
 def load_jsonl(path: Path, encoding: str | None = None) -> Iterator[Loaded]:
-    """One article per line: ``{"id", "text", "source"?, "retranslations"?: {name: text}, ...}``."""
+    """One article per line: ``{"id", "text", "source"?, "retranslations"?: {name: text}, ...}``.
+
+    The file is read line by line (lines end at ``\\n`` only: JSON text may hold U+2028 and other
+    characters ``str.splitlines`` would split at), so its size is unlimited; each line is an article
+    and must stay under the article size limit.
+    """
+    records = 0
     try:
-        content = read_text_file(path, encoding)
+        for number, line in _jsonl_lines(path, encoding):
+            where, default_id = f"{path}:{number}", f"{path.stem}:{number}"
+            if isinstance(line, DecodeError):
+                yield InputError(id=default_id, path=where, message=str(line))
+                continue
+            if not line.strip():
+                continue
+            records += 1
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield InputError(id=default_id, path=where, message=f"not valid JSON: {exc.msg} (column {exc.colno})")
+                continue
+            yield record_to_article(record, default_id=default_id, where=where)
     except (DecodeError, OSError) as exc:
         yield InputError(id=path.stem, path=str(path), message=str(exc))
         return
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(id=f"{path.stem}:{number}", path=where, message=f"not valid JSON: {exc.msg}")
-            continue
-        yield record_to_article(record, default_id=f"{path.stem}:{number}", where=where)
+    if not records:
+        yield InputError(id=path.stem, path=str(path), message="empty JSONL file (no records)")
+
+
+def _jsonl_lines(path: Path, encoding: str | None) -> Iterator[tuple[int, str | DecodeError]]:
+    """``(line number, text)`` pairs, or a :class:`DecodeError` in place of a line that cannot be read."""
+    with path.open("rb") as handle:
+        head = handle.read(2)
+        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # rare: decode the whole file at once
+            text = read_text_file(path, encoding)
+            yield from enumerate(text.split("\n"), start=1)
+            return
+        handle.seek(0)
+        for number, raw in enumerate(handle, start=1):
+            if number == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            if len(raw) > MAX_ARTICLE_BYTES:
+                limit = _size(MAX_ARTICLE_BYTES)
+                yield number, DecodeError(f"line too large ({_size(len(raw))}; the limit is {limit})")
+                continue
+            try:
+                yield number, _decode(raw, encoding or "utf-8")
+            except DecodeError as exc:
+                yield number, exc
 
 
 def record_to_article(record: Any, default_id: str, where: str) -> Loaded:
@@ -129,7 +173,7 @@ def record_to_article(record: Any, default_id: str, where: str) -> Loaded:
     text = record.get("text")
     if not isinstance(text, str):
         return InputError(id=article_id, path=where, message="the record has no string field 'text'")
-    text = text.removeprefix("\ufeff")
+    text = _LONE_SURROGATE_RE.sub("\ufffd", text.removeprefix("\ufeff"))
     if not text.strip():
         return InputError(id=article_id, path=where, message="empty article (no text)")
     source = record.get("source")
@@ -140,6 +184,9 @@ def record_to_article(record: Any, default_id: str, where: str) -> Loaded:
         isinstance(k, str) and isinstance(v, str) for k, v in retranslations.items()
     ):
         return InputError(id=article_id, path=where, message="'retranslations' must map names to strings")
+    if source is not None:
+        source = _LONE_SURROGATE_RE.sub("\ufffd", source)
+    retranslations = {name: _LONE_SURROGATE_RE.sub("\ufffd", value) for name, value in retranslations.items()}
     known = {"id", "text", "source", "retranslations"}
     meta = {k: v for k, v in record.items() if k not in known}
     return Article(

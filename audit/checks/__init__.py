@@ -4,9 +4,78 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from audit.checks.agreement import PersonGender
 from audit.checks.base import AnyCheck, ArticleContext, BatchCheck, Check, CheckSettings, Option
+from audit.checks.consistency import BatchEntitySpellingCheck, EntitySpellingCheck, GlossaryVariantCheck
+from audit.checks.duplication import RepeatedBlock, RepeatedPhrase, RepeatedSentence
+from audit.checks.garbled import GarbledWordCheck, JoinedWordsCheck
+from audit.checks.punctuation import (
+    DetachedPrefix,
+    DoubledPunctuation,
+    InvisibleControls,
+    LatinPunctuation,
+    PresentationForms,
+    SpaceBeforePercent,
+    SpaceBeforePunctuation,
+    TatweelDash,
+    UnbalancedQuotes,
+)
+from audit.checks.reference import (
+    EngineDisagreement,
+    RetranslationOmission,
+    SourceAddition,
+    SourceLengthRatio,
+    SourceMonths,
+    SourceNames,
+    SourceNumbers,
+    SourceOmission,
+)
+from audit.checks.residue import ImageFileName, PhotoCredit, ScrapedPageResidue, WireDisclaimer
+from audit.checks.roundtrip import BackTranslationDrift
+from audit.checks.script import BracketedInsertion, LatinName, UntranslatedText
+from audit.checks.sentences import DanglingWord, SplitPhrase
+from audit.checks.traps import Calque, LostNegation
 
-REGISTRY: tuple[type[AnyCheck], ...] = ()
+REGISTRY: tuple[type[AnyCheck], ...] = (
+    SourceNumbers,
+    SourceMonths,
+    SourceNames,
+    SourceOmission,
+    SourceAddition,
+    SourceLengthRatio,
+    EngineDisagreement,
+    RetranslationOmission,
+    UntranslatedText,
+    LatinName,
+    BracketedInsertion,
+    ScrapedPageResidue,
+    ImageFileName,
+    WireDisclaimer,
+    PhotoCredit,
+    RepeatedBlock,
+    RepeatedSentence,
+    RepeatedPhrase,
+    SpaceBeforePunctuation,
+    LatinPunctuation,
+    UnbalancedQuotes,
+    SpaceBeforePercent,
+    TatweelDash,
+    DoubledPunctuation,
+    DetachedPrefix,
+    InvisibleControls,
+    PresentationForms,
+    BackTranslationDrift,
+    GarbledWordCheck,
+    JoinedWordsCheck,
+    EntitySpellingCheck,
+    BatchEntitySpellingCheck,
+    GlossaryVariantCheck,
+    SplitPhrase,
+    DanglingWord,
+    PersonGender,
+    LostNegation,
+    Calque,
+)
 
 
 def check_classes() -> dict[str, type[AnyCheck]]:

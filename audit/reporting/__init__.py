@@ -13,12 +13,17 @@ from typing import Any, Protocol
 from audit import __version__, scoring
 from audit.engine import ArticleResult, BatchResult
 from audit.model import Severity
+from audit.reporting.locations import finding_dicts
 
 SCHEMA = "audit-report/1"
 
 
 class Reporter(Protocol):
-    """Writes one report format; returns the paths it wrote."""
+    """Writes one report format; returns the paths it wrote.
+
+    A reporter that shows the article text (the HTML report) sets the class attribute ``needs_text = True``
+    and then receives the report with :func:`attach_texts` applied.
+    """
 
     name: str
 
@@ -33,7 +38,7 @@ def article_dict(result: ArticleResult) -> dict[str, Any]:
         "words": result.words,
         "score": result.score,
         "passed": result.passed,
-        "findings": [f.to_dict() for f in result.findings],
+        "findings": finding_dicts(result.findings, article.text),
         "metrics": dict(result.metrics),
     }
     if result.alignment:
@@ -77,10 +82,35 @@ def report_dict(result: BatchResult) -> dict[str, Any]:
     }
 
 
-def _reporters() -> dict[str, Callable[[], Reporter]]:
-    from audit.reporting.json_report import JsonReporter
+def attach_texts(report: dict[str, Any], result: BatchResult) -> dict[str, Any]:
+    """``report`` with each article's ``"text"`` added (and ``"reference_texts": {"source", "retranslations"}``
+    when it has references), for reporters that show the text. ``report.json`` itself never carries texts,
+    so large batches stay small; this is a shallow copy, the contract dict is left as it was."""
+    articles = []
+    for data, item in zip(report["articles"], result.articles, strict=True):
+        article = item.article
+        extra: dict[str, Any] = {"text": article.text}
+        if article.source is not None or article.retranslations:
+            extra["reference_texts"] = {"source": article.source, "retranslations": dict(article.retranslations)}
+        articles.append({**data, **extra})
+    return {**report, "articles": articles}
 
-    return {"json": JsonReporter}
+
+def _reporters() -> dict[str, Callable[[], Reporter]]:
+    from audit.reporting.html import HtmlReporter
+    from audit.reporting.json_report import JsonReporter
+    from audit.reporting.junit import JUnitReporter
+    from audit.reporting.markdown import CsvReporter, MarkdownReporter
+    from audit.reporting.sarif import SarifReporter
+
+    return {
+        "json": JsonReporter,
+        "md": MarkdownReporter,
+        "csv": CsvReporter,
+        "junit": JUnitReporter,
+        "sarif": SarifReporter,
+        "html": HtmlReporter,
+    }
 
 
 def available_formats() -> list[str]:
@@ -97,5 +127,7 @@ def write_reports(result: BatchResult, formats: list[str] | tuple[str, ...], out
     report = report_dict(result)
     written: list[Path] = []
     for name in formats:
-        written.extend(registry[name]().write(report, output))
+        reporter = registry[name]()
+        data = attach_texts(report, result) if getattr(reporter, "needs_text", False) else report
+        written.extend(reporter.write(data, output))
     return written

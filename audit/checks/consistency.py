@@ -1,0 +1,349 @@
+"""Consistency (C6xx): one entity spelled several ways, in an article or across a batch, and glossary terms
+rendered with a known wrong or non-preferred variant.
+
+Name-like words are words unknown to the Arabic lexicon (transliterated names) and words of glossary renderings.
+Two of them are spellings of one entity when they differ but share the same *skeleton*: the word without its
+long-vowel letters (ا و ي), with hamza seats, final ة/ه and letters that transliterate the same foreign sound
+(غ/ج for g, ت/ط, س/ص...) folded together. «زيلنسكي»/«زيلينسكي» and «دميترييف»/«ديميترييف» share one.
+Latin-script spellings are left to the untranslated-text checks (U1xx).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from audit.checks.base import ArticleContext, BatchCheck, Check, Option
+from audit.glossary import Glossary, GlossaryEntry, load_glossary, normalize_arabic
+from audit.lexicon import CombinedLexicon, fold, folded_words, load_lexicon
+from audit.model import Category, Finding, Severity
+from audit.text import ARABIC_WORD_RE
+
+_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_PREFIX_SET = frozenset(_PREFIXES)
+_SKELETON = str.maketrans(
+    {
+        "ا": "",
+        "و": "",
+        "ي": "",
+        "ى": "",
+        "أ": "",
+        "إ": "",
+        "آ": "",
+        "ء": "",
+        "ئ": "",
+        "ؤ": "",
+        "ة": "",
+        "ه": "",
+        "ج": "غ",
+        "ط": "ت",
+        "ص": "س",
+        "ذ": "ز",
+        "ظ": "ز",
+        "ض": "د",
+        "ق": "ك",
+    }
+)
+_DOUBLE_RE = re.compile(r"(.)\1")
+
+
+def skeleton(stem: str) -> str:
+    """The consonant skeleton of a clitic-free word: what stays the same across transliteration variants."""
+    return _DOUBLE_RE.sub(r"\1", stem.translate(_SKELETON))
+
+
+def _stem(word: str) -> tuple[int, str]:
+    """(length of the clitic prefix, stem) of a folded word; the stem keeps at least four letters."""
+    for length in (4, 3, 2, 1):
+        if len(word) - length >= 4 and word[:length] in _PREFIX_SET:
+            return length, word[length:]
+    return 0, word
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One name-like word: its span (clitic prefix excluded), folded stem, and glossary entry if any."""
+
+    start: int
+    end: int
+    stem: str
+    entry: GlossaryEntry | None
+
+
+def _letters_offset(text: str, start: int, letters: int) -> int:
+    position = start
+    while letters > 0 and position < len(text):
+        position += 1
+        if fold(text[position - 1]):
+            letters -= 1
+    while position < len(text) and not fold(text[position]):
+        position += 1
+    return position
+
+
+def name_occurrences(text: str, lexicon: CombinedLexicon, glossary: Glossary) -> list[Occurrence]:
+    """Name-like words of ``text``: unknown to the lexicon (four letters or more) or part of a glossary name."""
+    entries: dict[int, GlossaryEntry] = {}
+    for match_start, match_end, matched in glossary.find_arabic(text):
+        if matched.kind != "term":
+            for match in ARABIC_WORD_RE.finditer(text, match_start, match_end):
+                entries[match.start()] = matched
+    words = folded_words(text)
+    standalone = {word for _, _, word in words}
+    found = []
+    for start, end, word in words:
+        prefix, stem = _stem(word)
+        if prefix and stem not in standalone and start not in entries:
+            # «ويتكوف» is a name, not و + «يتكوف»: strip a clitic only when the rest also stands alone.
+            prefix, stem = 0, word
+        entry = entries.get(start)
+        if entry is None:
+            # A glossary match may start after the word's clitic prefix.
+            entry = entries.get(_letters_offset(text, start, prefix)) if prefix else None
+        if entry is None and (len(stem) < 4 or lexicon.knows(word)):
+            continue
+        span_start = _letters_offset(text, start, prefix) if prefix else start
+        found.append(Occurrence(span_start, end, stem, entry))
+    return found
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A spelling of an entity that differs from the form the article (or batch) should use."""
+
+    occurrences: tuple[Occurrence, ...]
+    form: str
+    preferred: str
+    counts: tuple[tuple[str, int], ...]
+    glossary_backed: bool
+
+
+def spelling_variants(occurrences: Sequence[Occurrence], glossary: Glossary) -> list[Variant]:
+    """Group name-like stems by skeleton; in each group with two or more spellings, every non-preferred one."""
+    groups: dict[str, dict[str, list[Occurrence]]] = {}
+    for occurrence in occurrences:
+        if glossary.is_variant(occurrence.stem):
+            continue  # a known glossary variant: reported by C603
+        key = skeleton(occurrence.stem)
+        if len(key) >= 3:
+            groups.setdefault(key, {}).setdefault(occurrence.stem, []).append(occurrence)
+    variants = []
+    for forms in groups.values():
+        if len(forms) < 2 or not _same_entity(list(forms)):
+            continue
+        counts = Counter({form: len(items) for form, items in forms.items()})
+        preferred, backed = _preferred(forms, counts, glossary)
+        for form, items in forms.items():
+            if form == preferred:
+                continue
+            variants.append(Variant(tuple(items), form, preferred, tuple(counts.most_common()), backed))
+    return variants
+
+
+def _same_entity(forms: list[str]) -> bool:
+    """Spellings of one name differ inside the word by a few letters; they start and end alike.
+
+    «أوكراني»/«أوكرانيا» (adjective/country) and «أمريكا»/«ماركو» share a skeleton but are different words.
+    """
+    shortest = min(len(f) for f in forms)
+    longest = max(len(f) for f in forms)
+    edges = {(normalize_arabic(f)[0], normalize_arabic(f)[-1]) for f in forms}
+    return longest - shortest <= 2 and shortest >= 4 and len(edges) == 1
+
+
+def _preferred(forms: dict[str, list[Occurrence]], counts: Counter[str], glossary: Glossary) -> tuple[str, bool]:
+    """The form to suggest: the glossary's preferred rendering when one is present, else the most frequent."""
+    for form, items in forms.items():
+        entry = next((o.entry for o in items if o.entry is not None), None)
+        if entry is not None and not glossary.is_variant(form) and _is_preferred_word(entry, form):
+            return form, True
+    for form in forms:
+        if glossary.lookup(form) is not None and not glossary.is_variant(form):
+            return form, True
+    first_seen = {form: min(o.start for o in items) for form, items in forms.items()}
+    best = max(forms, key=lambda f: (counts[f], -first_seen[f]))
+    return best, False
+
+
+def _is_preferred_word(entry: GlossaryEntry, stem: str) -> bool:
+    target = normalize_arabic(stem)
+    return any(target in normalize_arabic(form).split() for form in entry.ar)
+
+
+def closest_rendering(entry: GlossaryEntry, form: str) -> str:
+    """The accepted rendering to suggest for ``form``: same number of words, then fewest differing letters."""
+    words = len(form.split())
+    target = normalize_arabic(form)
+    return min(
+        entry.ar,
+        key=lambda r: (len(r.split()) != words, _difference(normalize_arabic(r), target), entry.ar.index(r)),
+    )
+
+
+def _difference(a: str, b: str) -> int:
+    """Letters not shared by the two strings (a cheap stand-in for edit distance)."""
+    common = Counter(a) & Counter(b)
+    return len(a) + len(b) - 2 * sum(common.values())
+
+
+class EntitySpellingCheck(Check):
+    """Entity spelled several ways: one name written with different letters in the same article.
+
+    Transliterated names are easily spelled two ways («زيلنسكي» and «زيلينسكي»); readers then wonder whether
+    two people are meant. Name-like words (unknown to the lexicon, or glossary names) with the same consonant
+    skeleton are grouped; each spelling other than the glossary's preferred one (or, without a glossary entry,
+    the most frequent one) is reported. Major when the glossary confirms the preferred spelling, minor when
+    only the article's majority speaks for it.
+
+    Bad: قال زيلينسكي ... ثم أضاف زيلنسكي أن ...
+    Good: قال زيلينسكي ... ثم أضاف زيلينسكي أن ...
+    """
+
+    code = "C601"
+    name = "entity-spelling"
+    category = Category.INCONSISTENCY
+    severity = Severity.MINOR
+    options: ClassVar[Mapping[str, Option]] = {
+        "lexicons": Option(["aspell", "buckwalter"], "lexicon backends that define 'unknown' words")
+    }
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        lexicon = load_lexicon(tuple(self.config["lexicons"]))
+        glossary = load_glossary()
+        occurrences = name_occurrences(ctx.text, lexicon, glossary)
+        for variant in spelling_variants(occurrences, glossary):
+            others = ", ".join(f"«{form}» ×{count}" for form, count in variant.counts)
+            for occurrence in variant.occurrences:
+                yield self.finding(
+                    ctx.text,
+                    occurrence.start,
+                    occurrence.end,
+                    f"the same name is spelled several ways in this article ({others})",
+                    suggestion=variant.preferred,
+                    severity=Severity.MAJOR if variant.glossary_backed else Severity.MINOR,
+                    confidence=0.9 if variant.glossary_backed else 0.7,
+                    evidence="glossary" if variant.glossary_backed else "majority spelling in the article",
+                )
+
+
+class BatchEntitySpellingCheck(BatchCheck):
+    """Entity spelled differently across the batch: each article is consistent, but articles disagree.
+
+    When one article writes «دميترييف» throughout and another «ديميترييف», a publication looks careless. For
+    every group of spellings of one name (same consonant skeleton) used in two articles or more, articles using
+    a spelling other than the glossary's preferred one (or the batch majority) are reported. Inconsistencies
+    inside one article are C601's.
+
+    Bad: (article 1) كيريل دميترييف ... (article 2) كيريل ديميترييف ...
+    Good: (article 1) كيريل دميترييف ... (article 2) كيريل دميترييف ...
+    """
+
+    code = "C602"
+    name = "batch-entity-spelling"
+    category = Category.INCONSISTENCY
+    severity = Severity.MINOR
+    options: ClassVar[Mapping[str, Option]] = {
+        "lexicons": Option(["aspell", "buckwalter"], "lexicon backends that define 'unknown' words")
+    }
+
+    def run_batch(self, contexts: Sequence[ArticleContext]) -> Iterator[tuple[int, Finding]]:
+        if len(contexts) < 2:
+            return
+        lexicon = load_lexicon(tuple(self.config["lexicons"]))
+        glossary = load_glossary()
+        # One representative occurrence list per article and spelling (articles count once per spelling).
+        per_article: list[dict[str, list[Occurrence]]] = []
+        for ctx in contexts:
+            forms: dict[str, list[Occurrence]] = {}
+            for occurrence in name_occurrences(ctx.text, lexicon, glossary):
+                if not glossary.is_variant(occurrence.stem):
+                    forms.setdefault(occurrence.stem, []).append(occurrence)
+            per_article.append(forms)
+        groups: dict[str, dict[str, set[int]]] = {}
+        for index, forms in enumerate(per_article):
+            for form in forms:
+                key = skeleton(form)
+                if len(key) >= 3:
+                    groups.setdefault(key, {}).setdefault(form, set()).add(index)
+        for spellings in groups.values():
+            if len(spellings) < 2 or not _same_entity(list(spellings)):
+                continue
+            articles = set().union(*spellings.values())
+            if len(articles) < 2:
+                continue
+            counts = Counter({form: len(indexes) for form, indexes in spellings.items()})
+            representative = {form: per_article[min(idx)][form] for form, idx in spellings.items()}
+            preferred, backed = _preferred(representative, counts, glossary)
+            summary = ", ".join(f"«{form}» in {count} article(s)" for form, count in counts.most_common())
+            for form, indexes in spellings.items():
+                if form == preferred:
+                    continue
+                for index in sorted(indexes):
+                    if preferred in per_article[index]:
+                        continue  # inconsistent inside the article: reported by C601
+                    first = per_article[index][form][0]
+                    yield (
+                        index,
+                        self.finding(
+                            contexts[index].text,
+                            first.start,
+                            first.end,
+                            f"this name is spelled differently in other articles of the batch ({summary})",
+                            suggestion=preferred,
+                            confidence=0.8 if backed else 0.6,
+                            evidence="glossary" if backed else "majority spelling in the batch",
+                        ),
+                    )
+
+
+class GlossaryVariantCheck(Check):
+    """Glossary variant: a term, name or organisation written in a form the glossary lists as wrong.
+
+    The glossary (``references/glossary.toml``) lists known machine-translation renderings that are wrong or
+    non-preferred (``variants``), e.g. «المستوطنة الأوكرانية» (a settlement of houses) for "Ukrainian settlement"
+    (a political settlement, «التسوية الأوكرانية»), or «منصة الحقيقة الاجتماعية» for Truth Social. When the
+    article also uses the accepted rendering, the term is translated two ways (inconsistency). A wrong term or
+    organisation is major; a non-preferred spelling of a name is minor.
+
+    Bad: تطرق الاجتماع إلى جوانب المستوطنة الأوكرانية.
+    Good: تطرق الاجتماع إلى جوانب التسوية الأوكرانية.
+    """
+
+    code = "C603"
+    name = "glossary-variant"
+    category = Category.INCONSISTENCY
+    severity = Severity.MAJOR
+    options: ClassVar[Mapping[str, Option]] = {}
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        glossary = load_glossary()
+        matches = glossary.find_arabic(ctx.text)
+        if not matches:
+            return
+        accepted_used = {entry.en for start, end, entry in matches if not glossary.is_variant(ctx.text[start:end])}
+        for start, end, entry in matches:
+            form = ctx.text[start:end]
+            if not glossary.is_variant(form):
+                continue
+            both = entry.en in accepted_used
+            is_name = entry.kind in ("person", "place")
+            if both:
+                message = f"«{entry.en}» is rendered two ways in this article; «{form}» is a known wrong variant"
+            elif is_name:
+                message = f"non-preferred spelling of {entry.en}"
+            else:
+                message = f"known mistranslation of “{entry.en}”"
+            yield self.finding(
+                ctx.text,
+                start,
+                end,
+                message,
+                suggestion=closest_rendering(entry, form),
+                severity=Severity.MINOR if is_name else Severity.MAJOR,
+                category=Category.INCONSISTENCY if both or is_name else Category.MISTRANSLATION,
+                confidence=0.9,
+                evidence=f"glossary entry “{entry.en}”",
+            )

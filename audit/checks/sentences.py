@@ -1,0 +1,369 @@
+"""Broken sentences: a full stop in the middle of a phrase, and sentences cut off after a preposition.
+
+Machine translation and the scrapers around it break sentences in two typical ways. A full stop lands inside
+a name or a noun phrase («وصهره جاريد. كوشنر», «الهجوم الروسي الأولي. غزو واسع النطاق»): what follows the stop
+is not a new sentence but the rest of the phrase (S701, punctuation). Or a sentence stops on a word that
+needs a continuation («… مفاوضات لا نهاية لها مع.»): the rest of the sentence is missing (S702, omission).
+
+Both checks use the Buckwalter lexicon through :func:`audit.checks.agreement.load_morphology` when it is
+installed (to tell verbs, nouns, adjectives and unknown foreign names apart) and the glossary's names; without
+them they fall back to what the text itself shows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import ClassVar
+
+from audit.checks.agreement import _TITLES_F, _TITLES_M, Morphology, Reading, load_morphology
+from audit.checks.base import ArticleContext, Check, Option
+from audit.checks.traps import fold, folded_text
+from audit.model import Category, Finding, Severity
+from audit.text import ARABIC_LETTER, ARABIC_MARKS, WORD_RE
+
+_WORD = f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*"
+#: A full stop between two Arabic words on one line: «جاريد. كوشنر».
+_STOP_RE = re.compile(rf"(?<![\w])(?P<prev>{_WORD})\.(?P<gap>[ \t\u00a0]+)(?P<next>{_WORD})")
+#: Where the piece after a stop ends: the next sentence punctuation or the end of the line.
+_TAIL_END_RE = re.compile(r"[.!?؟…]|\n")
+_WORD_RE = re.compile(r"\w+")
+_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
+#: The word right before a position, separated from it by blanks only.
+_PREVIOUS_WORD_RE = re.compile(r"(\w+)[ \t\u00a0]+$")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in text.split())
+
+
+#: Abbreviations and letter names that end with a full stop without ending a sentence («د. مول», «دي. كي. أريا»).
+_ABBREVIATIONS = _words(
+    "د م ص ق ج ه هـ أ ب ت ح س ع ف ك ل ن و ي إلخ الخ اه ق.م دي كي بي تي سي إف جي إل إم إن أو آر إس يو في إكس "
+    "واي زد إيه إتش دبليو كيو جيه"
+)
+#: Words that open a sentence or are complete on their own: never the tail of a broken phrase.
+_SENTENCE_OPENERS = _words(
+    "نعم لا كلا شكرا حسنا طبعا بالتأكيد أبدا هذا هذه ذلك تلك هؤلاء هنا هناك لكن لكن إن إنه إنها كما ثم لذلك "
+    "لذا وقد قد لقد إذا إذ حيث عندما بينما منذ بعد قبل في على من إلى عن مع أما أيضا كذلك ربما ليس ليست لم لن ما "
+    "هل كيف لماذا متى أين من ماذا بل حتى رغم"
+)
+#: Quantities that start a sentence («كثير من الناس …»), not adjectives continuing a noun.
+#: Titles before a person's name («الرئيس جوكو ويدودو»).
+_TITLES = _TITLES_M | _TITLES_F | _words("السيد السيدة الآنسة المدرب النائب السيناتور الدكتور البروفيسور")
+_RELATIVE_PRONOUNS = _words("الذي التي الذين اللذين اللتين اللاتي اللائي اللواتي")
+_QUANTIFIERS = _words("كثير كثيرة عديد عديدة قليل قليلة بعض معظم كل جميع عدد")
+_FUNCTION_WORDS = _words(
+    "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ حتى أن إن الذي التي الذين و أو ثم لكن بل قد لم لن لا ما "
+    "هذا هذه ذلك تلك هناك هنا كل بعض أي كما بعد قبل"
+)
+_OPEN_QUOTES = "“«"
+_CLOSE_QUOTES = "”»"
+
+
+@dataclass(frozen=True)
+class _Stop:
+    """A candidate full stop and its surroundings."""
+
+    before_prev: str | None  # folded word right before ``prev`` (white space between), if any
+    prev_start: int
+    prev_end: int
+    next_start: int
+    next_end: int
+    prev: str  # folded
+    next: str  # folded
+    tail: tuple[str, ...]  # folded words from ``next`` to the end of its sentence
+    prev_raw: str  # the same words as written (diacritics dropped), for the lexicon
+    next_raw: str
+    tail_raw: tuple[str, ...]
+    in_quote: bool
+
+
+@lru_cache(maxsize=4)
+def _glossary_word_pairs(mtime_key: object) -> frozenset[tuple[str, str]]:
+    """Consecutive words of every multi-word glossary form («جاريد», «كوشنر»), folded."""
+    try:
+        from audit.glossary import load_glossary
+
+        glossary = load_glossary()
+    except (ImportError, ValueError):
+        return frozenset()
+    pairs: set[tuple[str, str]] = set()
+    for entry in glossary.entries:
+        for form in (*entry.ar, *entry.variants):
+            words = [fold(w) for w in form.split()]
+            pairs.update(itertools.pairwise(words))
+    return frozenset(pairs)
+
+
+def _glossary_pairs() -> frozenset[tuple[str, str]]:
+    try:
+        from audit.glossary import load_glossary
+
+        key: object = id(load_glossary())
+    except (ImportError, ValueError):
+        key = None
+    return _glossary_word_pairs(key)
+
+
+_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+
+
+def _without_clitics(word: str) -> list[str]:
+    return [word] + [word[len(c) :] for c in _CLITICS if word.startswith(c) and len(word) - len(c) >= 3]
+
+
+class SplitPhrase(Check):
+    """A full stop splits a name or a noun phrase: what follows it continues the sentence.
+
+    The piece after the stop is not a sentence start when it completes a name that the glossary or the
+    article itself writes in one piece («جاريد. كوشنر»), when it is an adjective agreeing with the noun before
+    the stop («الحكومة. البريطانية»), when it is a stranded fragment of one or two words without a verb
+    («… يوم الاثنين.»), or when it opens with an indefinite noun and its adjective and has no verb («الأولي.
+    غزو واسع النطاق …»). Abbreviations and initials («د. مول», «ج. ر. ر. تولكين») are not stops. The
+    suggestion joins the two words again; the sentence may need rewording around them.
+
+    Bad: والمبعوث الخاص ستيف ويتكوف، وصهره جاريد. كوشنر.
+    Good: والمبعوث الخاص ستيف ويتكوف، وصهره جاريد كوشنر.
+    """
+
+    code = "S701"
+    name = "split-phrase"
+    category = Category.PUNCTUATION
+    severity = Severity.MAJOR
+    options: ClassVar[Mapping[str, Option]] = {
+        "max_fragment_words": Option(2, "a piece after a full stop this short and without a verb is a fragment"),
+    }
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        text = ctx.text
+        if "." not in text:
+            return
+        morphology = load_morphology()
+        bigrams: frozenset[tuple[str, str]] | None = None
+        glossary_pairs = _glossary_pairs()
+        for match in _STOP_RE.finditer(text):
+            stop = self._stop(text, match)
+            if stop is None:
+                continue
+            reason, severity = None, Severity.MAJOR
+            if any((p, stop.next) in glossary_pairs for p in _without_clitics(stop.prev)):
+                reason = "splits a name"
+            else:
+                if bigrams is None:
+                    bigrams = _unbroken_bigrams(folded_text(ctx).folded)
+                if stop.prev not in _FUNCTION_WORDS and (stop.prev, stop.next) in bigrams:
+                    reason = "splits a phrase that the article writes in one piece elsewhere"
+            if reason is None and morphology is not None:
+                reason, severity = self._grammar(stop, morphology)
+            if reason is None:
+                continue
+            yield self.finding(
+                text,
+                stop.prev_start,
+                stop.next_end,
+                f"full stop {reason}: «{text[stop.next_start : stop.next_end]}» continues the sentence",
+                suggestion=f"{text[stop.prev_start : stop.prev_end]} {text[stop.next_start : stop.next_end]}",
+                severity=severity,
+            )
+
+    def _stop(self, text: str, match: re.Match[str]) -> _Stop | None:
+        prev, nxt = fold(match.group("prev")), fold(match.group("next"))
+        if len(prev) < 2 or prev in _ABBREVIATIONS or nxt in _ABBREVIATIONS:
+            return None
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        end = _TAIL_END_RE.search(text, match.end("next"))
+        tail_end = end.start() if end else len(text)
+        tail_raw = tuple(_MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, match.start("next"), tail_end))
+        tail = tuple(fold(w) for w in tail_raw)
+        before = text[line_start : match.start()]
+        in_quote = before.count('"') % 2 == 1 or sum(before.count(q) for q in _OPEN_QUOTES) > sum(
+            before.count(q) for q in _CLOSE_QUOTES
+        )
+        previous = _PREVIOUS_WORD_RE.search(text, line_start, match.start("prev"))
+        return _Stop(
+            before_prev=fold(previous.group(1)) if previous else None,
+            prev_start=match.start("prev"),
+            prev_end=match.end("prev"),
+            next_start=match.start("next"),
+            next_end=match.end("next"),
+            prev=prev,
+            next=nxt,
+            tail=tail,
+            prev_raw=_MARKS_RE.sub("", match.group("prev")),
+            next_raw=_MARKS_RE.sub("", match.group("next")),
+            tail_raw=tail_raw,
+            in_quote=in_quote,
+        )
+
+    def _grammar(self, stop: _Stop, morphology: Morphology) -> tuple[str | None, Severity]:
+        """What the words around the stop say, with the lexicon: (reason or None, severity)."""
+        nxt = stop.next
+        if nxt in _SENTENCE_OPENERS or (nxt[:1] in ("و", "ف") and _has_conjunction(morphology, stop.next_raw)):
+            return None, Severity.MAJOR
+        next_readings = morphology.readings(stop.next_raw)
+        if any(r.is_verb for r in next_readings):
+            return None, Severity.MAJOR
+        prev_readings = morphology.readings(stop.prev_raw)
+        second = stop.tail[1] if len(stop.tail) > 1 else None
+        second_raw = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
+        # «الرئيس الإندونيسي جوكو. ويدودو»: a given name after a title, and a foreign name after the stop.
+        if _name_like(morphology, stop.prev_raw) and _name_like(morphology, stop.next_raw) and not nxt.startswith("ال"):
+            before = stop.before_prev or ""
+            if before in _TITLES or before.startswith("ال"):
+                return "splits a name after its title", Severity.MAJOR
+            if not prev_readings and not next_readings:
+                return "splits two foreign names", Severity.MINOR
+        # «الحكومة. البريطانية»: an adjective agreeing with the noun before the stop.
+        if _continues_noun(stop.prev, nxt, stop.next_raw, prev_readings, next_readings, second):
+            return "separates an adjective from its noun", Severity.MAJOR
+        if nxt in _RELATIVE_PRONOUNS and stop.prev.startswith("ال"):
+            return "separates a relative clause from its noun", Severity.MINOR
+        tail_has_verb = any(_unambiguous_verb(morphology, w) for w in stop.tail_raw)
+        limit = int(self.config["max_fragment_words"])
+        if len(stop.tail) <= limit and not tail_has_verb and not stop.in_quote:
+            if len(stop.tail) == 2 and stop.tail[0].startswith("ال") and not stop.tail[1].startswith("ال"):
+                return None, Severity.MAJOR  # «السباحة آمنة.»: a complete nominal sentence
+            if len(stop.tail) == 1 and all(r.stem == "NOUN_PROP" for r in next_readings):
+                return "leaves a name on its own", Severity.MAJOR
+            return "leaves a fragment without a verb", Severity.MINOR
+        # «الأولي. غزو واسع النطاق …»: an indefinite noun phrase where a sentence should start.
+        if (
+            second_raw is not None
+            and not stop.in_quote
+            and not tail_has_verb
+            and _indefinite_noun(next_readings)
+            and nxt not in _QUANTIFIERS
+            and _indefinite_adjective(morphology.readings(second_raw))
+        ):
+            return "leaves an indefinite noun phrase without a verb", Severity.MINOR
+        return None, Severity.MAJOR
+
+
+def _continues_noun(
+    prev: str,
+    nxt: str,
+    next_raw: str,
+    prev_readings: tuple[Reading, ...],
+    next_readings: tuple[Reading, ...],
+    second: str | None,
+) -> bool:
+    """Whether folded ``nxt`` reads as an adjective of the noun ``prev`` (same definiteness, agreeing)."""
+    definite = nxt.startswith("ال")
+    if definite != prev.startswith("ال") or nxt in _QUANTIFIERS or _is_elative(next_raw):
+        return False
+    if any(r.is_verb for r in next_readings) or (next_readings and all(r.stem == "NOUN_PROP" for r in next_readings)):
+        return False
+    # The word before is the noun, or an adjective of it already («الوكالة الحكومية. الفيدرالية»).
+    if prev_readings and not any(r.stem in ("NOUN", "ADJ") for r in prev_readings):
+        return False
+    # Nisba adjectives («الجنسي», «الساحلية») are often filed as nouns in the lexicon: their shape tells.
+    nisba = len(nxt) >= 5 and nxt.endswith(("ي", "يه"))
+    adjective = any(r.stem == "ADJ" for r in next_readings) and all(r.stem in ("ADJ", "NOUN") for r in next_readings)
+    if not (adjective or nisba):
+        return False
+    if definite:
+        # A broken plural takes a feminine adjective («المناطق الساحلية»): agreement is only checked off nisba.
+        return nisba or nxt.endswith("ه") == prev.endswith("ه")
+    return nxt.endswith("ه") == prev.endswith("ه") and second != "من"
+
+
+def _name_like(morphology: Morphology, word: str) -> bool:
+    """A word the lexicon does not know, or knows only as a proper noun (a foreign name)."""
+    return all(r.stem == "NOUN_PROP" for r in morphology.readings(word))
+
+
+def _has_conjunction(morphology: Morphology, word: str) -> bool:
+    return any("CONJ" in r.proclitics for r in morphology.readings(word))
+
+
+def _unambiguous_verb(morphology: Morphology, word: str) -> bool:
+    readings = morphology.readings(word)
+    return bool(readings) and all(r.is_verb for r in readings)
+
+
+def _indefinite_noun(readings: tuple[Reading, ...]) -> bool:
+    return bool(readings) and all(r.stem == "NOUN" and not r.proclitics for r in readings)
+
+
+def _indefinite_adjective(readings: tuple[Reading, ...]) -> bool:
+    return any(r.stem == "ADJ" and not r.proclitics for r in readings)
+
+
+def _is_elative(word: str) -> bool:
+    """«الأهم», «الأكثر», «الأفضل», «الأولى»: superlatives open sentences («الأهم أن …»); ``word`` as written."""
+    return word.startswith("الأ") and len(word) in (5, 6) and not word.endswith(("ي", "ية"))
+
+
+def _unbroken_bigrams(folded: str) -> frozenset[tuple[str, str]]:
+    """Pairs of words the article writes one after the other with only white space between them."""
+    return frozenset(_BIGRAM_RE.findall(folded))
+
+
+_BIGRAM_RE = re.compile(r"(\w+)[ \t]+(?=(\w+))")
+
+
+def _plain_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Words that cannot end a sentence: prepositions, conjunctions, complementisers, relative pronouns.
+_DANGLING = _plain_set(
+    "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ حتى تجاه بشأن لصالح وفق مثل بدون دون رغم بسبب لكي "
+    "أن بأن لأن الذي التي الذين اللذين اللتين اللواتي اللاتي و أو ثم بل لكن لكنّ إذا لو لم لن قد سوف"
+)
+#: Dangling words that are also letter names or short names («روي في» Roy V., «مستر بين» Mr Bean): minor.
+_AMBIGUOUS = _plain_set("في إن بين أو")
+#: Letter names: a sentence ending «أي تي في» (ITV) ends on a name, not a preposition.
+_LETTER_NAMES = _plain_set("بي تي سي دي إف جي كي إل إم إن أو آر إس يو في إكس واي زد إيه إتش دبليو كيو جيه أيه")
+_SENTENCE_TAIL_RE = re.compile(r"[\s.!?؟\"'”’»)\]]*")
+
+
+class DanglingWord(Check):
+    """A sentence ends on a preposition or a conjunction («… بين.», «… مع»): the rest of it is missing.
+
+    A sentence or paragraph that stops on «في», «مع», «إلى», «أن», «الذي», «و» … lost its end in translation
+    or in scraping. Sentences ending with a colon (a list follows) or an ellipsis (speech trailing off) are
+    not flagged, nor «في» / «إن» after a letter name («أي تي في» ITV).
+
+    Bad: وحذر روبيو من أن واشنطن لن تتسامح مع.
+    Good: وحذر روبيو من أن واشنطن لن تتسامح مع مفاوضات لا نهاية لها.
+    """
+
+    code = "S702"
+    name = "dangling-word"
+    category = Category.OMISSION
+    severity = Severity.MAJOR
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        text = ctx.text
+        morphology = load_morphology()
+        for sentence in ctx.doc.sentences:
+            words = list(WORD_RE.finditer(text, sentence.start, sentence.end))
+            if not words:
+                continue
+            last = words[-1]
+            trailing = text[last.end() : sentence.end]
+            if not _SENTENCE_TAIL_RE.fullmatch(trailing) or "..." in trailing:
+                continue
+            word = re.sub(f"[{ARABIC_MARKS}]", "", last.group())
+            bare = word[1:] if len(word) > 2 and word[0] in "وف" else word
+            if word not in _DANGLING and bare not in _DANGLING:
+                continue
+            if len(words) < 3:
+                continue  # a heading or a label, not a sentence
+            previous = words[-2].group()
+            if previous in _LETTER_NAMES or re.fullmatch(r"[A-Za-z]+", previous):
+                continue
+            if bare in _AMBIGUOUS and morphology is not None and _name_like(morphology, previous):
+                continue  # «توبي إن»: a name and an initial
+            yield self.finding(
+                text,
+                last.start(),
+                last.end(),
+                f"the sentence ends on «{last.group()}», which needs a continuation: part of the sentence is missing",
+                severity=Severity.MINOR if bare in _AMBIGUOUS else None,
+            )

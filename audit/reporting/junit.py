@@ -1,0 +1,151 @@
+"""``junit.xml``: the audit as a JUnit test suite, for CI systems that display test results.
+
+One ``<testcase>`` per article (``classname`` = the file it came from, ``name`` = the article id);
+an article that fails the gate gets a ``<failure>`` whose message says why and whose text lists its
+findings; an input error is a ``<testcase>`` with an ``<error>``. The suite's ``<properties>`` carry
+the score signature and formula, so a result can be reproduced. The layout follows the Apache Ant
+JUnit schema (``tests/schemas/junit.xsd``), which Jenkins, GitLab and GitHub reporters all read.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from audit.model import Severity
+from audit.reporting.locations import display_location, excerpt, parse_origin
+
+MAX_LISTED_FINDINGS = 200
+_SEVERITY_RANK = {s.value: s.rank for s in Severity}
+# Characters XML 1.0 cannot hold at all, even escaped (most C0 controls, lone surrogates, U+FFFE/FFFF).
+_NOT_XML_RE = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: Any) -> str:
+    """``value`` as a string XML can carry: characters XML forbids become U+FFFD."""
+    return _NOT_XML_RE.sub("\ufffd", str(value))
+
+
+def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: Any) -> ET.Element:
+    element = ET.SubElement(parent, tag, {key: xml_text(value) for key, value in attributes.items()})
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
+def failure_reasons(article: dict[str, Any], config: dict[str, Any]) -> str:
+    """Why an article failed: its score below ``fail_under``, findings at ``fail_on`` severity or above."""
+    reasons = []
+    if article["score"] < config["fail_under"]:
+        reasons.append(f"score {article['score']:.2f} is below {config['fail_under']:g}")
+    if config["fail_on"] != "none":
+        threshold = _SEVERITY_RANK[config["fail_on"]]
+        blocking = [
+            f for f in article["findings"] if f["severity"] != "info" and _SEVERITY_RANK[f["severity"]] >= threshold
+        ]
+        if blocking:
+            noun = "finding" if len(blocking) == 1 else "findings"
+            reasons.append(f"{len(blocking)} {noun} at {config['fail_on']} severity or above")
+    return "; ".join(reasons) or "failed the gate"
+
+
+def finding_lines(article: dict[str, Any], limit: int = MAX_LISTED_FINDINGS) -> list[str]:
+    """One line per finding, most severe first: severity, code, where, category, message, text, suggestion."""
+    findings = sorted(article["findings"], key=lambda f: (-_SEVERITY_RANK[f["severity"]], f["start"]))
+    lines = []
+    for finding in findings[:limit]:
+        where = display_location(article["path"] or article["id"], finding)
+        line = (
+            f"{finding['severity']:<8} {finding['check']} {where} [{finding['category']}] "
+            f"{finding['message']}: «{excerpt(finding['text'])}»"
+        )
+        if finding["suggestion"]:
+            line += f" → {finding['suggestion']}"
+        lines.append(line)
+    if len(findings) > limit:
+        lines.append(f"… and {len(findings) - limit} more findings (see report.json)")
+    return lines
+
+
+def _classname(where: str | None) -> str:
+    return parse_origin(where).file if where else "audit"
+
+
+class JUnitReporter:
+    name = "junit"
+
+    def write(self, report: dict[str, Any], output: Path) -> list[Path]:
+        path = output / "junit.xml"
+        tree = ET.ElementTree(build_junit(report))
+        ET.indent(tree)
+        tree.write(path, encoding="utf-8", xml_declaration=True)
+        return [path]
+
+
+def build_junit(report: dict[str, Any], timestamp: datetime | None = None) -> ET.Element:
+    summary, config = report["summary"], report["config"]
+    articles, errors = report["articles"], report["errors"]
+    when = (timestamp or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S")
+    root = ET.Element("testsuites")
+    suite = _element(
+        root,
+        "testsuite",
+        name="audit",
+        package="audit",
+        id=0,
+        timestamp=when,
+        hostname=socket.gethostname() or "localhost",
+        tests=len(articles) + len(errors),
+        failures=sum(1 for a in articles if not a["passed"]),
+        errors=len(errors),
+        skipped=0,
+        time=0,
+    )
+    properties = _element(suite, "properties")
+    values = {
+        "audit.version": report["tool"]["version"],
+        "audit.signature": summary["signature"],
+        "audit.formula": summary["formula"],
+        "audit.fail_under": f"{config['fail_under']:g}",
+        "audit.fail_on": config["fail_on"],
+        "audit.gate": summary["gate"],
+        "audit.mean_score": "" if summary["mean_score"] is None else f"{summary['mean_score']:.2f}",
+        "audit.words": summary["words"],
+    }
+    for name, value in values.items():
+        _element(properties, "property", name=name, value=value)
+
+    for article in articles:
+        case = _element(suite, "testcase", name=article["id"], classname=_classname(article["path"]), time=0)
+        if article["passed"]:
+            continue
+        header = f"score {article['score']:.2f} ({article['words']} words, penalty {article['metrics'].get('penalty')})"
+        _element(
+            case,
+            "failure",
+            "\n".join([header, *finding_lines(article)]),
+            message=f"{article['id']}: {failure_reasons(article, config)}",
+            type="audit.gate",
+        )
+    for error in errors:
+        case = _element(suite, "testcase", name=error["id"], classname=_classname(error["path"]), time=0)
+        internal = error["message"].startswith("internal error")
+        _element(
+            case,
+            "error",
+            f"{error['path'] or error['id']}: {error['message']}",
+            message=error["message"],
+            type="audit.internal_error" if internal else "audit.input_error",
+        )
+    _element(
+        suite,
+        "system-out",
+        f"gate: {summary['gate']}; {summary['passed']} passed, {summary['failed']} failed, "
+        f"{summary['errors']} errors\nsignature: {summary['signature']}\nformula: {summary['formula']}\n",
+    )
+    _element(suite, "system-err", "".join(f"{e['path'] or e['id']}: {e['message']}\n" for e in errors))
+    return root

@@ -1,0 +1,189 @@
+"""``report.md`` (a summary fit for a pull-request comment) and ``report.csv`` (one row per finding).
+
+The Markdown report stays well under GitHub's 65,536-character comment limit whatever the batch:
+it shows the worst articles and the worst findings, every cell cut to a bounded length, and says
+how many it left out. The full detail is in ``report.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+from audit.model import Severity
+from audit.reporting.locations import display_location
+
+MAX_ARTICLE_ROWS = 50
+MAX_FINDING_ROWS = 30
+MAX_ERROR_ROWS = 20
+MAX_CELL = 90
+_SEVERITY_RANK = {s.value: s.rank for s in Severity}
+_SEVERITIES = ("critical", "major", "minor", "info")
+# Characters that Markdown or the HTML a comment may contain would interpret.
+_MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]<>#|~!])")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def cell(value: Any, limit: int = MAX_CELL) -> str:
+    """A table cell: one line, cut to ``limit`` characters, Markdown and HTML characters escaped."""
+    text = _SPACE_RE.sub(" ", "" if value is None else str(value)).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", text)
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """An excerpt of article text in guillemets, so its edges (and blanks) show."""
+    return f"«{cell(text, limit)}»" if text.strip() else f"«{cell(repr(text), limit)}»"
+
+
+def worst_findings(report: dict[str, Any], limit: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(article, finding) pairs, most severe first, then lowest article score, then position."""
+    pairs = [(article, finding) for article in report["articles"] for finding in article["findings"]]
+    pairs.sort(key=lambda p: (-_SEVERITY_RANK[p[1]["severity"]], p[0]["score"], p[0]["id"], p[1]["start"]))
+    return pairs[:limit]
+
+
+class MarkdownReporter:
+    name = "md"
+
+    def write(self, report: dict[str, Any], output: Path) -> list[Path]:
+        path = output / "report.md"
+        path.write_text(render_markdown(report), encoding="utf-8")
+        return [path]
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    summary = report["summary"]
+    config = report["config"]
+    gate = {"pass": "✅ PASS", "fail": "❌ FAIL", "error": "⚠️ ERROR"}[summary["gate"]]
+    mean = "–" if summary["mean_score"] is None else f"{summary['mean_score']:.2f}"
+    lowest = "–" if summary["min_score"] is None else f"{summary['min_score']:.2f}"
+    lines = [
+        "## Translation audit",
+        "",
+        f"**Gate: {gate}** · {summary['articles']} articles: {summary['passed']} passed, "
+        f"{summary['failed']} failed, {summary['errors']} input errors · mean score {mean}, lowest {lowest} · "
+        f"{summary['words']:,} words · pass needs score ≥ {config['fail_under']:g} and no finding at "
+        f"{config['fail_on']} severity or above",
+        "",
+        "| Severity | Findings |",
+        "| --- | ---: |",
+        *(f"| {name} | {summary['findings'].get(name, 0)} |" for name in _SEVERITIES),
+    ]
+    if summary["categories"]:
+        lines += ["", "| Category | Findings |", "| --- | ---: |"]
+        lines += [f"| {cell(name)} | {count} |" for name, count in summary["categories"].items()]
+
+    articles = sorted(report["articles"], key=lambda a: (a["passed"], a["score"], a["id"]))
+    if articles:
+        lines += [
+            "",
+            "### Articles (worst first)",
+            "",
+            "| Result | Score | Article | Critical | Major | Minor | Info | Words |",
+            "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for article in articles[:MAX_ARTICLE_ROWS]:
+            counts = {name: 0 for name in _SEVERITIES}
+            for finding in article["findings"]:
+                counts[finding["severity"]] += 1
+            mark = "pass" if article["passed"] else "**FAIL**"
+            lines.append(
+                f"| {mark} | {article['score']:.2f} | {cell(article['id'], 60)} | {counts['critical']} | "
+                f"{counts['major']} | {counts['minor']} | {counts['info']} | {article['words']} |"
+            )
+        if len(articles) > MAX_ARTICLE_ROWS:
+            lines.append(f"\n… and {len(articles) - MAX_ARTICLE_ROWS} more articles (see report.json).")
+
+    total_findings = sum(len(a["findings"]) for a in report["articles"])
+    if total_findings:
+        lines += [
+            "",
+            "### Worst findings",
+            "",
+            "| Severity | Check | Where | Text | Problem | Suggestion |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for article, finding in worst_findings(report, MAX_FINDING_ROWS):
+            where = display_location(article["path"] or article["id"], finding)
+            lines.append(
+                f"| {finding['severity']} | {cell(finding['check'])} | {cell(where, 70)} | "
+                f"{quoted(finding['text'])} | {cell(finding['message'], 120)} | {cell(finding['suggestion'] or '')} |"
+            )
+        if total_findings > MAX_FINDING_ROWS:
+            lines.append(f"\n… and {total_findings - MAX_FINDING_ROWS} more findings (see report.json).")
+
+    if report["errors"]:
+        lines += ["", "### Input errors", ""]
+        for error in report["errors"][:MAX_ERROR_ROWS]:
+            lines.append(f"- {cell(error['path'] or error['id'], 100)}: {cell(error['message'], 200)}")
+        if len(report["errors"]) > MAX_ERROR_ROWS:
+            lines.append(f"- … and {len(report['errors']) - MAX_ERROR_ROWS} more (see report.json)")
+
+    lines += [
+        "",
+        f"Signature: `{summary['signature']}`  ",
+        f"Formula: {cell(summary['formula'], 400)}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = (
+    "article",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "check",
+    "category",
+    "severity",
+    "start",
+    "end",
+    "text",
+    "message",
+    "suggestion",
+    "confidence",
+    "article_score",
+    "article_passed",
+)
+
+
+class CsvReporter:
+    """One row per finding. UTF-8 with a byte-order mark, so spreadsheet programs show the Arabic."""
+
+    name = "csv"
+
+    def write(self, report: dict[str, Any], output: Path) -> list[Path]:
+        path = output / "report.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(CSV_COLUMNS)
+            for article in report["articles"]:
+                for finding in article["findings"]:
+                    writer.writerow(
+                        [
+                            article["id"],
+                            article["path"] or "",
+                            finding.get("line", ""),
+                            finding.get("column", ""),
+                            finding.get("end_line", ""),
+                            finding.get("end_column", ""),
+                            finding["check"],
+                            finding["category"],
+                            finding["severity"],
+                            finding["start"],
+                            finding["end"],
+                            finding["text"],
+                            finding["message"],
+                            finding["suggestion"] or "",
+                            finding.get("confidence", ""),
+                            article["score"],
+                            "true" if article["passed"] else "false",
+                        ]
+                    )
+        return [path]

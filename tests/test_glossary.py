@@ -1,0 +1,139 @@
+"""Tests of the news glossary: loading, validation and Arabic matching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.glossary import Glossary, GlossaryEntry, load_glossary, normalize_arabic
+
+SMALL = """
+[[term]]
+en = "Vladimir Putin"
+ar = ["فلاديمير بوتين", "بوتين"]
+kind = "person"
+gender = "m"
+
+[[term]]
+en = "Kremlin"
+ar = ["الكرملين"]
+kind = "organisation"
+
+[[term]]
+en = "Crimea"
+ar = ["شبه جزيرة القرم", "القرم"]
+kind = "place"
+
+[[term]]
+en = "Ukrainian settlement"
+ar = ["التسوية الأوكرانية"]
+kind = "term"
+variants = ["المستوطنة الأوكرانية"]
+
+[[term]]
+en = "Yulia Svyrydenko"
+ar = ["يوليا سفيريدينكو", "سفيريدينكو"]
+kind = "person"
+gender = "f"
+"""
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Glossary:
+    path = tmp_path / "glossary.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    return load_glossary(path)
+
+
+def test_loads_entries_and_fields(small: Glossary) -> None:
+    assert len(small.entries) == 5
+    putin = small.by_english("vladimir putin")
+    assert putin == GlossaryEntry("Vladimir Putin", ("فلاديمير بوتين", "بوتين"), "person", "m", ())
+    assert putin.preferred == "فلاديمير بوتين"
+    assert small.by_english("Svyrydenko") is not None  # unique surname
+    assert small.by_english("Nobody") is None
+    assert [p.en for p in small.persons()] == ["Vladimir Putin", "Yulia Svyrydenko"]
+
+
+def test_find_arabic_handles_clitics_and_multiword_terms(small: Glossary) -> None:
+    text = "وقال بوتين للكرملين إن وبشبه جزيرة القرم روسية، وبالقرم قاعدة."
+    found = [(text[s:e], entry.en) for s, e, entry in small.find_arabic(text)]
+    assert found == [
+        ("بوتين", "Vladimir Putin"),
+        ("كرملين", "Kremlin"),
+        ("شبه جزيرة القرم", "Crimea"),
+        ("القرم", "Crimea"),
+    ]
+
+
+def test_find_arabic_respects_word_boundaries(small: Glossary) -> None:
+    # «بوتينات» is not «بوتين»; «القرمزي» (crimson) is not «القرم».
+    assert small.find_arabic("بوتينات القرمزي") == []
+
+
+def test_find_arabic_ignores_diacritics_and_reports_variants(small: Glossary) -> None:
+    text = "بُوتِين ناقش المستوطنة الأوكرانية"
+    found = small.find_arabic(text)
+    assert [e.en for _, _, e in found] == ["Vladimir Putin", "Ukrainian settlement"]
+    start, end, _ = found[0]
+    assert text[start:end] == "بُوتِين"
+    start, end, _ = found[1]
+    assert small.is_variant(text[start:end])
+    assert not small.is_variant("التسوية الأوكرانية")
+
+
+def test_multiword_term_needs_only_spaces_between_words(small: Glossary) -> None:
+    assert [e.en for _, _, e in small.find_arabic("شبه جزيرة، القرم")] == ["Crimea"]
+
+
+def test_normalize_folds_hamza_alifs_and_final_letters() -> None:
+    assert normalize_arabic("إسرائيلِيّة") == normalize_arabic("اسرائيليه")
+    assert normalize_arabic("مستشفى") == "مستشفي"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[[term]]\nar = ["x"]\nkind = "term"\n', "entry 1: 'en'"),
+        ('[[term]]\nen = "A"\nkind = "term"\n', "entry 1 (A): 'ar' is missing"),
+        ('[[term]]\nen = "A"\nar = ["ا"]\nkind = "planet"\n', "'kind' must be one of"),
+        ('[[term]]\nen = "A"\nar = ["ا"]\nkind = "person"\n', "needs 'gender'"),
+        ('[[term]]\nen = "A"\nar = ["ا"]\nkind = "place"\ngender = "m"\n', "only persons"),
+        ('[[term]]\nen = "A"\nar = []\nkind = "term"\nx = 1\n', "unknown key"),
+        ('[[term]]\nen = "A"\nar = ["ا"]\nkind = "term"\n[[term]]\nen = "a"\nar = ["ب"]\nkind = "term"\n', "entry 2"),
+        ("[[term]\n", "not valid TOML"),
+    ],
+)
+def test_malformed_glossary_names_file_and_entry(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.toml") as info:
+        load_glossary(path)
+    assert message in str(info.value)
+
+
+def test_missing_explicit_glossary_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot read glossary"):
+        load_glossary(tmp_path / "absent.toml")
+
+
+def test_missing_default_glossary_gives_empty_glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUDIT_REFERENCES", str(tmp_path))
+    assert len(load_glossary()) == 0
+
+
+def test_shipped_glossary_is_valid_and_broad() -> None:
+    glossary = load_glossary()
+    kinds = {kind: sum(1 for e in glossary.entries if e.kind == kind) for kind in ("person", "place", "organisation")}
+    assert len(glossary) >= 300
+    assert all(count >= 50 for count in kinds.values())
+    assert all(p.gender in ("m", "f") for p in glossary.persons())
+    assert glossary.by_english("Volodymyr Zelensky") is not None
+    assert glossary.is_variant("زيلنسكي")
+    # No Arabic form is claimed by two different entries.
+    owners: dict[str, str] = {}
+    for entry in glossary.entries:
+        for form in entry.ar:
+            key = normalize_arabic(form)
+            assert owners.setdefault(key, entry.en) == entry.en, (form, owners[key], entry.en)
