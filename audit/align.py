@@ -224,6 +224,9 @@ BEADS: dict[tuple[int, int], float] = {
 }
 #: Variance of the length difference per character (Gale & Church had 6.8 for English-French; NTREX gives 2.5-4).
 _VARIANCE = 4.0
+#: Highest cost of a length mismatch: real translations have heavy tails (a sentence cut to a few words still
+#: belongs with its original), so a bad length never outweighs everything else.
+LENGTH_COST_CAP = 8.0
 #: Extra cost of leaving a sentence unaligned, on top of its bead prior.
 SKIP_COST = 0.0
 #: Cost taken off per unit of rarity-weighted anchor shared by the two sides of a bead.
@@ -249,7 +252,7 @@ def _length_cost(source_len: int, target_len: int, ratio: float) -> float:
     mean = (source_len + target_len / ratio) / 2
     delta = (target_len - source_len * ratio) / math.sqrt(max(mean, 1.0) * _VARIANCE)
     tail = math.erfc(abs(delta) / math.sqrt(2))
-    return -math.log(max(tail, 1e-30))
+    return min(-math.log(max(tail, 1e-30)), LENGTH_COST_CAP)
 
 
 def _idf(sides: Sequence[list[Counter[str]]]) -> dict[str, float]:
@@ -303,7 +306,7 @@ def align(
     target_arabic = same_language or _is_arabic(target_sentences)
     target = _side(target_sentences, arabic=target_arabic, words=same_language)
     idf = _idf([source.anchors, target.anchors])
-    ratio = max(sum(target.lengths), 1) / max(sum(source.lengths), 1)
+    ratio = _expected_ratio(sum(source.lengths), sum(target.lengths), _is_arabic(source_sentences), target_arabic)
     vectors = _embeddings(embed, source_sentences, target_sentences) if embed is not None else None
 
     if band is None:
@@ -319,6 +322,21 @@ def align(
         if abs(better - ratio) > 0.02 * ratio:
             links = _trace(_programme(n, m, band, source, target, idf, better, vectors), n, m)
     return links
+
+
+#: Typical length ratio (non-space characters, target / source): English→Arabic measured on NTREX (0.94).
+TYPICAL_RATIO = {(False, True): 0.94, (True, False): 1 / 0.94, (True, True): 1.0, (False, False): 1.0}
+#: How many characters of evidence weigh as much as the typical ratio.
+_RATIO_PRIOR_CHARS = 1500
+
+
+def _expected_ratio(source_chars: int, target_chars: int, source_arabic: bool, target_arabic: bool) -> float:
+    """The texts' own length ratio, shrunk towards the typical one for short texts (where one left-out
+    sentence would otherwise skew it)."""
+    typical = TYPICAL_RATIO[(source_arabic, target_arabic)]
+    observed = max(target_chars, 1) / max(source_chars, 1)
+    weight = source_chars / (source_chars + _RATIO_PRIOR_CHARS)
+    return math.exp(weight * math.log(observed) + (1 - weight) * math.log(typical))
 
 
 def _is_arabic(sentences: Sequence[str]) -> bool:

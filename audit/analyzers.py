@@ -113,18 +113,22 @@ def alignment_summary(view: ReferenceView) -> dict[str, Any]:
 def agreement_summary(rows: Sequence[AgreementRow], weights: Sequence[int]) -> dict[str, Any]:
     """Article-level engine agreement.
 
-    ``score``: the word-weighted mean over segments of the chrF with the closest re-translation (0-100);
-    ``relative``: that mean divided by the re-translations' own median agreement (1.0 = the article agrees with
-    the re-translations as well as they agree with each other; needs two re-translations).
+    ``score``: the word-weighted mean over segments of the median chrF (both directions averaged) of the segment
+    against the re-translations, 0-100 (the median, so one engine that copies another does not lift it);
+    ``relative``: that score divided by the re-translations' own median agreement (1.0 = the article agrees with
+    the re-translations as well as they agree with each other; needs two re-translations);
+    ``closest``: the same mean with the closest re-translation instead of the median.
     """
-    scored = [(row, w) for row, w in zip(rows, weights, strict=True) if row.best is not None and w > 0]
+    scored = [(row, w) for row, w in zip(rows, weights, strict=True) if row.median is not None and w > 0]
     total = sum(w for _, w in scored)
     if not total:
         return {"score": None}
-    score = sum((row.best or 0.0) * w for row, w in scored) / total
-    result: dict[str, Any] = {"score": round(score, 2), "segments": len(scored)}
-    mutual = [row.mutual for row, _ in scored if row.mutual is not None]
+    score = sum((row.median or 0.0) * w for row, w in scored) / total
+    closest = sum((row.best or 0.0) * w for row, w in scored) / total
+    result: dict[str, Any] = {"score": round(score, 2), "closest": round(closest, 2), "segments": len(scored)}
+    mutual = [(row.mutual, w) for row, w in scored if row.mutual is not None]
     if mutual:
-        result["mutual"] = round(statistics.fmean(mutual), 2)
-        result["relative"] = round(score / max(statistics.fmean(mutual), 1e-9), 3)
+        mean_mutual = sum(m * w for m, w in mutual) / sum(w for _, w in mutual)
+        result["mutual"] = round(mean_mutual, 2)
+        result["relative"] = round(score / max(mean_mutual, 1e-9), 3)
     return result

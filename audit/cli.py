@@ -146,7 +146,8 @@ def run_check(args: argparse.Namespace) -> int:
     passed = sum(1 for a in result.articles if a.passed)
     print(
         f"{len(result.articles)} articles: {passed} passed, {len(result.articles) - passed} failed, "
-        f"{len(result.errors)} errors; reports: {', '.join(str(p) for p in written)}"
+        f"{len(result.errors)} errors; reports in {config.output}: "
+        f"{', '.join(sorted({p.name for p in written if p.parent == Path(config.output)}))}"
     )
     return result.exit_code
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from audit.lexicon import ArabicTokens, KeyedCache, arabic_tokens
 from audit.resources import reference_file
-from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
+from audit.text import ARABIC_MARKS
 
 KINDS = frozenset({"person", "place", "organisation", "term"})
 GENDERS = frozenset({"m", "f"})
@@ -117,65 +118,74 @@ class Glossary:
             forms.sort(key=lambda item: -len(item[0]))
         return index
 
-    def find_arabic(self, text: str) -> list[tuple[int, int, GlossaryEntry]]:
+    @cached_property
+    def _splits(self) -> KeyedCache[str, tuple[tuple[int, str], ...]]:
+        """Normalised word -> the ways it can start a glossary form: ``(clitic prefix length, first form word)``,
+        bare word first; empty for the (many) words that start none."""
+        index = self._by_first_word
+
+        def splits(word: str) -> tuple[tuple[int, str], ...]:
+            found = []
+            for prefix_len, stem in _clitic_splits(word):
+                if stem in index:
+                    found.append((prefix_len, stem))
+                if word[:prefix_len].endswith("لل") and "ال" + stem in index:
+                    found.append((prefix_len, "ال" + stem))
+            return tuple(found)
+
+        return KeyedCache(splits)
+
+    def find_arabic(self, text: str, tokens: ArabicTokens | None = None) -> list[tuple[int, int, GlossaryEntry]]:
         """Every glossary rendering or known variant in ``text``: ``(start, end, entry)``, left to right.
 
         The span covers the term itself, not its clitic prefixes (in «وبموسكو» the span is «موسكو», in
         «للكرملين» it is «كرملين»). Matching ignores diacritics and folds أ/إ/آ to ا, ى to ي and ة to ه; words
         of a multi-word term must be separated by white space only. Use :meth:`is_variant` to tell a known
-        non-preferred spelling from an accepted rendering.
+        non-preferred spelling from an accepted rendering. ``tokens`` (the text's :class:`ArabicTokens`) saves
+        tokenising the text again.
         """
-        index = self._by_first_word
-        if not index:
+        if not self._by_first_word:
             return []
         cached = self._recent.get(text)
         if cached is not None:  # several checks ask about the same article
             return list(cached)
-        words = [(m.start(), m.end(), normalize_arabic(m.group())) for m in ARABIC_WORD_RE.finditer(text)]
+        if tokens is None or tokens.text is not text:
+            tokens = arabic_tokens(text)
+        words = tokens.normalised
+        splits = self._splits
         matches: list[tuple[int, int, GlossaryEntry]] = []
-        i = 0
-        while i < len(words):
-            word = words[i][2]
-            if word not in index and not any(
-                word[:k] in _PREFIX_SET and (word[k:] in index or "ال" + word[k:] in index) for k in (1, 2, 3, 4)
-            ):
-                i += 1
+        next_free = 0
+        for i, ways in enumerate(map(splits.__getitem__, words)):
+            if not ways or i < next_free:
                 continue
-            found = self._match_at(text, words, i, index)
-            if found is None:
-                i += 1
-                continue
-            start, end, entry, used = found
-            matches.append((start, end, entry))
-            i += used
-        if len(self._recent) >= 256:
-            self._recent.clear()
+            found = self._match_at(tokens, i, ways)
+            if found is not None:
+                start, end, entry, used = found
+                matches.append((start, end, entry))
+                next_free = i + used
+        if len(self._recent) >= 64:
+            self._recent.pop(next(iter(self._recent)))
         self._recent[text] = tuple(matches)
         return matches
 
     def _match_at(
-        self,
-        text: str,
-        words: list[tuple[int, int, str]],
-        i: int,
-        index: dict[str, list[tuple[tuple[str, ...], GlossaryEntry]]],
+        self, tokens: ArabicTokens, i: int, ways: tuple[tuple[int, str], ...]
     ) -> tuple[int, int, GlossaryEntry, int] | None:
-        word_start, _word_end, word = words[i]
-        for prefix_len, stem in _clitic_splits(word):
-            keys = [stem]
-            if word[:prefix_len].endswith("لل"):
-                keys.append("ال" + stem)
-            for key in keys:
-                for form, entry in index.get(key, ()):
-                    n = len(form)
-                    if i + n > len(words):
-                        continue
-                    if any(words[i + k][2] != form[k] for k in range(1, n)):
-                        continue
-                    if any(text[words[i + k - 1][1] : words[i + k][0]].strip() for k in range(1, n)):
-                        continue
-                    start = _offset_after_letters(text, word_start, prefix_len)
-                    return start, words[i + n - 1][1], entry, n
+        """The longest form starting at word ``i`` (after one of its clitic splits ``ways``), if any."""
+        words = tokens.normalised
+        text = tokens.text
+        for prefix_len, key in ways:
+            for form, entry in self._by_first_word[key]:
+                n = len(form)
+                if i + n > len(words):
+                    continue
+                if any(words[i + k] != form[k] for k in range(1, n)):
+                    continue
+                starts, ends = tokens.starts, tokens.ends
+                if any(text[ends[i + k - 1] : starts[i + k]].strip() for k in range(1, n)):
+                    continue
+                start = _offset_after_letters(text, starts[i], prefix_len)
+                return start, ends[i + n - 1], entry, n
         return None
 
     def lookup(self, arabic: str) -> GlossaryEntry | None:
@@ -189,7 +199,12 @@ class Glossary:
         return found is not None and not found[1]
 
     def _lookup(self, arabic: str) -> tuple[GlossaryEntry, bool] | None:
-        return self._forms.get(normalize_arabic(arabic).strip())
+        return self._lookups[arabic]
+
+    @cached_property
+    def _lookups(self) -> KeyedCache[str, tuple[GlossaryEntry, bool] | None]:
+        forms = self._forms
+        return KeyedCache(lambda arabic: forms.get(normalize_arabic(arabic).strip()), limit=100_000)
 
 
 def _clitic_splits(word: str) -> list[tuple[int, str]]:

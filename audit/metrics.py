@@ -138,8 +138,11 @@ def error_rates(hypothesis: str, references: Sequence[str]) -> dict[str, float]:
     return {"wer": round(float(best[0]), 4), "cer": round(float(best[1]), 4)}
 
 
+@lru_cache(maxsize=100_000)
 def chrf_pair(hypothesis: str, reference: str) -> float:
-    """Sentence chrF of one text against one other (0 when either is empty); used for engine agreement."""
+    """Sentence chrF of one text against one other (0 when either is empty); used for engine agreement.
+
+    Remembered, as the same pairs of re-translations come back when several systems are audited in turn."""
     if not hypothesis.strip() or not reference.strip():
         return 0.0
     return float(sacrebleu_metrics().chrf.sentence_score(hypothesis, [reference]).score)

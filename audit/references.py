@@ -230,29 +230,32 @@ class ReferenceView:
 
 @dataclass(frozen=True)
 class AgreementRow:
-    """How one segment of the article agrees with its re-translations (chrF, 0-100)."""
+    """How one segment of the article agrees with its re-translations (chrF, 0-100, both directions averaged)."""
 
     segment: Segment
     #: Highest chrF of the segment against one re-translation, and that re-translation's name.
     best: float | None
     closest: str
-    #: Median chrF between two re-translations of the segment (both directions averaged); None with fewer than two.
+    #: Median chrF of the segment against the re-translations (robust to one engine that copies another).
+    median: float | None
+    #: Median chrF between two re-translations of the segment; None with fewer than two.
     mutual: float | None
+
+
+def symmetric_chrf(a: str, b: str) -> float:
+    return (chrf_pair(a, b) + chrf_pair(b, a)) / 2
 
 
 def segment_agreement(text: str, segment: Segment) -> AgreementRow:
     texts = {name: t for name, t in segment.retranslations.items() if t.strip()}
     if not texts:
-        return AgreementRow(segment, None, "", None)
-    scores = {name: chrf_pair(text, t) for name, t in texts.items()}
+        return AgreementRow(segment, None, "", None, None)
+    scores = {name: symmetric_chrf(text, t) for name, t in texts.items()}
     closest = max(scores, key=lambda name: scores[name])
     names = sorted(texts)
-    pairs = [
-        (chrf_pair(texts[a], texts[b]) + chrf_pair(texts[b], texts[a])) / 2
-        for i, a in enumerate(names)
-        for b in names[i + 1 :]
-    ]
-    return AgreementRow(segment, scores[closest], closest, statistics.median(pairs) if pairs else None)
+    pairs = [symmetric_chrf(texts[a], texts[b]) for i, a in enumerate(names) for b in names[i + 1 :]]
+    median = statistics.median(scores.values())
+    return AgreementRow(segment, scores[closest], closest, median, statistics.median(pairs) if pairs else None)
 
 
 def build_segments(

@@ -172,6 +172,24 @@ def test_long_sentence_translations_are_joined() -> None:
     assert record.segments[0][2].count(" ") == sentence.count(" ")
 
 
+def test_back_translations_guide_the_alignment() -> None:
+    from audit.align import align
+    from audit.checks.roundtrip import backtranslation_embedder
+    from audit.text import Document
+
+    originals = [s.slice(SOURCE) for s in Document(SOURCE).sentences]
+    sentences = [s.slice(TEXT) for s in Document(TEXT).sentences]
+    embed = backtranslation_embedder(BACK)
+    similarity = embed(originals) @ embed(sentences).T
+    assert similarity.min() >= 0.4 - 1e-9  # never below the aligner's "unrelated" level
+    assert all(similarity[i, i] > 0.45 for i in range(3))  # each back-translation shares words with its original
+    assert [(link.source, link.target) for link in align(originals, sentences, embed=embed)] == [
+        ((0,), (0,)),
+        ((1,), (1,)),
+        ((2,), (2,)),
+    ]
+
+
 def test_content_words_and_scores() -> None:
     assert content_words("The minister said the talks were useful.") == "minister talks useful"
     assert drift_scores("", "The minister met the press.") == (0.0, 1.0)

@@ -205,7 +205,8 @@ class Morphology:
         genders = {r.gender for r in readings if r.is_verb and r.gender}
         if len(genders) != 1:
             return None, False
-        other = any(not r.is_verb and r.stem not in ("FUNC_WORD",) for r in readings)
+        # A preposition glued to a noun («ك» + «تبت» in «كتبت») is a far-fetched reading: it does not count.
+        other = any(not r.is_verb and r.stem != "FUNC_WORD" and "PREP" not in r.proclitics for r in readings)
         return genders.pop(), not other
 
 
@@ -238,13 +239,17 @@ def _folded_set(words: str) -> frozenset[str]:
 _TITLES_M = _folded_set(
     "الرئيس رئيس الزعيم زعيم الوزير وزير المتحدث متحدث السفير سفير المبعوث مبعوث المستشار مستشار النائب "
     "السيناتور الجنرال القائد قائد المدير مدير الأمين الملك الأمير الشيخ السيد المرشح مرشح الحاكم حاكم "
-    "العمدة مساعد المساعد الممثل ممثل المدعي القاضي الأدميرال العقيد اللواء الرائد الدكتور المفوض مفوض"
+    "العمدة مساعد المساعد الممثل ممثل المدعي القاضي الأدميرال العقيد اللواء الرائد الدكتور المفوض مفوض "
+    "المدرب مدرب اللاعب لاعب الكاتب الصحفي الفنان المغني الباحث الطبيب المحامي الأستاذ البروفيسور الناشط "
+    "المسؤول مسؤول المذيع الملياردير رجل"
 )
 _TITLES_F = (
     _folded_set(
         "الرئيسة رئيسة الزعيمة زعيمة الوزيرة وزيرة المتحدثة متحدثة السفيرة سفيرة المبعوثة مبعوثة المستشارة "
         "مستشارة النائبة نائبة السيناتورة القائدة قائدة المديرة مديرة الأمينة الملكة الأميرة الشيخة السيدة "
-        "المرشحة مرشحة الحاكمة حاكمة العمدة مساعدة المساعدة الممثلة ممثلة المدعية القاضية الدكتورة المفوضة"
+        "المرشحة مرشحة الحاكمة حاكمة العمدة مساعدة المساعدة الممثلة ممثلة المدعية القاضية الدكتورة المفوضة "
+        "المدربة مدربة اللاعبة لاعبة الكاتبة الصحفية الفنانة المغنية الباحثة الطبيبة المحامية الأستاذة "
+        "الناشطة المسؤولة مسؤولة المذيعة المليارديرة السيدة الآنسة امرأة"
     )
     - _TITLES_M
 )
@@ -254,7 +259,7 @@ _TITLE_LINKS = _folded_set("باسم العام العامة الخاص الخا
 _REPORTING = _folded_set(
     "قال يقول أضاف يضيف أكد يؤكد أعلن يعلن زعم يزعم صرح يصرح أوضح يوضح أشار يشير كتب يكتب تابع يتابع ذكر "
     "يذكر أفاد يفيد أعرب يعرب شدد يشدد لفت يلفت اعتبر يعتبر رأى يرى أجاب يجيب علق يعلق اعترف يعترف تساءل "
-    "يتساءل ادعى يدعي نفى ينفي أقر يقر أردف يردف استطرد يستطرد أبلغ يبلغ أكدت"
+    "يتساءل ادعى يدعي نفى ينفي أقر يقر أردف يردف استطرد يستطرد أبلغ يبلغ وصف يصف أشاد يشيد أكدت"
 )
 _FUNCTION_WORDS = _folded_set(
     "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ حتى أن إن أنه إنه أنها إنها الذي التي الذين و أو ثم "
@@ -274,6 +279,7 @@ class _Evidence:
     token: int | None = None  # the verb's token index, None for a title
     flaggable: bool = False
     mention_end: int = 0  # token index after the mention (for coordinated verbs)
+    reporting: bool = False  # a verb of saying
 
 
 @dataclass
@@ -336,12 +342,17 @@ class PersonGender(Check):
         weights = {"m": 0.0, "f": 0.0}
         for evidence in person.evidence:
             weights[evidence.gender] += evidence.weight
-        if person.gender and person.full_name:
+        if person.gender:
             gender, confidence = person.gender, 0.9
             basis = "the glossary"
-        elif not person.full_name and not any(e.token is None for e in person.evidence):
-            return  # a single word with no title: maybe a place or a team, whose gender usage varies
         else:
+            if not person.full_name and not any(e.token is None for e in person.evidence):
+                # A single word with no title may be a place or a team, whose gender usage varies: only verbs of
+                # saying, whose subject is someone speaking, count.
+                weights = {"m": 0.0, "f": 0.0}
+                for evidence in person.evidence:
+                    if evidence.reporting:
+                        weights[evidence.gender] += evidence.weight
             gender = max(weights, key=lambda g: weights[g])
             other = "f" if gender == "m" else "m"
             if weights[gender] < float(self.config["min_majority"]) or weights[gender] < 2 * weights[other]:
@@ -400,7 +411,8 @@ class _Article:
         """True when only white space separates token ``left`` from token ``right``."""
         if left < 0 or right >= len(self.tokens):
             return False
-        return self.text[self.tokens[left][1] : self.tokens[right][0]].isspace()
+        gap = self.text[self.tokens[left][1] : self.tokens[right][0]]
+        return bool(gap) and not gap.strip(" \t\u00a0")
 
     def folded(self, index: int) -> str:
         return _fold(self.tokens[index][2])
@@ -418,10 +430,31 @@ class _Article:
         readings = self.morphology.readings(self.tokens[index][2])
         return all(r.stem == "NOUN_PROP" and not r.proclitics for r in readings)
 
+    def _other_given_name(self, index: int) -> bool:
+        """Whether the word before a glossary surname can be a given name (so another person's): not a verb,
+        title, article-word or function word. When unsure this says yes, which only makes the check more
+        cautious (the glossary's gender is then not used)."""
+        before = index - 1
+        if before < 0 or not self.adjacent(before, index) or before in self.glossary_kind:
+            return False
+        word = self.folded(before)
+        if word.startswith("ال") or word in _FUNCTION_WORDS or word in _TITLES_M or word in _TITLES_F:
+            return False
+        readings = self.morphology.readings(self.tokens[before][2])
+        if any(r.stem == "NOUN_PROP" for r in readings) or not readings:
+            return True
+        # «إدارة ترامب», «حملة ساندرز»: a common noun governing the name, not a given name.
+        return not any(r.is_verb or (r.stem == "NOUN" and not r.proclitics) for r in readings)
+
     def verb(self, index: int) -> tuple[str | None, bool]:
         word = self.tokens[index][2]
         if self.glossary_kind.get(index) is not None:
             return None, False
+        folded = self.folded(index)
+        if folded in _FUNCTION_WORDS or (folded[:1] in ("و", "ف") and folded[1:] in _FUNCTION_WORDS):
+            return None, False  # «بين», «ولم»: also read as verbs by the lexicon
+        if any(r.stem == "NOUN_PROP" and not r.proclitics for r in self.morphology.readings(word)):
+            return None, False  # «تيم بيرنرز لي»: a given name that is also a verb form
         return self.morphology.verb_gender(word)
 
     def reporting(self, index: int) -> bool:
@@ -443,13 +476,44 @@ class _Article:
     def collect(self) -> dict[str, _Person]:
         persons: dict[str, _Person] = {}
         seen: set[int] = set()
+        mentions = []
+        others: set[str] = set()
         for start, end, kind, key, gender in self.glossary_mentions:
             if kind != "person":
                 continue
             first, last = self._token_at(start), self._token_at(end - 1)
-            person = persons.setdefault(key, _Person(key=key, label=key, gender=gender or None))
-            # The glossary's gender is trusted when the full name occurs: a surname alone may be someone else's
-            # («ساندرز» is Bernie or Sarah).
+            mentions.append((first, last, key, gender))
+            if first == last and self._other_given_name(first):
+                # «سارة ساندرز» is not the glossary's «بيرني ساندرز»: in this article the surname is someone else's.
+                others.add(self.folded(last))
+        for first, last, key, gender in mentions:
+            surname = self.folded(last)
+            if first == last and surname in others:
+                given = first - 1 if self._other_given_name(first) else first
+                person = persons.setdefault(surname, _Person(key=surname, label=f"«{self.tokens[last][2]}»"))
+                person.full_name = person.full_name or given < first
+                self._evidence(person, given, last)
+            else:
+                person = persons.setdefault(key, _Person(key=key, label=key, gender=gender or None))
+                self._evidence(person, first, last)
+            seen.update(range(first, last + 1))
+        # Names after a title: «المدرب كاسبر خليلوفيتش», «الرئيس الإندونيسي جوكو ويدودو».
+        for index in range(len(self.tokens) - 1):
+            word = self.folded(index)
+            if word not in _TITLES_M and word not in _TITLES_F:
+                continue
+            first = index + 1
+            while first - index <= 3 and self.adjacent(first - 1, first) and self.folded(first).startswith("ال"):
+                first += 1
+            last = first - 1
+            while last + 1 - first < 3 and self.adjacent(last, last + 1) and last + 1 not in seen:
+                if not self.name_like(last + 1):
+                    break
+                last += 1
+            if last < first:
+                continue
+            key = self.folded(last)
+            person = persons.setdefault(key, _Person(key=key, label=f"«{self.tokens[last][2]}»"))
             person.full_name = person.full_name or last > first
             self._evidence(person, first, last)
             seen.update(range(first, last + 1))
@@ -480,8 +544,11 @@ class _Article:
             if gender is not None and self._subject_before(before):
                 return  # «تسديدة مينجا تمنح ليفينغستون»: subject-verb-object, the name is the object
             if gender is not None:
-                flaggable = unambiguous and (self.reporting(before) or self._object_follows(last))
-                person.evidence.append(_Evidence(gender, 1.0, before, flaggable, last + 1))
+                reporting = self.reporting(before)
+                if not (unambiguous or reporting):
+                    return  # «فيلم», «دوره»: a noun that the lexicon can also read as a verb
+                flaggable = unambiguous and (reporting or self._object_follows(last))
+                person.evidence.append(_Evidence(gender, 1.0, before, flaggable, last + 1, reporting))
                 return
         # Walk back over given names and a title phrase: «حث الرئيس الأوكراني فولوديمير زيلنسكي».
         index = first - 1
@@ -513,7 +580,7 @@ class _Article:
         if before < 0 or not self.adjacent(before, verb):
             return False
         word = self.folded(before)
-        if word in _FUNCTION_WORDS:
+        if word in _FUNCTION_WORDS or (word[:1] in ("و", "ف") and word[1:] in _FUNCTION_WORDS):
             return False
         return self.glossary_kind.get(before) is not None or self.name_like(before) or word.endswith("ه")
 

@@ -8,14 +8,15 @@ never decides pass or fail: scoring and thresholds live elsewhere.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from audit.model import Article, Category, Finding, Severity
 from audit.text import Document
 
+T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Option:
@@ -61,6 +62,13 @@ class ArticleContext:
         self.article = article
         self.text = article.text
         self.doc = Document(article.text)
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Callable[[ArticleContext], T]) -> T:
+        """A per-article analysis computed once and shared by every check that asks for ``key``."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return cast(T, self._memo[key])
 
     @cached_property
     def source_doc(self) -> Document | None:

@@ -11,6 +11,7 @@ Latin-script spellings are left to the untranslated-text checks (U1xx).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import ClassVar
 
 from audit.checks.base import ArticleContext, BatchCheck, Check, Option
 from audit.glossary import Glossary, GlossaryEntry, load_glossary, normalize_arabic
-from audit.lexicon import CombinedLexicon, fold, folded_words, load_lexicon
+from audit.lexicon import ArabicTokens, CombinedLexicon, KeyedCache, arabic_tokens, fold, load_lexicon
 from audit.model import Category, Finding, Severity
 from audit.text import ARABIC_WORD_RE
 
@@ -52,7 +53,10 @@ _DOUBLE_RE = re.compile(r"(.)\1")
 
 def skeleton(stem: str) -> str:
     """The consonant skeleton of a clitic-free word: what stays the same across transliteration variants."""
-    return _DOUBLE_RE.sub(r"\1", stem.translate(_SKELETON))
+    return _SKELETONS[stem]
+
+
+_SKELETONS: KeyedCache[str, str] = KeyedCache(lambda stem: _DOUBLE_RE.sub(r"\1", stem.translate(_SKELETON)))
 
 
 def _stem(word: str) -> tuple[int, str]:
@@ -84,17 +88,26 @@ def _letters_offset(text: str, start: int, letters: int) -> int:
     return position
 
 
-def name_occurrences(text: str, lexicon: CombinedLexicon, glossary: Glossary) -> list[Occurrence]:
+def name_occurrences(
+    text: str, lexicon: CombinedLexicon, glossary: Glossary, tokens: ArabicTokens | None = None
+) -> list[Occurrence]:
     """Name-like words of ``text``: unknown to the lexicon (four letters or more) or part of a glossary name."""
+    if tokens is None or tokens.text is not text:
+        tokens = arabic_tokens(text)
+    starts, ends, folded = tokens.starts, tokens.ends, tokens.folded
     entries: dict[int, GlossaryEntry] = {}
-    for match_start, match_end, matched in glossary.find_arabic(text):
+    candidates = {i for i in tokens.unknown(lexicon) if len(folded[i]) >= 4}
+    for match_start, match_end, matched in glossary.find_arabic(text, tokens):
         if matched.kind != "term":
             for match in ARABIC_WORD_RE.finditer(text, match_start, match_end):
                 entries[match.start()] = matched
-    words = folded_words(text)
-    standalone = {word for _, _, word in words}
+            # The words the match covers (the first one may carry a clitic prefix before the match start).
+            first = bisect_right(starts, match_start) - 1
+            candidates.update(range(max(first, 0), bisect_left(starts, match_end)))
+    standalone = tokens.counts
     found = []
-    for start, end, word in words:
+    for index in sorted(candidates):
+        start, end, word = starts[index], ends[index], folded[index]
         prefix, stem = _stem(word)
         if prefix and stem not in standalone and start not in entries:
             # «ويتكوف» is a name, not و + «يتكوف»: strip a clitic only when the rest also stands alone.
@@ -103,11 +116,29 @@ def name_occurrences(text: str, lexicon: CombinedLexicon, glossary: Glossary) ->
         if entry is None:
             # A glossary match may start after the word's clitic prefix.
             entry = entries.get(_letters_offset(text, start, prefix)) if prefix else None
-        if entry is None and (len(stem) < 4 or lexicon.knows(word)):
+        if entry is None and (len(stem) < 4 or not _unknown(lexicon, word)):
             continue
         span_start = _letters_offset(text, start, prefix) if prefix else start
         found.append(Occurrence(span_start, end, stem, entry))
     return found
+
+
+def _unknown(lexicon: CombinedLexicon, word: str) -> bool:
+    return not lexicon.knows(word)
+
+
+def article_names(ctx: ArticleContext, lexicon: CombinedLexicon, glossary: Glossary) -> list[Occurrence]:
+    """:func:`name_occurrences` of an article, computed once and shared by C601 and C602."""
+    tokens = article_tokens(ctx)
+    return ctx.memo(
+        f"name-occurrences:{id(lexicon)}:{id(glossary)}",
+        lambda c: name_occurrences(c.text, lexicon, glossary, tokens),
+    )
+
+
+def article_tokens(ctx: ArticleContext) -> ArabicTokens:
+    """The article's Arabic words (:class:`audit.lexicon.ArabicTokens`), computed once per article."""
+    return ctx.memo("arabic-tokens", lambda c: arabic_tokens(c.text))
 
 
 @dataclass(frozen=True)
@@ -189,7 +220,19 @@ def _difference(a: str, b: str) -> int:
     return len(a) + len(b) - 2 * sum(common.values())
 
 
-class EntitySpellingCheck(Check):
+class GlossaryUser:
+    """Mixin of the checks that read the glossary: loaded once per check instance, not once per article."""
+
+    _glossary: Glossary | None = None
+
+    @property
+    def glossary(self) -> Glossary:
+        if self._glossary is None:
+            self._glossary = load_glossary()
+        return self._glossary
+
+
+class EntitySpellingCheck(GlossaryUser, Check):
     """Entity spelled several ways: one name written with different letters in the same article.
 
     Transliterated names are easily spelled two ways («زيلنسكي» and «زيلينسكي»); readers then wonder whether
@@ -212,8 +255,8 @@ class EntitySpellingCheck(Check):
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         lexicon = load_lexicon(tuple(self.config["lexicons"]))
-        glossary = load_glossary()
-        occurrences = name_occurrences(ctx.text, lexicon, glossary)
+        glossary = self.glossary
+        occurrences = article_names(ctx, lexicon, glossary)
         for variant in spelling_variants(occurrences, glossary):
             others = ", ".join(f"«{form}» ×{count}" for form, count in variant.counts)
             for occurrence in variant.occurrences:
@@ -229,7 +272,7 @@ class EntitySpellingCheck(Check):
                 )
 
 
-class BatchEntitySpellingCheck(BatchCheck):
+class BatchEntitySpellingCheck(GlossaryUser, BatchCheck):
     """Entity spelled differently across the batch: each article is consistent, but articles disagree.
 
     When one article writes «دميترييف» throughout and another «ديميترييف», a publication looks careless. For
@@ -253,12 +296,12 @@ class BatchEntitySpellingCheck(BatchCheck):
         if len(contexts) < 2:
             return
         lexicon = load_lexicon(tuple(self.config["lexicons"]))
-        glossary = load_glossary()
+        glossary = self.glossary
         # One representative occurrence list per article and spelling (articles count once per spelling).
         per_article: list[dict[str, list[Occurrence]]] = []
         for ctx in contexts:
             forms: dict[str, list[Occurrence]] = {}
-            for occurrence in name_occurrences(ctx.text, lexicon, glossary):
+            for occurrence in article_names(ctx, lexicon, glossary):
                 if not glossary.is_variant(occurrence.stem):
                     forms.setdefault(occurrence.stem, []).append(occurrence)
             per_article.append(forms)
@@ -299,7 +342,7 @@ class BatchEntitySpellingCheck(BatchCheck):
                     )
 
 
-class GlossaryVariantCheck(Check):
+class GlossaryVariantCheck(GlossaryUser, Check):
     """Glossary variant: a term, name or organisation written in a form the glossary lists as wrong.
 
     The glossary (``references/glossary.toml``) lists known machine-translation renderings that are wrong or
@@ -319,8 +362,8 @@ class GlossaryVariantCheck(Check):
     options: ClassVar[Mapping[str, Option]] = {}
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
-        glossary = load_glossary()
-        matches = glossary.find_arabic(ctx.text)
+        glossary = self.glossary
+        matches = glossary.find_arabic(ctx.text, article_tokens(ctx))
         if not matches:
             return
         accepted_used = {entry.en for start, end, entry in matches if not glossary.is_variant(ctx.text[start:end])}

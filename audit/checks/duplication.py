@@ -11,7 +11,8 @@ Token ids and tuple hashes of integers are deterministic, so results do not depe
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -75,14 +76,14 @@ LETTER_NAMES = frozenset(
 _SEPARATOR_RE = re.compile(r"[،,:؛;.!?؟()\[\]{}\"'“”«»‘’—–\-/|]")
 _TANWEEN_FATH_RE = re.compile("[\u064b]")
 _DIGIT_RE = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
-
-
+# Letter names that end a word glued to a spelled-out acronym («وكالةسي إن إن»).
 _GLUED_LETTER_NAMES = ("سي", "بي", "دي", "تي", "جي")
 # A repeated phrase holding a relative pronoun or quantifier is a parallel clause («أي شخص يقاضي أي شخص»).
 _CLAUSE_STARTERS = frozenset(fold(w) for w in _words("التي الذي الذين اللذين اللتين أي كل بعض"))
 # Nouns that start like an imperfect verb (ي…): kept apart from the verb test below.
-_YAA_NOUNS = frozenset(fold(w) for w in _words("يوم يوما يونيو يوليو يناير يد يمين يسار يورو يهود اليمن يابان"))
-_VERB_LIKE_RE = re.compile("^س?ي[\u0621-\u064a]{3,}$")
+_YAA_NOUNS = frozenset(fold(w) for w in _words("يوم يوما يونيو يوليو يناير يد يمين يسار يورو يهود ياباني"))
+# Imperfect verbs: «يستطيع», «سيبدأ», and short ت-forms «تقع», «تعد», «تبدو» (longer ت-words are mostly nouns).
+_VERB_LIKE_RE = re.compile("^س?(?:ي[\u0621-\u064a]{2,}|ت[\u0621-\u064a]{2,3})$")
 
 
 def _spelled_acronym(keys: Sequence[str], stutter: Stutter) -> bool:
@@ -127,7 +128,7 @@ class Match:
     similarity: float
 
 
-class Vocabulary(defaultdict[str, int]):
+class Vocabulary(dict[str, int]):
     """Word -> small integer id, a new id for each new word (ids keep tuple hashes deterministic)."""
 
     def __missing__(self, word: str) -> int:
@@ -137,10 +138,7 @@ class Vocabulary(defaultdict[str, int]):
 
 def make_units(text: str, spans: Sequence[Span], vocab: Vocabulary) -> list[Unit]:
     lookup = vocab.__getitem__
-    return [
-        Unit(span, tuple(map(lookup, WORD_RE.findall(fold(text[span.start : span.end])))))
-        for span in spans
-    ]
+    return [Unit(span, tuple(map(lookup, WORD_RE.findall(fold(text[span.start : span.end]))))) for span in spans]
 
 
 class _Shared:
@@ -151,6 +149,13 @@ class _Shared:
         self.vocab = Vocabulary()
         self._units: dict[str, list[Unit]] = {}
         self._repeats: dict[tuple[str, float, int], list[list[Match]]] = {}
+        self._breaks: list[int] | None = None
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line number of a character offset (binary search over the line breaks)."""
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _NEWLINE_RE.finditer(self.ctx.text)]
+        return bisect_left(self._breaks, offset) + 1
 
     def units(self, level: str) -> list[Unit]:
         if level not in self._units:
@@ -165,6 +170,7 @@ class _Shared:
         return self._repeats[key]
 
 
+_NEWLINE_RE = re.compile("\n")
 _SHARED: WeakKeyDictionary[ArticleContext, _Shared] = WeakKeyDictionary()
 
 
@@ -194,10 +200,13 @@ def find_repeats(
     sketch_size: int = 8,
     max_postings: int = 32,
     max_matches: int = 4,
+    max_candidates: int = 8,
 ) -> list[list[Match]]:
     """For each unit, the earlier units it repeats (exactly, or near-identically for units of
     ``min_near_tokens`` tokens or more). At most ``max_matches`` per unit: the first two and the
-    latest ones, enough to follow a repeated block along its diagonal.
+    latest ones, enough to follow a repeated block along its diagonal. The work per unit is bounded
+    (``max_postings`` units per sketch hash, ``max_candidates`` exact comparisons), so the whole pass is
+    linear in the number of units even when one paragraph is repeated thousands of times.
     """
     exact: dict[int, list[int]] = {}
     postings: dict[int, list[int]] = {}
@@ -224,8 +233,8 @@ def find_repeats(
                 counts = Counter(hits)
                 needed = max(1, min(2, len(sketch) // 4))
                 near = []
-                for i, shared in counts.items():
-                    if shared >= needed and i not in found:
+                for i, shared in counts.most_common(max_candidates):
+                    if shared >= needed and i not in found and units[i].tokens != tokens:
                         value = _jaccard(shingles, _shingles(units[i].tokens))
                         if value >= similarity:
                             near.append((i, value))
@@ -362,7 +371,7 @@ class RepeatedBlock(Check):
                     f"Paragraphs {run.later + 1}–{run.later + run.length} ({run.length} paragraphs, {words} words) "
                     f"repeat paragraphs {run.earlier + 1}–{run.earlier + run.length}"
                 )
-            line = text.count("\n", 0, first.span.start) + 1
+            line = work.line_of(first.span.start)
             message = (
                 f"{what} ({kind}); the first copy starts on line {line}: «{_excerpt(first.span.slice(text))}». "
                 "Delete the repeat."
@@ -437,7 +446,7 @@ class RepeatedSentence(Check):
                 continue
             best = max(found, key=lambda m: (m.similarity, -m.earlier))
             first = sentences[best.earlier]
-            line = text.count("\n", 0, first.span.start) + 1
+            line = work.line_of(first.span.start)
             kind = "word for word" if best.similarity >= 1.0 else f"nearly (similarity {best.similarity:.2f})"
             sentence_text = unit.span.slice(text)
             quotation = _is_quotation(sentence_text)

@@ -19,9 +19,9 @@ from functools import cached_property, lru_cache
 from typing import ClassVar
 
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
-from audit.checks.consistency import skeleton
-from audit.glossary import Glossary, load_glossary, normalize_arabic
-from audit.lexicon import CombinedLexicon, WordList, fold, folded_words, load_lexicon
+from audit.checks.consistency import GlossaryUser, article_tokens, skeleton
+from audit.glossary import Glossary, normalize_arabic
+from audit.lexicon import ArabicTokens, CombinedLexicon, WordList, fold, load_lexicon
 from audit.model import Category, Finding, Severity
 from audit.text import ARABIC_MARKS, LATIN_WORD_RE
 
@@ -246,6 +246,7 @@ class Candidate:
     reason: str
 
 
+@lru_cache(maxsize=65536)
 def _strip_clitics(word: str) -> tuple[str, str]:
     """(prefix, stem) for the longest clitic prefix leaving at least three letters."""
     for prefix in PREFIXES:
@@ -308,6 +309,7 @@ def _edit_distance(a: str, b: str, limit: int = 3) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=65536)
 def name_shape(stem: str) -> float:
     """How much a (clitic-free, folded) word looks like a transliterated foreign name, 0..1."""
     if _FOREIGN_LETTERS_RE.search(stem):
@@ -331,6 +333,7 @@ def name_shape(stem: str) -> float:
     return min(score, 1.0)
 
 
+@lru_cache(maxsize=65536)
 def impossible_spelling(word: str) -> str | None:
     """A reason when the word breaks Arabic spelling rules (not just the lexicon)."""
     for pattern in _IMPOSSIBLE_RES:
@@ -390,7 +393,7 @@ def _within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
-class GarbledWordCheck(Check):
+class GarbledWordCheck(GlossaryUser, Check):
     """Garbled word: a non-word that looks like a damaged real Arabic word.
 
     Machine translation sometimes emits a word that exists in no dictionary: letters dropped, swapped or
@@ -420,22 +423,12 @@ class GarbledWordCheck(Check):
     def __init__(self, settings: CheckSettings | None = None) -> None:
         super().__init__(settings)
         self._lexicon: CombinedLexicon | None = None
-        self._glossary: Glossary | None = None
 
     @property
     def lexicon(self) -> CombinedLexicon:
         if self._lexicon is None:
-            base = load_lexicon(tuple(self.config["lexicons"]))
-            words = GlossaryWords(w for e in self.glossary.entries for f in e.ar + e.variants for w in f.split())
-            backends = (*base.backends, words) if base.available else ()
-            self._lexicon = CombinedLexicon(backends, base.notes)
+            self._lexicon = _lexicon_with_glossary(tuple(self.config["lexicons"]), self.glossary)
         return self._lexicon
-
-    @property
-    def glossary(self) -> Glossary:
-        if self._glossary is None:
-            self._glossary = load_glossary()
-        return self._glossary
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         lexicon = self.lexicon
@@ -453,25 +446,19 @@ class GarbledWordCheck(Check):
 
     def _findings(self, ctx: ArticleContext, lexicon: CombinedLexicon) -> Iterator[Finding]:
         text = ctx.text
-        tokens = folded_words(text)
-        if not tokens:
-            return
-        known = [lexicon.knows(word) for _, _, word in tokens]
-        if all(known):
-            return
-        glossary = self.glossary
-        counts = Counter(word for (_, _, word), ok in zip(tokens, known, strict=True) if ok)
-        vocabulary = _ArticleVocabulary(counts)
-        contexts = _StemContexts(tokens)
-        latin = _latin_skeletons(ctx.article.source) if ctx.article.source else frozenset()
+        tokens = article_tokens(ctx)
+        folded = tokens.folded
         min_letters = self.config["min_letters"]
-        for index, (start, end, word) in enumerate(tokens):
-            if known[index] or len(word) < min_letters:
-                continue
-            candidate = self._assess(text, tokens, known, index, glossary, vocabulary, contexts, latin, lexicon)
+        candidates = [i for i in tokens.unknown(lexicon) if len(folded[i]) >= min_letters]
+        if not candidates:
+            return
+        article = _Article(ctx, tokens, lexicon, self.glossary)
+        for index in candidates:
+            candidate = self._assess(article, index)
             if candidate is None or candidate.confidence < self.config["min_confidence"]:
                 continue
             major = candidate.confidence >= self.config["major_confidence"]
+            start, end = tokens.starts[index], tokens.ends[index]
             yield self.finding(
                 text,
                 start,
@@ -483,39 +470,30 @@ class GarbledWordCheck(Check):
                 evidence=f"rejected by {lexicon.name}",
             )
 
-    def _assess(
-        self,
-        text: str,
-        tokens: list[tuple[int, int, str]],
-        known: list[bool],
-        index: int,
-        glossary: Glossary,
-        vocabulary: _ArticleVocabulary,
-        contexts: _StemContexts,
-        latin: frozenset[str],
-        lexicon: CombinedLexicon,
-    ) -> Candidate | None:
-        word = tokens[index][2]
+    def _assess(self, article: _Article, index: int) -> Candidate | None:
+        tokens, lexicon = article.tokens, article.lexicon
+        word = tokens.folded[index]
         prefix, stem = _strip_clitics(word)
-        phrase = _glossary_phrase(glossary, tokens, index, prefix, stem)
+        phrase = _glossary_phrase(article.glossary, tokens, index, prefix, stem)
         if phrase is not None:
             if segment_known(word, lexicon) is not None:
                 return None
             return Candidate(0.9, phrase, "a damaged glossary phrase")
-        raw = _MARKS_RE.sub("", text[tokens[index][0] : tokens[index][1]])
+        raw = _MARKS_RE.sub("", tokens.raw[index])
         impossible = impossible_spelling(raw) if len(word) <= 12 else None
         if impossible is not None and _starts_word_inside(raw, lexicon):
             return None  # a word-initial letter inside: two words run together, not a damaged one
         if impossible is None:
             # Evidence that the word is a name, a term or a rare real word rather than damage.
-            if len(contexts.get(stem, ())) >= 2:
+            contexts = article.contexts
+            if contexts.distinct(stem) >= 2:
                 return None
-            previous = tokens[index - 1][2] if index else ""
+            previous = tokens.folded[index - 1] if index else ""
             if previous in NAME_CUES or _strip_clitics(previous)[1] in NAME_CUES:
                 return None
-            if _unknown_neighbour(tokens, known, index, contexts):
+            if _unknown_neighbour(tokens, article.known, index, contexts):
                 return None
-            if latin and _skeleton(stem) in latin:
+            if article.source_names and _skeleton(stem) in article.source_names:
                 return None
             shape = name_shape(stem)
             if "ال" in prefix:
@@ -526,11 +504,14 @@ class GarbledWordCheck(Check):
             shape = 0.0
         if segment_known(word, lexicon) is not None or derived_known(word, lexicon):
             return None  # words run together (G502), or a regular derivation the lexicons lack
-        neighbours = [
-            n for n in vocabulary.neighbours(word) if _strip_clitics(n)[1] != stem and skeleton(n) != skeleton(word)
-        ]
         if len(word) < 5:
             neighbours = []
+        else:
+            neighbours = [
+                n
+                for n in article.vocabulary.neighbours(word)
+                if _strip_clitics(n)[1] != stem and skeleton(n) != skeleton(word)
+            ]
         if impossible is not None:
             found = _lexicon_neighbour(word, lexicon, 2)
             return Candidate(0.95, _first(neighbours) or (found[0] if found else None), impossible)
@@ -545,6 +526,46 @@ class GarbledWordCheck(Check):
         if found is None:
             return None
         return Candidate(0.6, found[0], "one edit from a dictionary word")
+
+
+_WITH_GLOSSARY: dict[tuple[tuple[str, ...], int], tuple[Glossary, CombinedLexicon]] = {}
+
+
+def _lexicon_with_glossary(names: tuple[str, ...], glossary: Glossary) -> CombinedLexicon:
+    """The named lexicons plus the words of the glossary's renderings, built once per glossary."""
+    key = (names, id(glossary))
+    cached = _WITH_GLOSSARY.get(key)
+    if cached is None or cached[0] is not glossary:
+        base = load_lexicon(names)
+        words = GlossaryWords(w for e in glossary.entries for f in e.ar + e.variants for w in f.split())
+        backends = (*base.backends, words) if base.available else ()
+        cached = _WITH_GLOSSARY[key] = (glossary, CombinedLexicon(backends, base.notes))
+    return cached[1]
+
+
+class _Article:
+    """What G501 uses about one article, each part computed on first use."""
+
+    def __init__(self, ctx: ArticleContext, tokens: ArabicTokens, lexicon: CombinedLexicon, glossary: Glossary) -> None:
+        self.ctx = ctx
+        self.tokens = tokens
+        self.lexicon = lexicon
+        self.glossary = glossary
+        self.known = tokens.known(lexicon)
+
+    @cached_property
+    def contexts(self) -> _StemContexts:
+        return _StemContexts(self.tokens, self.lexicon)
+
+    @cached_property
+    def vocabulary(self) -> _ArticleVocabulary:
+        knows = self.lexicon.knows
+        return _ArticleVocabulary(Counter({word: n for word, n in self.tokens.counts.items() if knows(word)}))
+
+    @cached_property
+    def source_names(self) -> frozenset[str]:
+        source = self.ctx.article.source
+        return _latin_skeletons(source) if source else frozenset()
 
 
 _NOMINAL_SUFFIXES = ("يتين", "يتان", "يين", "يون", "يات", "ية", "ي", "ات", "ين", "ون", "ة")
@@ -575,7 +596,7 @@ def derived_known(word: str, lexicon: CombinedLexicon) -> bool:
     return False
 
 
-class JoinedWordsCheck(Check):
+class JoinedWordsCheck(GlossaryUser, Check):
     """Words run together: two real words written without the space between them.
 
     The word is unknown to every lexicon but splits into two known words. Usually a typing or conversion slip;
@@ -600,17 +621,19 @@ class JoinedWordsCheck(Check):
             return
         text = ctx.text
         minimum = self.config["min_part_letters"]
-        words = folded_words(text)
-        counts = Counter(word for _, _, word in words)
-        glossary = load_glossary()
-        for start, end, word in words:
-            if len(word) < 2 * minimum + 1 or lexicon.knows(word):
+        tokens = article_tokens(ctx)
+        folded, counts = tokens.folded, tokens.counts
+        glossary = self.glossary
+        for index in tokens.unknown(lexicon):
+            word = folded[index]
+            if len(word) < 2 * minimum + 1:
                 continue
             if counts[word] > 1 or name_shape(word) >= 0.5 or glossary.lookup(word) is not None:
                 continue  # a recurring or name-like word is a name, not an accident
             parts = segment_known(word, lexicon, minimum)
             if parts is None:
                 continue
+            start, end = tokens.starts[index], tokens.ends[index]
             original = text[start:end]
             pieces, position = [], 0
             for part in parts[:-1]:
@@ -698,6 +721,7 @@ _GLUE_WORDS = frozenset(
 
 _LEXICONS: dict[int, CombinedLexicon] = {}
 _MAX_PART = 16
+_CLOSING_INSIDE_RE = re.compile("[ةى](?=.)|^[ةى]")
 
 
 @lru_cache(maxsize=65536)
@@ -727,8 +751,8 @@ def _segment_cached(word: str, lexicon_id: int, minimum: int) -> tuple[str, ...]
             if before is None or (best[end] is not None and len(before) + 1 >= len(best[end] or ())):
                 continue
             part = word[start:end]
-            if part[0] in "ةى" or not lexicon.knows(part):
-                continue
+            if _CLOSING_INSIDE_RE.search(part) or not lexicon.knows(part):
+                continue  # ة and ى only end a word
             best[end] = (*before, part)
     parts = best[len(word)]
     if parts is None or len(parts) < 3:
@@ -766,27 +790,50 @@ def _first(items: list[str]) -> str | None:
 
 
 class _StemContexts:
-    """Where each clitic-free stem occurs: the distinct (previous word, next word) pairs around it."""
+    """Where a clitic-free stem occurs in an article: the distinct (previous word, next word) pairs around it.
 
-    def __init__(self, tokens: list[tuple[int, int, str]]) -> None:
+    Positions are indexed for the article's unknown words (the stems asked about are those of unknown words);
+    a known word is looked up by scanning, which is rare.
+    """
+
+    def __init__(self, tokens: ArabicTokens, lexicon: CombinedLexicon) -> None:
         self._tokens = tokens
-        self._positions: dict[str, list[int]] = {}
-        for index, (_, _, word) in enumerate(tokens):
-            self._positions.setdefault(word, []).append(index)
-        self._cache: dict[str, set[tuple[str, str]]] = {}
+        self._lexicon = lexicon
+        self._cache: dict[str, int] = {}
 
-    def get(self, stem: str, default: tuple[()] = ()) -> set[tuple[str, str]]:
-        found = self._cache.get(stem)
-        if found is None:
-            tokens = self._tokens
+    @cached_property
+    def _positions(self) -> dict[str, list[int]]:
+        positions: dict[str, list[int]] = {}
+        folded = self._tokens.folded
+        for index in self._tokens.unknown(self._lexicon):
+            positions.setdefault(folded[index], []).append(index)
+        return positions
+
+    def _where(self, word: str) -> list[int]:
+        count = self._tokens.counts.get(word, 0)
+        if not count:
+            return []
+        found = self._positions.get(word)
+        if found is not None:
+            return found
+        folded, position, found = self._tokens.folded, -1, []
+        for _ in range(count):
+            position = folded.index(word, position + 1)
+            found.append(position)
+        return found
+
+    def distinct(self, stem: str) -> int:
+        """How many distinct (previous word, next word) contexts the stem has, with any clitic prefix."""
+        number = self._cache.get(stem)
+        if number is None:
+            folded = self._tokens.folded
+            last = len(folded) - 1
             found = set()
             for prefix in ("", *PREFIXES):
-                for index in self._positions.get(prefix + stem, ()):
-                    previous = tokens[index - 1][2] if index else ""
-                    following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
-                    found.add((previous, following))
-            self._cache[stem] = found
-        return found
+                for index in self._where(prefix + stem):
+                    found.add((folded[index - 1] if index else "", folded[index + 1] if index < last else ""))
+            number = self._cache[stem] = len(found)
+        return number
 
 
 def _starts_word_inside(raw: str, lexicon: CombinedLexicon) -> bool:
@@ -800,14 +847,13 @@ def _starts_word_inside(raw: str, lexicon: CombinedLexicon) -> bool:
     return False
 
 
-def _unknown_neighbour(
-    tokens: list[tuple[int, int, str]], known: list[bool], index: int, contexts: _StemContexts
-) -> bool:
+def _unknown_neighbour(tokens: ArabicTokens, known: list[bool], index: int, contexts: _StemContexts) -> bool:
     """True when an adjacent word is an unknown name-like word (multi-word foreign names come together)."""
+    folded = tokens.folded
     for other in (index - 1, index + 1):
-        if 0 <= other < len(tokens) and not known[other] and len(tokens[other][2]) >= 3:
-            stem = _strip_clitics(tokens[other][2])[1]
-            if name_shape(stem) >= 0.25 or len(contexts.get(stem, ())) >= 2:
+        if 0 <= other < len(folded) and not known[other] and len(folded[other]) >= 3:
+            stem = _strip_clitics(folded[other])[1]
+            if name_shape(stem) >= 0.25 or contexts.distinct(stem) >= 2:
                 return True
     return False
 
@@ -828,14 +874,12 @@ def _affix_edit(word: str, other: str) -> bool:
     return False
 
 
-def _glossary_phrase(
-    glossary: Glossary, tokens: list[tuple[int, int, str]], index: int, prefix: str, stem: str
-) -> str | None:
+def _glossary_phrase(glossary: Glossary, tokens: ArabicTokens, index: int, prefix: str, stem: str) -> str | None:
     """«بجنرة القرم» → «بشبه جزيرة القرم»: a glossary form whose last word follows and whose other words the
     unknown word resembles."""
     if index + 1 >= len(tokens):
         return None
-    following = tokens[index + 1][2]
+    following = tokens.normalised[index + 1]
     stem = normalize_arabic(stem)
     for form_words, original in _phrases_ending_with(glossary, following):
         head = form_words[:-1]
@@ -865,8 +909,9 @@ _GLOSSARIES: dict[int, Glossary] = {}
 
 
 def _phrases_ending_with(glossary: Glossary, word: str) -> list[tuple[tuple[str, ...], str]]:
+    """The multi-word glossary renderings whose last word is ``word`` (normalised)."""
     _GLOSSARIES[id(glossary)] = glossary
-    return _phrase_index(id(glossary)).get(normalize_arabic(word), [])
+    return _phrase_index(id(glossary)).get(word, [])
 
 
 @lru_cache(maxsize=32768)

@@ -152,9 +152,10 @@ _PAIR = {"“": "”", "”": "“", "«": "»"}
 
 
 class UnbalancedQuotes(Check):
-    """Quotation marks that do not pair up: an opening quote never closed, a closing quote with no
-    opening, a closing quote facing the wrong way («“…“») or a pair of mixed marks («“…"»).
+    """Quotation marks that do not pair up, face the wrong way or are mixed.
 
+    Reported: an opening quote never closed, a closing quote with no opening, a closing quote facing
+    the wrong way («“…“») and a pair of mixed marks («“…"»).
     Double quotes (" “ ” „) and guillemets (« ») are followed separately. Double quotes pair up inside
     each paragraph; a paragraph with an odd number of them has one left over. A left-over quote may
     open a quotation that runs on: it is closed by the first quote of one of the next

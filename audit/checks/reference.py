@@ -24,13 +24,13 @@ _EN_SCALES = {
     "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "mn": 1e6, "bn": 1e9, "k": 1e3,
 }  # fmt: skip
 _EN_NUMBER_RE = re.compile(
-    r"(?<![\w.,/-])(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
-    r"(?P<tail>(?:st|nd|rd|th|s|am|pm|a\.m\.|p\.m\.)\b|[-/]?[A-Za-z])?"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|mn|bn|m|k)\b)?",
+    r"(?<![\w.,/:-])(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
+    r"(?:\s(?P<word>thousand|million|billion|trillion)\b|(?P<short>mn|bn|m|k)\b)?"
+    r"(?P<tail>(?:st|nd|rd|th|s|am|pm|a\.m\.|p\.m\.)\b|[-/]?[A-Za-z])?",
     re.IGNORECASE,
 )
 _AR_DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
-_AR_NUMBER_RE = re.compile(f"[{_AR_DIGITS}]+(?:[.,\u066b\u066c][{_AR_DIGITS}]+)*")
+_AR_NUMBER_RE = re.compile(f"[{_AR_DIGITS}]+(?:(?:[.,\u066b\u066c]|\u060c(?=[{_AR_DIGITS}]{{3}}(?![{_AR_DIGITS}])))[{_AR_DIGITS}]+)*")
 _MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
 _ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTER}{ARABIC_MARKS}]+")
 
@@ -42,7 +42,9 @@ _AR_UNITS = {
     "ثلاثين": 30, "اربعون": 40, "اربعين": 40, "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70,
     "سبعين": 70, "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90, "مائه": 100, "مئه": 100, "مائتان": 200,
     "مائتين": 200, "مئتان": 200, "مئتين": 200, "مائتي": 200, "مئتي": 200, "ثلاثمائه": 300, "ثلاثمئه": 300,
-    "اربعمائه": 400, "اربعمئه": 400, "خمسمائه": 500, "خمسمئه": 500, "ستمائه": 600, "ستمئه": 600,
+    "حادي": 1, "اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3, "رابع": 4, "رابعه": 4,
+    "خامس": 5, "خامسه": 5, "سادس": 6, "سادسه": 6, "سابع": 7, "سابعه": 7, "ثامن": 8, "ثامنه": 8, "تاسع": 9,
+    "تاسعه": 9, "عاشر": 10, "عاشره": 10, "اربعمائه": 400, "اربعمئه": 400, "خمسمائه": 500, "خمسمئه": 500, "ستمائه": 600, "ستمئه": 600,
     "سبعمائه": 700, "سبعمئه": 700, "ثمانمائه": 800, "ثمانمئه": 800, "تسعمائه": 900, "تسعمئه": 900,
 }  # fmt: skip
 _AR_SCALES = {
@@ -54,7 +56,7 @@ _AR_DUAL_SCALES = {
     "مليارين": 2e9, "ملياران": 2e9, "ملياري": 2e9,
 }  # fmt: skip
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
-_AR_CLITIC_RE = re.compile("^(?:[وف]?(?:ب|ل|ك)?)")
+_AR_CLITIC_RE = re.compile("^(?:[وف]?(?:ب|ل|ك)?(?:ال)?)")
 
 
 def _fold(word: str) -> str:
@@ -70,6 +72,8 @@ class Number:
     start: int
     end: int
     text: str
+    #: Other plausible values (``20.000`` may be twenty thousand written with a dot).
+    alternatives: tuple[float, ...] = ()
 
 
 def _parse_float(digits: str) -> float | None:
@@ -91,13 +95,13 @@ def english_numbers(text: str) -> list[Number]:
         end = match.end()
         if text[end : end + 1] == ":" and text[end + 1 : end + 2].isdigit():
             continue  # clock time 10:30 is matched as a whole below
-        scale = _EN_SCALES.get((match.group("scale") or "").lower(), 1.0)
+        scale = _EN_SCALES.get((match.group("word") or match.group("short") or "").lower(), 1.0)
         numbers.append(Number(mantissa, mantissa * scale, match.start(), end, match.group()))
     return numbers
 
 
 def _arabic_digits_value(token: str) -> float | None:
-    ascii_token = token.translate(DIGIT_FOLD).replace("\u066c", ",").replace("\u066b", ".")
+    ascii_token = token.translate(DIGIT_FOLD).replace("\u066c", ",").replace("\u066b", ".").replace("\u060c", ",")
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", ascii_token):
         ascii_token = ascii_token.replace(",", "")
     elif ascii_token.count(",") == 1 and "." not in ascii_token:
@@ -120,7 +124,12 @@ def arabic_numbers(text: str) -> list[Number]:
             scale = _AR_SCALES.get(_strip_clitic(_fold(following)))
             if scale:
                 value = mantissa * scale
-        numbers.append(Number(mantissa, value, match.start(), match.end(), match.group()))
+        alternatives: tuple[float, ...] = ()
+        folded = match.group().translate(DIGIT_FOLD)
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", folded):  # 20.000: a dot for thousands, as in much of Europe
+            thousands = float(folded.replace(".", ""))
+            alternatives = (thousands, thousands * (value / mantissa if mantissa else 1.0))
+        numbers.append(Number(mantissa, value, match.start(), match.end(), match.group(), alternatives))
     numbers.extend(_arabic_word_numbers(text, words))
     return numbers
 
@@ -182,9 +191,15 @@ def _same(a: float, b: float) -> bool:
 
 
 def number_rendered(number: Number, candidates: Iterable[Number]) -> bool:
-    """True when one of the Arabic numbers has the English number's value (with or without its scale word)."""
-    wanted = (number.value, number.mantissa)
-    return any(_same(w, v) for c in candidates for w in wanted for v in (c.value, c.mantissa))
+    """True when one of the Arabic numbers has the English number's value. When only one side carries a scale
+    word («3.5 million» / «3.5»), the written numbers may agree; two different scales never do."""
+    for candidate in candidates:
+        if any(_same(number.value, v) for v in (candidate.value, *candidate.alternatives)):
+            return True
+        one_scaled = _same(number.value, number.mantissa) or _same(candidate.value, candidate.mantissa)
+        if one_scaled and (_same(number.mantissa, candidate.mantissa) or _same(number.value, candidate.mantissa)):
+            return True
+    return False
 
 
 # --- months ----------------------------------------------------------------------------------------------------
@@ -362,7 +377,7 @@ class ArabicNames:
         for match in _ARABIC_WORD_RE.finditer(text):
             self.skeletons |= arabic_skeletons(match.group())
         # Words run together («جامعةهارفارد») still carry the name's consonants in a row.
-        self.long_skeletons = [s for s in self.skeletons if len(s) >= 7]
+        self.long_skeletons = [s for s in self.skeletons if len(s) >= 6]
 
     def renders(self, name: str) -> bool:
         """A Latin name is rendered when it appears verbatim (case-insensitive), as a known exonym («Greece» ->

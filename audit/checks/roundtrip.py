@@ -7,7 +7,7 @@ The back-translations come from a neural MT model run before the audit (``--back
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -48,6 +48,40 @@ def drift_scores(back_translation: str, original: str) -> tuple[float, float]:
     import jiwer
 
     return float(_chrf().sentence_score(hypothesis, [reference]).score), float(jiwer.wer(reference, hypothesis))
+
+
+_DIMENSIONS = 1 << 12
+#: Share of every vector on one common axis: the cosine of two sentences without a shared word is then
+#: 0.4, the level the aligner treats as "unrelated" (what multilingual sentence encoders give such pairs).
+_COMMON = 0.4
+
+
+def backtranslation_embedder(back_translations: Mapping[str, str]) -> Callable[[Sequence[str]], Any]:
+    """Sentence vectors for :func:`audit.align.align` from the back-translations.
+
+    An Arabic sentence is represented by its English back-translation, an English one by itself, as a
+    hashed bag of content-word stems, so sentences of the original and back-translations that share
+    words are drawn together; the cosine is 0.4 + 0.6 x (the stems' cosine), never below the aligner's
+    baseline for unrelated sentences, so a sentence that drifted is not pushed out of its place.
+    """
+    import zlib
+
+    import numpy as np
+
+    def vector(sentence: str) -> Any:
+        row = np.zeros(_DIMENSIONS + 1)
+        for word in content_words(back_translations.get(sentence, sentence)).split():
+            row[1 + zlib.crc32(word[:6].encode()) % _DIMENSIONS] += 1.0
+        norm = float(np.linalg.norm(row))
+        if norm > 0:
+            row *= (1 - _COMMON) ** 0.5 / norm
+        row[0] = _COMMON**0.5
+        return row / float(np.linalg.norm(row))
+
+    def embed(sentences: Sequence[str]) -> Any:
+        return np.stack([vector(sentence) for sentence in sentences]) if sentences else np.zeros((0, _DIMENSIONS + 1))
+
+    return embed
 
 
 class BackTranslationDrift(Check):
@@ -94,7 +128,9 @@ class BackTranslationDrift(Check):
 
         originals = [span.slice(source_doc.text) for span in source_doc.sentences]
         segments = record.segments
-        links = align(originals, [ctx.text[start:end] for start, end, _ in segments])
+        sentences = [ctx.text[start:end] for start, end, _ in segments]
+        embed = backtranslation_embedder({ctx.text[start:end]: back for start, end, back in segments})
+        links = align(originals, sentences, embed=embed)
         for link in links:
             if not link.source or not link.target:
                 continue  # unaligned sentences are the alignment checks' business

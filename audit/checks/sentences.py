@@ -49,13 +49,16 @@ _ABBREVIATIONS = _words(
 _SENTENCE_OPENERS = _words(
     "نعم لا كلا شكرا حسنا طبعا بالتأكيد أبدا هذا هذه ذلك تلك هؤلاء هنا هناك لكن لكن إن إنه إنها كما ثم لذلك "
     "لذا وقد قد لقد إذا إذ حيث عندما بينما منذ بعد قبل في على من إلى عن مع أما أيضا كذلك ربما ليس ليست لم لن ما "
-    "هل كيف لماذا متى أين من ماذا بل حتى رغم"
+    "هل كيف لماذا متى أين من ماذا بل حتى رغم أنا أنت أنتم نحن هو هي هم هن أيضا"
 )
 #: Quantities that start a sentence («كثير من الناس …»), not adjectives continuing a noun.
 #: Titles before a person's name («الرئيس جوكو ويدودو»).
 _TITLES = _TITLES_M | _TITLES_F | _words("السيد السيدة الآنسة المدرب النائب السيناتور الدكتور البروفيسور")
 _RELATIVE_PRONOUNS = _words("الذي التي الذين اللذين اللتين اللاتي اللائي اللواتي")
-_QUANTIFIERS = _words("كثير كثيرة عديد عديدة قليل قليلة بعض معظم كل جميع عدد")
+_QUANTIFIERS = _words(
+    "كثير كثيرة عديد عديدة قليل قليلة بعض معظم كل جميع عدد الكثير العديد القليل البعض المزيد الجميع الكل الغالبية "
+    "الأغلبية"
+)
 _FUNCTION_WORDS = _words(
     "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ حتى أن إن الذي التي الذين و أو ثم لكن بل قد لم لن لا ما "
     "هذا هذه ذلك تلك هناك هنا كل بعض أي كما بعد قبل"
@@ -155,7 +158,14 @@ class SplitPhrase(Check):
             else:
                 if bigrams is None:
                     bigrams = _unbroken_bigrams(folded_text(ctx).folded)
-                if stop.prev not in _FUNCTION_WORDS and (stop.prev, stop.next) in bigrams:
+                ordinary = (
+                    stop.prev in _FUNCTION_WORDS or stop.prev in _SENTENCE_OPENERS or stop.next in _SENTENCE_OPENERS
+                )
+                if (
+                    not ordinary
+                    and (stop.prev, stop.next) in bigrams
+                    and not _opens_sentence(morphology, stop.next_raw)
+                ):
                     reason = "splits a phrase that the article writes in one piece elsewhere"
             if reason is None and morphology is not None:
                 reason, severity = self._grammar(stop, morphology)
@@ -211,7 +221,8 @@ class SplitPhrase(Check):
         second = stop.tail[1] if len(stop.tail) > 1 else None
         second_raw = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
         # «الرئيس الإندونيسي جوكو. ويدودو»: a given name after a title, and a foreign name after the stop.
-        if _name_like(morphology, stop.prev_raw) and _name_like(morphology, stop.next_raw) and not nxt.startswith("ال"):
+        names = _name_like(morphology, stop.prev_raw) and _name_like(morphology, stop.next_raw)
+        if names and not nxt.startswith("ال") and stop.prev not in _SENTENCE_OPENERS | _FUNCTION_WORDS:
             before = stop.before_prev or ""
             if before in _TITLES or before.startswith("ال"):
                 return "splits a name after its title", Severity.MAJOR
@@ -265,15 +276,27 @@ def _continues_noun(
     adjective = any(r.stem == "ADJ" for r in next_readings) and all(r.stem in ("ADJ", "NOUN") for r in next_readings)
     if not (adjective or nisba):
         return False
+    if nxt.endswith(("ون", "ين")) and not prev.endswith(("ون", "ين")):
+        return False  # a plural («الأمريكيون») does not describe a singular noun
     if definite:
         # A broken plural takes a feminine adjective («المناطق الساحلية»): agreement is only checked off nisba.
         return nisba or nxt.endswith("ه") == prev.endswith("ه")
+    # Indefinite: «غزو. واسع»; not after an adverb in the accusative («قطعاً. هائل») or a prepositional phrase.
+    if prev.endswith("ا") or not any(r.stem == "NOUN" and not r.proclitics for r in prev_readings):
+        return False
     return nxt.endswith("ه") == prev.endswith("ه") and second != "من"
 
 
 def _name_like(morphology: Morphology, word: str) -> bool:
     """A word the lexicon does not know, or knows only as a proper noun (a foreign name)."""
     return all(r.stem == "NOUN_PROP" for r in morphology.readings(word))
+
+
+def _opens_sentence(morphology: Morphology | None, word: str) -> bool:
+    """A verb, or a word with the conjunction و/ف: a normal sentence start."""
+    if morphology is None:
+        return False
+    return any(r.is_verb or "CONJ" in r.proclitics for r in morphology.readings(word))
 
 
 def _has_conjunction(morphology: Morphology, word: str) -> bool:
@@ -312,7 +335,7 @@ def _plain_set(text: str) -> frozenset[str]:
 
 #: Words that cannot end a sentence: prepositions, conjunctions, complementisers, relative pronouns.
 _DANGLING = _plain_set(
-    "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ حتى تجاه بشأن لصالح وفق مثل بدون دون رغم بسبب لكي "
+    "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ تجاه بشأن لصالح وفق مثل بدون دون رغم بسبب لكي "
     "أن بأن لأن الذي التي الذين اللذين اللتين اللواتي اللاتي و أو ثم بل لكن لكنّ إذا لو لم لن قد سوف"
 )
 #: Dangling words that are also letter names or short names («روي في» Roy V., «مستر بين» Mr Bean): minor.
@@ -356,9 +379,9 @@ class DanglingWord(Check):
             if len(words) < 3:
                 continue  # a heading or a label, not a sentence
             previous = words[-2].group()
-            if previous in _LETTER_NAMES or re.fullmatch(r"[A-Za-z]+", previous):
-                continue
-            if bare in _AMBIGUOUS and morphology is not None and _name_like(morphology, previous):
+            if previous in _LETTER_NAMES or previous == "ماذا" or re.fullmatch(r"[A-Za-z]+", previous):
+                continue  # «أي تي في» (ITV), «ماذا لو؟» (what if?)
+            if bare in ("إن", "أو") and morphology is not None and _name_like(morphology, previous):
                 continue  # «توبي إن»: a name and an initial
             yield self.finding(
                 text,

@@ -48,6 +48,11 @@ _NON_MARK_RUN_RE = re.compile(f"[^{ARABIC_MARKS}]+")
 _PROCLITICS = "(?:[وف]?[بلك]?)"
 
 
+def light_fold(text: str) -> str:
+    """Drop diacritics and tatweel and fold only ى → ي, ة → ه and آ → ا, keeping أ and إ apart."""
+    return _MARK_RE.sub("", text).replace("ى", "ي").replace("ة", "ه").replace("آ", "ا")
+
+
 def fold(text: str) -> str:
     """Drop diacritics and tatweel and fold letter variants that are not errors (see module docstring)."""
     return _fold_letters(_MARK_RE.sub("", text))
@@ -128,6 +133,7 @@ class Trap:
     severity: Severity
     accepted: bool
     note: str | None
+    example: str | None = None
 
 
 @dataclass(frozen=True)
@@ -288,7 +294,7 @@ def _strings(raw: dict[str, object], key: str, where: str) -> tuple[str, ...]:
 def _parse_trap(raw: object, where: str) -> Trap:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: must be a table")
-    unknown = set(raw) - {"en", "ar", "regex", "good", "severity", "accepted", "note"}
+    unknown = set(raw) - {"en", "ar", "regex", "good", "severity", "accepted", "note", "example"}
     if unknown:
         raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     en = raw.get("en")
@@ -319,6 +325,9 @@ def _parse_trap(raw: object, where: str) -> Trap:
     note = raw.get("note")
     if note is not None and not isinstance(note, str):
         raise ValueError(f"{where}: 'note' must be a string")
+    example = raw.get("example")
+    if example is not None and not isinstance(example, str):
+        raise ValueError(f"{where}: 'example' must be a string")
     return Trap(
         en=en.strip(),
         patterns=tuple(patterns),
@@ -326,6 +335,7 @@ def _parse_trap(raw: object, where: str) -> Trap:
         severity=Severity(str(severity_name)),
         accepted=accepted,
         note=note,
+        example=example,
     )
 
 
@@ -346,7 +356,11 @@ def _parse_negation(raw: object, source: str) -> NegationRules:
     unknown = set(raw) - set(keys)
     if unknown:
         raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    values = {key: tuple(fold(v) for v in _strings(raw, key, where)) for key in keys}
+    # Negators keep the hamza: «ألا» (that not) negates, «إلا» (except) does not.
+    values = {
+        key: tuple((light_fold if key.startswith("negator") else fold)(v) for v in _strings(raw, key, where))
+        for key in keys
+    }
     if not values["adverbs"]:
         raise ValueError(f"{where}: 'adverbs' must not be empty")
     return NegationRules(
@@ -366,7 +380,11 @@ def parse_traps(data: dict[str, object], source: str) -> TrapBook:
     unknown = set(data) - {"negation", "trap"}
     if unknown:
         raise ValueError(f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}")
-    negation = _parse_negation(data.get("negation", {"adverbs": []}), source)
+    if "negation" in data:
+        negation = _parse_negation(data["negation"], source)
+    else:  # no lost-negation rules: M901 finds nothing
+        empty: frozenset[str] = frozenset()
+        negation = NegationRules(empty, empty, empty, (), empty, empty, empty, empty)
     raw_traps = data.get("trap", [])
     if not isinstance(raw_traps, list):
         raise ValueError(f"{source}: 'trap' must be an array of tables ([[trap]])")
@@ -438,7 +456,7 @@ def folded_text(ctx: ArticleContext) -> FoldedText:
 
 
 # A clause ends at sentence punctuation, a semicolon or colon, a quotation mark, a bracket or a line break.
-_CLAUSE_BREAK_RE = re.compile(r"[.!?؟؛;:\"“”«»()\[\]\n]")
+_CLAUSE_BREAK_RE = re.compile(r"[.!?؟؛;:،,\"“”«»()\[\]\n]")
 _WORD_RE = re.compile(r"\w+")
 #: The word right after a position when only blanks separate them (no punctuation: same clause).
 _NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+(\w+)")
@@ -451,7 +469,7 @@ class LostNegation(Check):
 
     These adverbs mean "never, at all" only under a negation (لا، لم، لن، ما، ليس، غير، عدم، دون، or a verb
     of refusal or denial). Machine translation often drops the negator, and the sentence then says the
-    opposite of the English. The clause is read back to its start (sentence punctuation, a colon or
+    opposite of the English. The clause is read back to its start (sentence punctuation, a comma, colon or
     semicolon, a quotation mark, a bracket); questions («هل ... أبداً؟» "ever") and fixed positive phrases
     («دائماً وأبداً») are exempt. Word lists: ``[negation]`` in ``references/meaning_traps.toml``.
 
@@ -505,7 +523,7 @@ class LostNegation(Check):
             start, end = match.span(group)
             word = match.group(group)
             clause_start = self._clause_start(folded, start)
-            before = _WORD_RE.findall(folded, clause_start, start)
+            before = _WORD_RE.findall(folded, clause_start, match.start())
             if not before:
                 continue  # an elliptical answer: «أبداً.»
             if before[-1] in rules.exempt_before:
@@ -519,7 +537,10 @@ class LostNegation(Check):
                     continue
                 if word in rules.noun_readings and next_word.endswith("ا"):
                     continue
-            if any(self._is_negator(word) for word in before[-window:]):
+            original_words = _WORD_RE.findall(
+                ctx.text, folded_copy.to_original(clause_start), folded_copy.to_original(match.start())
+            )
+            if any(self._is_negator(light_fold(word)) for word in original_words[-window:]):
                 continue
             question = _QUESTION_END_RE.match(folded, end)
             if question is not None:

@@ -252,6 +252,16 @@ def identity(spec: TranslatorSpec, model_fingerprint: str, **extra: Any) -> str:
     return json.dumps(data, sort_keys=True)
 
 
+def passive_openmp() -> None:
+    """Let idle OpenMP threads sleep instead of spinning (unless the user chose otherwise).
+
+    Must run before torch or ctranslate2 starts its OpenMP runtime. On a busy machine (CI runners, shared
+    servers) spinning threads fight for the cores: measured here on 2 loaded cores, transformers generation
+    ran 5x faster with ``OMP_WAIT_POLICY=PASSIVE`` and CTranslate2 1.3x faster.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 def cpu_threads(requested: int) -> int:
     """``requested`` threads, or every core this process may run on when 0."""
     if requested > 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import uuid
@@ -32,6 +33,7 @@ from audit.translate.base import (
     length_sorted_batches,
     marian_target_token,
     nllb_code,
+    passive_openmp,
     resolve_model,
 )
 
@@ -44,6 +46,9 @@ TOKENIZER_FILES = (
     "tokenizer_config.json",
     "special_tokens_map.json",
 )
+_SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<unk>"})
+#: Language tokens of the families: Marian ``>>ara<<``, M2M100 ``__ar__``, NLLB ``arb_Arab``.
+_LANGUAGE_TOKEN_RE = re.compile(r">>\w+<<|__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}")
 _SENTENCEPIECE_FILES = ("sentencepiece.bpe.model", "spm.model", "spiece.model", "source.spm")
 
 
@@ -110,6 +115,8 @@ class PieceTokenizer:
     target: Any
     prefix: tuple[str, ...] = ()
     target_prefix: tuple[str, ...] = ()
+    #: Tokens that are not text (special and language tokens), left out of the output as transformers does.
+    special: frozenset[str] = frozenset()
 
     @classmethod
     def for_model(cls, directory: Path, src_lang: str, tgt_lang: str) -> PieceTokenizer:
@@ -119,12 +126,13 @@ class PieceTokenizer:
             return sentencepiece.SentencePieceProcessor(model_file=str(path))
 
         vocabulary = read_vocabulary(directory)
+        special = frozenset(t for t in vocabulary if t in _SPECIAL_TOKENS or _LANGUAGE_TOKEN_RE.fullmatch(t))
         if (directory / "source.spm").is_file():  # Marian
             target_spm = directory / "target.spm"
             source = load(directory / "source.spm")
             target = load(target_spm) if target_spm.is_file() else source
             token = marian_target_token(tgt_lang, vocabulary)
-            return cls(source, target, prefix=(token,) if token else ())
+            return cls(source, target, prefix=(token,) if token else (), special=special)
         model_file = next((directory / n for n in _SENTENCEPIECE_FILES if (directory / n).is_file()), None)
         if model_file is None:
             raise TranslationError(
@@ -135,11 +143,13 @@ class PieceTokenizer:
         processor = load(model_file)
         known = set(vocabulary)
         if _has_nllb_code(src_lang) and _has_nllb_code(tgt_lang) and nllb_code(tgt_lang) in known:
-            return cls(processor, processor, prefix=(nllb_code(src_lang),), target_prefix=(nllb_code(tgt_lang),))
+            prefix, target_prefix = (nllb_code(src_lang),), (nllb_code(tgt_lang),)
+            return cls(processor, processor, prefix=prefix, target_prefix=target_prefix, special=special)
         m2m_target = f"__{iso_code(tgt_lang)}__"
         if m2m_target in known:
-            return cls(processor, processor, prefix=(f"__{iso_code(src_lang)}__",), target_prefix=(m2m_target,))
-        return cls(processor, processor)
+            prefix, target_prefix = (f"__{iso_code(src_lang)}__",), (m2m_target,)
+            return cls(processor, processor, prefix=prefix, target_prefix=target_prefix, special=special)
+        return cls(processor, processor, special=special)
 
     def encode(self, text: str, max_tokens: int) -> list[str]:
         pieces = self.source.encode(text, out_type=str)[: max(1, max_tokens - len(self.prefix) - 1)]
@@ -149,7 +159,7 @@ class PieceTokenizer:
         tokens = list(tokens)
         if self.target_prefix and tokens[: len(self.target_prefix)] == list(self.target_prefix):
             tokens = tokens[len(self.target_prefix) :]
-        return str(self.target.decode_pieces(tokens)).strip()
+        return str(self.target.decode_pieces([t for t in tokens if t not in self.special])).strip()
 
 
 def _has_nllb_code(lang: str) -> bool:
@@ -169,6 +179,7 @@ class CTranslate2Translator:
     """
 
     def __init__(self, spec: TranslatorSpec, cache_dir: Path | None = None) -> None:
+        passive_openmp()
         import ctranslate2
 
         self.spec = spec

@@ -23,6 +23,7 @@ from audit.translate.base import (
     length_sorted_batches,
     marian_target_token,
     nllb_code,
+    passive_openmp,
     resolve_model,
 )
 
@@ -57,6 +58,7 @@ class TransformersTranslator:
 
     def load(self) -> None:
         """Import torch and transformers and load the tokenizer and model."""
+        passive_openmp()
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
@@ -79,9 +81,12 @@ class TransformersTranslator:
         self.model.eval().to(device)
         self.device = device
         self.prefix, self.generate_options = self._language_setup()
-        # Models that force EOS at the length limit (Marian, NLLB) spend the last step on it: one more step
-        # gives max_output_tokens tokens of text, as CTranslate2 does.
-        self.eos_step = 0 if getattr(self.model.generation_config, "forced_eos_token_id", None) is None else 1
+        # Generated tokens that are not text: the forced target-language token first (NLLB, M2M100) and the
+        # EOS forced at the length limit (Marian, NLLB). Counting them apart gives max_output_tokens tokens
+        # of text, as CTranslate2 does.
+        self.bos_steps = 1 if "forced_bos_token_id" in self.generate_options else 0
+        forced_eos = getattr(self.model.generation_config, "forced_eos_token_id", None)
+        self.eos_steps = 0 if forced_eos is None else 1
         self.loaded = True
 
     def _language_setup(self) -> tuple[str, dict[str, Any]]:
@@ -127,8 +132,8 @@ class TransformersTranslator:
                 output = self.model.generate(
                     **inputs,
                     num_beams=params.beam_size,
-                    max_new_tokens=params.max_output_tokens + self.eos_step,
-                    min_new_tokens=params.min_output_tokens,
+                    max_new_tokens=params.max_output_tokens + self.bos_steps + self.eos_steps,
+                    min_new_tokens=params.min_output_tokens + self.bos_steps,
                     length_penalty=params.length_penalty,
                     do_sample=False,
                     **self.generate_options,

