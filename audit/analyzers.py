@@ -13,7 +13,6 @@ The findings themselves come from the reference checks (R1xx, R2xx), which read 
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path

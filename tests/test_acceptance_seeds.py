@@ -50,9 +50,8 @@ def flagged(report: dict[str, Any], prefix: str, needle: str, category: str, occ
         start = text.index(needle, start + 1)
     end = start + len(needle)
     hits = [f for f in findings if f["category"] == category and f["start"] < end and f["end"] > start]
-    assert hits, (
-        f"{prefix}: «{needle}» not flagged as {category}; found {[(f['check'], f['text']) for f in findings if f['start'] < end and f['end'] > start]}"
-    )
+    nearby = [(f["check"], f["text"]) for f in findings if f["start"] < end and f["end"] > start]
+    assert hits, f"{prefix}: «{needle}» not flagged as {category}; found there: {nearby}"
     return hits[0]
 
 

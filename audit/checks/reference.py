@@ -30,7 +30,9 @@ _EN_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 _AR_DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
-_AR_NUMBER_RE = re.compile(f"[{_AR_DIGITS}]+(?:(?:[.,\u066b\u066c]|\u060c(?=[{_AR_DIGITS}]{{3}}(?![{_AR_DIGITS}])))[{_AR_DIGITS}]+)*")
+_AR_NUMBER_RE = re.compile(
+    f"[{_AR_DIGITS}]+(?:(?:[.,\u066b\u066c]|\u060c(?=[{_AR_DIGITS}]{{3}}(?![{_AR_DIGITS}])))[{_AR_DIGITS}]+)*"
+)
 _MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
 _ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTER}{ARABIC_MARKS}]+")
 
@@ -44,7 +46,8 @@ _AR_UNITS = {
     "مائتين": 200, "مئتان": 200, "مئتين": 200, "مائتي": 200, "مئتي": 200, "ثلاثمائه": 300, "ثلاثمئه": 300,
     "حادي": 1, "اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3, "رابع": 4, "رابعه": 4,
     "خامس": 5, "خامسه": 5, "سادس": 6, "سادسه": 6, "سابع": 7, "سابعه": 7, "ثامن": 8, "ثامنه": 8, "تاسع": 9,
-    "تاسعه": 9, "عاشر": 10, "عاشره": 10, "اربعمائه": 400, "اربعمئه": 400, "خمسمائه": 500, "خمسمئه": 500, "ستمائه": 600, "ستمئه": 600,
+    "تاسعه": 9, "عاشر": 10, "عاشره": 10, "اربعمائه": 400, "اربعمئه": 400, "خمسمائه": 500, "خمسمئه": 500,
+    "ستمائه": 600, "ستمئه": 600,
     "سبعمائه": 700, "سبعمئه": 700, "ثمانمائه": 800, "ثمانمئه": 800, "تسعمائه": 900, "تسعمئه": 900,
 }  # fmt: skip
 _AR_SCALES = {
@@ -690,10 +693,11 @@ def _chars(text: str) -> int:
 class EngineDisagreement(Check):
     """The translation disagrees with every re-translation while they agree with each other.
 
-    Each Arabic segment is compared (chrF) with the text aligned to it in each re-translation. When the
-    re-translations agree with each other (their median pairwise chrF is at least ``agree``) and the closest of
-    them is still ``margin`` chrF points below that, the segment is a likely mistranslation, or an omission
-    when it is also much shorter. The closest re-translation is the suggestion. Needs two re-translations.
+    Each Arabic segment is compared (chrF, both directions averaged) with the text aligned to it in each
+    re-translation. When the re-translations agree with each other (their median pairwise chrF is at least
+    ``agree``) and the closest of them is still ``margin`` chrF points below that, the segment is a likely
+    mistranslation, or an omission when it is also much shorter. The closest re-translation is the suggestion.
+    Needs two re-translations.
 
     Bad: «ألغت الحكومة الضريبة.» while two other engines give «رفعت الحكومة الضريبة.» and «قامت الحكومة برفع الضريبة.»
 
@@ -707,7 +711,7 @@ class EngineDisagreement(Check):
     requires = frozenset({"retranslations"})
     options: ClassVar[Mapping[str, Option]] = {
         "agree": Option(50.0, "median chrF between re-translations for them to count as agreeing"),
-        "margin": Option(25.0, "how far (chrF points) the translation must fall below the re-translations' agreement"),
+        "margin": Option(35.0, "how far (chrF points) the translation must fall below the re-translations' agreement"),
         "min_words": Option(4, "shortest segment (words) to judge"),
     }
 

@@ -16,10 +16,10 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import ClassVar
 
-from audit.checks.agreement import _TITLES_F, _TITLES_M, Morphology, Reading, load_morphology
+from audit.checks.agreement import TITLES_FEMININE, TITLES_MASCULINE, Morphology, Reading, load_morphology
 from audit.checks.base import ArticleContext, Check, Option
 from audit.checks.traps import fold, folded_text
 from audit.model import Category, Finding, Severity
@@ -27,11 +27,13 @@ from audit.text import ARABIC_LETTER, ARABIC_MARKS, WORD_RE
 
 _WORD = f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*"
 #: A full stop between two Arabic words on one line: «جاريد. كوشنر».
-_STOP_RE = re.compile(rf"(?<![\w])(?P<prev>{_WORD})\.(?P<gap>[ \t\u00a0]+)(?P<next>{_WORD})")
+_STOP_RE = re.compile(rf"(?<![\w{ARABIC_MARKS}])(?P<prev>{_WORD})\.(?P<gap>[ \t\u00a0]+)(?P<next>{_WORD})")
 #: Where the piece after a stop ends: the next sentence punctuation or the end of the line.
 _TAIL_END_RE = re.compile(r"[.!?؟…]|\n")
 _WORD_RE = re.compile(r"\w+")
 _MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
+#: A comma after at most three words: the words before it are an adverbial opener («مرة أخرى، …»).
+_EARLY_COMMA_RE = re.compile(r"(?:\w+[ \t\u00a0]*){1,3}[،,]")
 #: The word right before a position, separated from it by blanks only.
 _PREVIOUS_WORD_RE = re.compile(r"(\w+)[ \t\u00a0]+$")
 
@@ -47,14 +49,14 @@ _ABBREVIATIONS = _words(
 )
 #: Words that open a sentence or are complete on their own: never the tail of a broken phrase.
 _SENTENCE_OPENERS = _words(
-    "نعم لا كلا شكرا حسنا طبعا بالتأكيد أبدا هذا هذه ذلك تلك هؤلاء هنا هناك لكن لكن إن إنه إنها كما ثم لذلك "
+    "نعم لا كلا شكرا حسنا طبعا بالتأكيد أبدا هذا هذه ذلك تلك هؤلاء هنا هناك لكن إن إنه إنها كما ثم لذلك "
     "لذا وقد قد لقد إذا إذ حيث عندما بينما منذ بعد قبل في على من إلى عن مع أما أيضا كذلك ربما ليس ليست لم لن ما "
-    "هل كيف لماذا متى أين من ماذا بل حتى رغم أنا أنت أنتم نحن هو هي هم هن أيضا"
+    "هل كيف لماذا متى أين ماذا بل حتى رغم أنا أنت أنتم نحن هو هي هم هن"
 )
-#: Quantities that start a sentence («كثير من الناس …»), not adjectives continuing a noun.
 #: Titles before a person's name («الرئيس جوكو ويدودو»).
-_TITLES = _TITLES_M | _TITLES_F | _words("السيد السيدة الآنسة المدرب النائب السيناتور الدكتور البروفيسور")
+_TITLES = TITLES_MASCULINE | TITLES_FEMININE | _words("السيد السيدة الآنسة المدرب النائب السيناتور الدكتور البروفيسور")
 _RELATIVE_PRONOUNS = _words("الذي التي الذين اللذين اللتين اللاتي اللائي اللواتي")
+#: Quantities that start a sentence («كثير من الناس …»), not adjectives continuing a noun.
 _QUANTIFIERS = _words(
     "كثير كثيرة عديد عديدة قليل قليلة بعض معظم كل جميع عدد الكثير العديد القليل البعض المزيد الجميع الكل الغالبية "
     "الأغلبية"
@@ -83,6 +85,7 @@ class _Stop:
     next_raw: str
     tail_raw: tuple[str, ...]
     in_quote: bool
+    comma_soon: bool  # a comma within the first words after the stop: an adverbial opener («مرة أخرى،»)
 
 
 @lru_cache(maxsize=4)
@@ -147,7 +150,7 @@ class SplitPhrase(Check):
             return
         morphology = load_morphology()
         bigrams: frozenset[tuple[str, str]] | None = None
-        glossary_pairs = _glossary_pairs()
+        glossary_pairs = self._glossary_pairs
         for match in _STOP_RE.finditer(text):
             stop = self._stop(text, match)
             if stop is None:
@@ -180,6 +183,10 @@ class SplitPhrase(Check):
                 severity=severity,
             )
 
+    @cached_property
+    def _glossary_pairs(self) -> frozenset[tuple[str, str]]:
+        return _glossary_pairs()
+
     def _stop(self, text: str, match: re.Match[str]) -> _Stop | None:
         prev, nxt = fold(match.group("prev")), fold(match.group("next"))
         if len(prev) < 2 or prev in _ABBREVIATIONS or nxt in _ABBREVIATIONS:
@@ -206,6 +213,7 @@ class SplitPhrase(Check):
             prev_raw=_MARKS_RE.sub("", match.group("prev")),
             next_raw=_MARKS_RE.sub("", match.group("next")),
             tail_raw=tail_raw,
+            comma_soon=bool(_EARLY_COMMA_RE.match(text, match.start("next"))),
             in_quote=in_quote,
         )
 
@@ -245,6 +253,7 @@ class SplitPhrase(Check):
         if (
             second_raw is not None
             and not stop.in_quote
+            and not stop.comma_soon
             and not tail_has_verb
             and _indefinite_noun(next_readings)
             and nxt not in _QUANTIFIERS
@@ -342,7 +351,17 @@ _DANGLING = _plain_set(
 _AMBIGUOUS = _plain_set("في إن بين أو")
 #: Letter names: a sentence ending «أي تي في» (ITV) ends on a name, not a preposition.
 _LETTER_NAMES = _plain_set("بي تي سي دي إف جي كي إل إم إن أو آر إس يو في إكس واي زد إيه إتش دبليو كيو جيه أيه")
-_SENTENCE_TAIL_RE = re.compile(r"[\s.!?؟\"'”’»)\]]*")
+_CLOSERS = "\"'”’»)\\]"
+#: A word of _DANGLING right before the end of a sentence: closing quotes or brackets, sentence punctuation
+#: and white space, or the end of the line.
+_DANGLING_END_RE = re.compile(
+    rf"(?<![\w{ARABIC_MARKS}])(?P<word>[وف]?(?:{'|'.join(sorted(map(re.escape, _DANGLING), key=len, reverse=True))}))"
+    rf"(?![\w{ARABIC_MARKS}])"
+    rf"(?P<end>[{_CLOSERS}]*(?:[.!?؟]+[{_CLOSERS}]*)?[ \t]*(?=\n|$)|[{_CLOSERS}]*[.!?؟]+[{_CLOSERS}]*(?=\s))",
+    re.MULTILINE,
+)
+#: The end of the previous sentence, to count the words of the sentence before a dangling word.
+_SENTENCE_BOUNDARY_RE = re.compile(r"[.!?؟…]+[\"'”’»)\]]*\s+")
 
 
 class DanglingWord(Check):
@@ -364,29 +383,26 @@ class DanglingWord(Check):
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         text = ctx.text
         morphology = load_morphology()
-        for sentence in ctx.doc.sentences:
-            words = list(WORD_RE.finditer(text, sentence.start, sentence.end))
-            if not words:
-                continue
-            last = words[-1]
-            trailing = text[last.end() : sentence.end]
-            if not _SENTENCE_TAIL_RE.fullmatch(trailing) or "..." in trailing:
-                continue
-            word = re.sub(f"[{ARABIC_MARKS}]", "", last.group())
-            bare = word[1:] if len(word) > 2 and word[0] in "وف" else word
-            if word not in _DANGLING and bare not in _DANGLING:
-                continue
-            if len(words) < 3:
+        for match in _DANGLING_END_RE.finditer(text):
+            if ".." in match.group("end"):
+                continue  # an ellipsis: speech trailing off
+            word = match.group("word")
+            bare = word[1:] if len(word) > 2 and word[0] in "وف" and word not in _DANGLING else word
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            window_start = max(line_start, match.start() - 400)
+            boundaries = [m.end() for m in _SENTENCE_BOUNDARY_RE.finditer(text, window_start, match.start())]
+            before = WORD_RE.findall(text, boundaries[-1] if boundaries else window_start, match.start())
+            if len(before) < 2:
                 continue  # a heading or a label, not a sentence
-            previous = words[-2].group()
+            previous = before[-1]
             if previous in _LETTER_NAMES or previous == "ماذا" or re.fullmatch(r"[A-Za-z]+", previous):
                 continue  # «أي تي في» (ITV), «ماذا لو؟» (what if?)
             if bare in ("إن", "أو") and morphology is not None and _name_like(morphology, previous):
                 continue  # «توبي إن»: a name and an initial
             yield self.finding(
                 text,
-                last.start(),
-                last.end(),
-                f"the sentence ends on «{last.group()}», which needs a continuation: part of the sentence is missing",
+                match.start("word"),
+                match.end("word"),
+                f"the sentence ends on «{word}», which needs a continuation: part of the sentence is missing",
                 severity=Severity.MINOR if bare in _AMBIGUOUS else None,
             )

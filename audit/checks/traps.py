@@ -18,7 +18,6 @@ import bisect
 import re
 import tomllib
 import warnings
-import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -412,10 +411,6 @@ def load_traps(path: Path | None = None) -> TrapBook:
     return _load(path.resolve(), mtime)
 
 
-_FOLDED: weakref.WeakKeyDictionary[ArticleContext, FoldedText] = weakref.WeakKeyDictionary()
-_GLOSSARY: weakref.WeakKeyDictionary[ArticleContext, list[GlossaryMatch]] = weakref.WeakKeyDictionary()
-
-
 @dataclass(frozen=True)
 class GlossaryMatch:
     """A glossary term found in an article (see :meth:`audit.glossary.Glossary.find_arabic`)."""
@@ -431,28 +426,26 @@ class GlossaryMatch:
 def glossary_matches(ctx: ArticleContext) -> list[GlossaryMatch]:
     """The article's glossary matches, computed once per article for the checks of this package that use them;
     empty when the glossary cannot be loaded."""
-    cached = _GLOSSARY.get(ctx)
-    if cached is None:
-        try:
-            from audit.glossary import load_glossary
+    return ctx.memo("glossary-matches", _glossary_matches)
 
-            glossary = load_glossary()
-            cached = [
-                GlossaryMatch(s, e, entry.en, entry.kind, entry.gender, glossary.is_variant(ctx.text[s:e]))
-                for s, e, entry in glossary.find_arabic(ctx.text)
-            ]
-        except (ImportError, ValueError):
-            cached = []
-        _GLOSSARY[ctx] = cached
-    return cached
+
+def _glossary_matches(ctx: ArticleContext) -> list[GlossaryMatch]:
+    try:
+        from audit.checks.consistency import article_tokens
+        from audit.glossary import load_glossary
+
+        glossary = load_glossary()
+    except (ImportError, ValueError):
+        return []
+    return [
+        GlossaryMatch(s, e, entry.en, entry.kind, entry.gender, glossary.is_variant(ctx.text[s:e]))
+        for s, e, entry in glossary.find_arabic(ctx.text, article_tokens(ctx))
+    ]
 
 
 def folded_text(ctx: ArticleContext) -> FoldedText:
     """The article's folded text, computed once per article and shared by the checks that need it."""
-    cached = _FOLDED.get(ctx)
-    if cached is None:
-        cached = _FOLDED[ctx] = FoldedText(ctx.text)
-    return cached
+    return ctx.memo("folded-text", lambda c: FoldedText(c.text))
 
 
 # A clause ends at sentence punctuation, a semicolon or colon, a quotation mark, a bracket or a line break.

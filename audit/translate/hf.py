@@ -111,13 +111,15 @@ class TransformersTranslator:
         return "", {}
 
     def translate(self, texts: Sequence[str]) -> list[str]:
-        import torch
-
         params = self.spec.params
         results = [""] * len(texts)
         todo = [i for i, text in enumerate(texts) if text.strip()]
-        if todo and not self.loaded:
+        if not todo:
+            return results
+        if not self.loaded:
             self.load()
+        import torch
+
         lengths = [len(texts[i]) for i in todo]
         for batch in length_sorted_batches(lengths, params.batch_size):
             indices = [todo[b] for b in batch]

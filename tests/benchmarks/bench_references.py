@@ -144,7 +144,11 @@ def bench_embeddings(report: dict[str, Any]) -> Any:
     started = time.perf_counter()
     embed(sample)
     rate = len(sample) / (time.perf_counter() - started)
-    report["embeddings"] = {"installed": True, "offline_load_seconds": round(load, 2), "sentences_per_second": round(rate)}
+    report["embeddings"] = {
+        "installed": True,
+        "offline_load_seconds": round(load, 2),
+        "sentences_per_second": round(rate),
+    }
     print(f"embeddings: loaded offline in {load:.1f} s, {rate:.0f} sentences/s")
     return embed
 
@@ -254,6 +258,14 @@ def bench_agreement(report: dict[str, Any], human_chrf: dict[str, float]) -> Non
         multi_chrf[system] = corpus_scores(hyps, list(streams.values()), NONE)["chrf"]["score"]
         flagged[system] = findings
     seconds = time.perf_counter() - started
+    human_flags = {}
+    for human, text in (("ref-a", lines(folder / "ref-a.ar.txt")), ("ref-b", ref_b)):
+        count = 0
+        for k in range(0, len(text), size):
+            others = {o: "\n".join(outputs[o][k : k + size]) for o in SYSTEMS}
+            article = Article(id=f"{human}-{k}", text="\n".join(text[k : k + size]), retranslations=others)
+            count += len(list(check.run(ArticleContext(article))))
+        human_flags[human] = round(100 * count / len(text), 2)
     order = SYSTEMS
     taus = {
         "agreement_vs_chrf_ref_a": kendall_tau([agreement[s] for s in order], [human_chrf[s] for s in order]),
@@ -268,6 +280,7 @@ def bench_agreement(report: dict[str, Any], human_chrf: dict[str, float]) -> Non
         "relative": relative,
         "multi_ref_chrf_vs_other_six": multi_chrf,
         "r201_findings": flagged,
+        "r201_per_100_segments_on_human_translations": human_flags,
         "chrf_ref_a": human_chrf,
         "chrf_ref_b": human_b,
         "kendall_tau": {k: round(v, 3) for k, v in taus.items()},
@@ -275,9 +288,12 @@ def bench_agreement(report: dict[str, Any], human_chrf: dict[str, float]) -> Non
     }
     print("engine agreement (each system against the other six), chrF vs ref-a, R201 findings:")
     for s in order:
-        print(f"  {s}: agreement {agreement[s]:.2f}  relative {relative[s]:.3f}  chrF(ref-a) {human_chrf[s]:.2f}"
-              f"  R201 {flagged[s]}")
+        print(
+            f"  {s}: agreement {agreement[s]:.2f}  relative {relative[s]:.3f}  chrF(ref-a) {human_chrf[s]:.2f}"
+            f"  R201 {flagged[s]}"
+        )
     print("Kendall tau:", {k: round(v, 3) for k, v in taus.items()})
+    print(f"R201 on the human translations (the seven systems as re-translations), per 100 segments: {human_flags}")
 
 
 def main() -> int:

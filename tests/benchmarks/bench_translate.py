@@ -5,8 +5,9 @@ The model is a randomly initialised Marian of opus-mt size (d_model 512, 6+6 lay
 generates exactly ``TOKENS`` tokens (min = max length on both backends), so both do the same work. Each
 measurement runs in its own process with the same thread count and ``OMP_WAIT_POLICY=PASSIVE`` (what the
 backends set by default); peak memory is that process's ``VmHWM`` (Linux's ``ru_maxrss`` would still
-hold the parent's peak, which survives exec). Sentences: the English FLORES devtest source from ../shared/data when present, else the
-test fixtures' sentences. Target: CTranslate2 int8 at least 3x the sentences/s of transformers fp32.
+hold the parent's peak, which survives exec). Sentences: the English FLORES devtest source from
+../shared/data when present, else the test fixtures' sentences. Target: CTranslate2 int8 at least 3x the
+sentences/s of transformers fp32.
 
 Run: ``python tests/benchmarks/bench_translate.py`` (writes reports/bench/translate.json).
 """

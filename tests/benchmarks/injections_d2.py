@@ -246,7 +246,8 @@ def main() -> int:
         scores = harness.injection_scores(checks, articles, name, inject, prefix, seed)
         injections[name] = scores
         print(f"{name:>28} ({prefix}): {json.dumps({k: scores[k] for k in ('trials', 'any', 'major')})}")
-    planted = [flip for _, text in articles for flip in all_person_flips(text)]
+    flips = [(name, all_person_flips(text)) for name, text in articles]
+    planted = [flip for _, found_flips in flips for flip in found_flips]
     found = harness.run_checks([c for c in checks if c.code.startswith("A8")], [text for text, _, _ in planted])
     hits = sum(
         any(f.start < end and start < f.end for f in fs) for (_, start, end), fs in zip(planted, found, strict=True)
@@ -256,7 +257,7 @@ def main() -> int:
     )
     exhaustive = {
         "trials": len(planted),
-        "articles": len({text for text, _, _ in planted}),
+        "articles": sum(1 for _, found_flips in flips if found_flips),
         "recall": round(hits / len(planted), 3) if planted else 0.0,
         "precision": round(hits / (hits + wrong), 3) if hits + wrong else 0.0,
         "false_positives": wrong,
