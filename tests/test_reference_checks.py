@@ -171,11 +171,18 @@ def test_omitted_sentence_is_found() -> None:
 
 def test_added_sentence_is_found() -> None:
     lines = FULL.splitlines()
-    added = "اشترك الآن في نشرتنا البريدية اليومية لتصلك آخر الأخبار كل صباح."
+    added = "وأكد المتحدث أن الحكومة ستعلن عن خطة جديدة لدعم المزارعين قبل نهاية الشهر المقبل."
     text = f"{lines[0]}\n{lines[1]}\n{added}\n{lines[2]}\n"
     (finding,) = run(SourceAddition(), text, SOURCE)
     assert finding.text == added and finding.category is Category.ADDITION
     assert run(SourceAddition(), FULL, SOURCE) == []
+
+
+def test_added_residue_and_repeats_are_left_to_their_own_checks() -> None:
+    lines = FULL.splitlines()
+    residue = "اشترك الآن في نشرتنا البريدية اليومية لتصلك آخر الأخبار كل صباح."
+    assert run(SourceAddition(), f"{lines[0]}\n{lines[1]}\n{residue}\n{lines[2]}\n", SOURCE) == []
+    assert run(SourceAddition(), f"{lines[0]}\n{lines[1]}\n{lines[1]}\n{lines[2]}\n", SOURCE) == []
 
 
 def test_length_ratio_anomaly() -> None:

@@ -370,26 +370,46 @@ class WordAnalyst:
         return tuple(Correction(word=w, slip=kind, odds=odds) for w, (odds, kind) in ranked[:8])
 
     def fused(self, word: str) -> Correction | None:
-        """Two words fused into a non-word («الأمريكالثلاثة»): a common word ends the word after a head that is
-        neither a clitic nor a word. The common word must start with the article («ال» after two letters or more
-        is a word boundary), or be long (five letters or more) and very common."""
+        """Two words fused into a non-word («الأمريكالثلاثة», «هذاستثمار»): after a head that is not a clitic, the
+        word ends with a common word that starts with the article («ال» after two letters or more is a word
+        boundary), with a long very common word, or with a common word that lost its first letter or two."""
         if self.frequencies is None or len(word) < 6:
             return None
         best: Correction | None = None
         for cut in range(2, len(word) - 3):
             head, tail = word[:cut], word[cut:]
-            if head in _CLITIC_HEADS or self.zipf(head) >= 3.0:
+            if head in _CLITIC_HEADS:
                 continue
             frequency = self.zipf(tail)
-            if tail.startswith("ال") and frequency >= 3.5:
+            odds: float | None = None
+            meant = tail
+            if self.zipf(head) < 3.0 and tail.startswith("ال") and frequency >= 3.5:
                 odds = frequency + SLIP_ODDS["fused"]
-            elif len(tail) >= 5 and frequency >= 4.5:
+            elif self.zipf(head) < 3.0 and len(tail) >= 5 and frequency >= 4.5:
                 odds = frequency + SLIP_ODDS["fused"] - 0.7
-            else:
-                continue
-            if best is None or odds > best.odds:
-                best = Correction(word=tail, slip="fused", odds=odds)
+            elif frequency < 1.0 and len(tail) >= 4 and tail in self._word_ends:
+                meant, frequency = self._word_ends[tail]
+                odds = frequency + SLIP_ODDS["fused"] - 1.0
+            if odds is not None and (best is None or odds > best.odds):
+                best = Correction(word=meant, slip="fused", odds=odds)
         return best
+
+    @cached_property
+    def _word_ends(self) -> dict[str, tuple[str, float]]:
+        """Common words (Zipf 4 and more, five letters or more) by their end without the first one or two
+        letters: what is left of the second word of a fusion."""
+        ends: dict[str, tuple[str, float]] = {}
+        if self.frequencies is None:
+            return ends
+        floor = 10 ** (4.0 - 9.0)
+        for form, frequency in self.frequencies.table.items():
+            if frequency >= floor and len(form) >= 5 and _ARABIC_FORM_RE.fullmatch(form):
+                zipf = self.zipf(form)
+                for drop in (1, 2):
+                    end = form[drop:]
+                    if len(end) >= 4 and zipf > ends.get(end, ("", 0.0))[1]:
+                        ends[end] = (form, zipf)
+        return ends
 
     def run_of_words(self, word: str, minimum: int = 2) -> tuple[str, ...] | None:
         """The common words ``word`` is made of when it is several words written without spaces, else None."""
@@ -448,30 +468,60 @@ class WordAnalyst:
         return 0.0, 0
 
     def _boundaries(self, word: str, minimum: int) -> tuple[str, ...] | None:
-        """Split at the letters that only end a word (ة, ى) or only start one (إ after two letters): when every
-        piece is a word seen in real text (or known to the lexicon), the word is a run of words."""
+        """Split at the letters that only end a word (ة, ى) or only start one (إ after two letters): the word is a
+        run of words when one piece is a word and every other is a word or a name-sized piece (three letters or
+        more; «فريقإيبروكس»). A piece that is no word may also split before an inner article («لخوضهاالانتخابات»)."""
         cuts = [m.end() for m in _ENDS_WORD_RE.finditer(word)]
         cuts += [m.start() for m in _HAMZA_BELOW_RE.finditer(word) if word[: m.start()] not in _CLITIC_RUNS]
-        # The article after a word of three letters or more («لخوضهاالانتخابات»), when a common word follows.
-        cuts += [
-            m.start()
-            for m in _ARTICLE_INSIDE_RE.finditer(word)
-            if word[: m.start()] not in _CLITIC_RUNS and self.zipf(word[m.start() :]) >= 3.5
-        ]
-        if not cuts:
+        pieces = [word[a:b] for a, b in zip([0, *sorted(set(cuts))], [*sorted(set(cuts)), len(word)], strict=True)]
+        parts: list[str] = []
+        for piece in pieces:
+            if self._is_word(piece):
+                parts.append(piece)
+                continue
+            split = self._article_split(piece)
+            if split is None:
+                if not cuts or not self._name_piece(piece):
+                    return None
+                parts.append(piece)  # a name after a clear boundary
+            else:
+                parts.extend(split)
+        if len(parts) < 2 or not any(self._is_word(p) for p in parts) or any(len(p) < minimum for p in parts):
             return None
-        cuts = sorted(set(cuts))
-        parts = tuple(word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True))
-        for part in parts:
-            if len(part) < minimum or (self.zipf(part) < 1.0 and not self.lexicon.knows(fold(part))):
-                return None
-        return parts
+        return tuple(parts)
 
+    def _is_word(self, piece: str) -> bool:
+        """A word next to a clear boundary: short ones must be common («سي», «دي» as in CBS, BBC are)."""
+        frequency = self.zipf(piece)
+        if len(piece) <= 3:
+            return frequency >= (4.5 if len(piece) == 2 else 3.0)
+        return frequency >= 1.0 or self.lexicon.knows(fold(piece))
+
+    def _article_split(self, piece: str) -> tuple[str, str] | None:
+        """A word and a common word starting with the article, possibly behind a clitic («…ب» + «الحالة»)."""
+        for match in _ARTICLE_INSIDE_RE.finditer(piece):
+            for clitic in ("", "ب", "ك", "ف", "و", "وب", "وك", "فب"):
+                cut = match.start() - len(clitic)
+                if cut < 3 or piece[cut : match.start()] != clitic:
+                    continue
+                head, tail = piece[:cut], piece[cut:]
+                if self._is_word(head) and max(self.zipf(tail), self.zipf(piece[match.start() :])) >= 3.0:
+                    return head, tail
+        return None
+
+    def _name_piece(self, piece: str) -> bool:
+        """A piece that is no word but can be a name: four letters or more, no article, and not a slip away from
+        a common word (then it is a damaged word)."""
+        if len(piece) < 4 or piece.startswith("ال"):
+            return False
+        corrections = self.corrections(piece)
+        return not corrections or corrections[0].odds - max(self.zipf(piece), UNSEEN) < 1.0
 
 #: The frequency (Zipf) a part of a run of words needs, by its length: short parts must be very common words.
 _PART_ZIPF = {2: 5.5, 3: 3.5, 4: 3.0}
 _ENDS_WORD_RE = re.compile("[ةى](?=.)")
 _HAMZA_BELOW_RE = re.compile("(?<=.)إ")
+_ARABIC_FORM_RE = re.compile(f"[{ALPHABET}]+")
 _ARTICLE_INSIDE_RE = re.compile("(?<=...)ال(?=...)")
 #: Every run of clitics that can stand before a word: conjunction, preposition, article («وبال», «فلل»...).
 _CLITIC_RUNS = frozenset(
@@ -598,6 +648,8 @@ class GarbledWordCheck(GlossaryUser, Check):
         phrase = _glossary_phrase(article.glossary, tokens, index, prefix, stem)
         if phrase is not None:
             return Candidate(0.9, phrase, "a damaged glossary phrase")
+        if _ELONGATED_RE.search(word):
+            return None  # «لااااا»: a drawn-out word, written so on purpose
         corrections = analyst.corrections(written)
         if len(word) <= 12 and impossible_spelling(written) is not None and not _article_word(written, analyst):
             suggestion = corrections[0].word if corrections else None
@@ -607,8 +659,6 @@ class GarbledWordCheck(GlossaryUser, Check):
             return None  # recurs in different contexts: a name or a term
         if article.source_names and _skeleton(stem) in article.source_names:
             return None  # a transliteration of a name of the English original
-        if _ELONGATED_RE.search(word):
-            return None  # «لااااا»: a drawn-out word, written so on purpose
         if _FOREIGN_LETTERS_RE.search(word):
             return None  # Persian letters (گ ڤ پ چ): a transliterated name, not a slip
         shape = name_shape(stem) / (2 if "ال" in prefix else 1)  # foreign personal names rarely take the article
@@ -633,7 +683,7 @@ class GarbledWordCheck(GlossaryUser, Check):
             if best is None or odds > best[0]:
                 best = (odds, correction)
         fusion = analyst.fused(written)
-        if fusion is not None and (best is None or fusion.odds > best[0]):
+        if fusion is not None and (best is None or fusion.odds - 0.3 > best[0]):
             best = (fusion.odds, fusion)
         if best is None:
             return None

@@ -7,6 +7,7 @@ view of :mod:`audit.references`, so an article is aligned once however many chec
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +15,7 @@ from typing import ClassVar
 
 from audit.align import DIGIT_FOLD, arabic_skeletons, latin_skeleton
 from audit.checks.base import ArticleContext, Check, Option
+from audit.checks.residue import residue_of
 from audit.model import Category, Finding, Severity
 from audit.references import Segment, reference_view
 from audit.text import ARABIC_LETTER, ARABIC_MARKS, LATIN_LETTER
@@ -604,7 +606,8 @@ class SourceOmission(Check):
 class SourceAddition(Check):
     """A sentence of the translation has no counterpart in the English original: a likely addition.
 
-    Typical causes are scraped residue, a duplicated paragraph or an engine's invented sentence. Sentences
+    Typical causes are scraped residue, a duplicated paragraph or an engine's invented sentence. Residue and
+    repeats of an earlier sentence are left to the B2xx and D3xx checks, which already report them; sentences
     shorter than ``min_words`` words are ignored.
 
     Bad: English «Talks ended on Friday.» — «انتهت المحادثات يوم الجمعة. اشترك في نشرتنا البريدية لتصلك آخر الأخبار.»
@@ -623,16 +626,22 @@ class SourceAddition(Check):
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         view = reference_view(ctx)
+        residue = residue_of(ctx)
+        repeats = Counter(" ".join(span.slice(ctx.text).split()) for span in view.sentences)
         for link in view.source_links:
             if link.source or not link.target:
                 continue
             for k in link.target:
                 span = view.sentences[k]
-                words = span.slice(ctx.text).split()
-                if len(words) >= self.config["min_words"]:
-                    yield self.finding(
-                        ctx.text, span.start, span.end, "this sentence has no counterpart in the English original"
-                    )
+                sentence = span.slice(ctx.text)
+                words = sentence.split()
+                if len(words) < self.config["min_words"] or residue.covers(span.start, span.end):
+                    continue
+                if repeats[" ".join(words)] > 1:
+                    continue  # a sentence printed twice: a duplication, reported by D3xx
+                yield self.finding(
+                    ctx.text, span.start, span.end, "this sentence has no counterpart in the English original"
+                )
 
 
 class SourceLengthRatio(Check):

@@ -251,7 +251,8 @@ def swap_entity_spelling(text: str, rng: random.Random) -> tuple[str, int, int] 
 
 
 INJECTIONS: dict[str, tuple[Injection, str]] = {
-    **{name: (inject, "G501") for name, inject in GARBLES.items()},
+    # A fusion that happens to split into two real words is words run together: G502 finds it, so any G5 counts.
+    **{name: (inject, "G5" if name == "garble-fuse" else "G501") for name, inject in GARBLES.items()},
     "join-words": (join_words, "G502"),
     "entity-swap": (swap_entity_spelling, "C601"),
 }
