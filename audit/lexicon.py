@@ -170,12 +170,8 @@ class AspellLexicon:
         import aspell  # optional dependency: aspell-python-py3
 
         self._speller = aspell.Speller(("master", dictionary), ("encoding", "utf-8"))
-        self._verdicts: KeyedCache[str, bool] = KeyedCache(self._check)
 
     def knows(self, word: str) -> bool:
-        return self._verdicts[word]
-
-    def _check(self, word: str) -> bool:
         plain = _MARKS_RE.sub("", word)
         if self._speller.check(plain):
             return True
@@ -370,7 +366,10 @@ class CombinedLexicon:
         return bool(self.backends)
 
     def _any_knows(self, word: str) -> bool:
-        return any(backend.knows(word) for backend in self.backends)
+        for backend in self.backends:
+            if backend.knows(word):
+                return True
+        return False
 
     def knows(self, word: str) -> bool:
         return self._verdicts[word]

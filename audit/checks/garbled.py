@@ -19,9 +19,10 @@ Every analysis of a distinct word is cached across articles; the per-article wor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from math import log10
 from typing import ClassVar
 
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
@@ -85,7 +86,164 @@ _IMPOSSIBLE_RES = (
 # Words after which an unknown word is very likely a name (titles, roles, kinds of places and bodies).
 NAME_CUES = frozenset(
     normalize_arabic(word)
-    for word in ["الرئيس", "رئيس", "الرئيسة", "رئيسة", "المبعوث", "مبعوث", "المبعوثة", "وزير", "وزيرة", "الوزير", "الوزيرة", "مدينة", "المدينة", "منطقة", "المنطقة", "مقاطعة", "إقليم", "الإقليم", "قرية", "بلدة", "البلدة", "نهر", "جبل", "شركة", "الشركة", "صحيفة", "وكالة", "مجلة", "قناة", "موقع", "السيد", "السيدة", "الدكتور", "الدكتورة", "المستشار", "المستشارة", "المتحدث", "المتحدثة", "النائب", "النائبة", "السناتور", "السيناتور", "الجنرال", "العقيد", "اللواء", "الأمير", "الأميرة", "الملك", "الملكة", "الشيخ", "الحاكم", "الحاكمة", "المدير", "المديرة", "مساعد", "مساعدة", "مستشار", "زعيم", "الزعيم", "القائد", "قائد", "المدرب", "اللاعب", "اللاعبة", "الممثل", "الممثلة", "المغني", "المغنية", "الكاتب", "الكاتبة", "الروائي", "الصحفي", "الصحفية", "البروفيسور", "الأستاذ", "الأستاذة", "الباحث", "الباحثة", "ولاية", "جزيرة", "جزر", "حي", "شارع", "ميدان", "مطار", "ملعب", "نادي", "فريق", "حزب", "جامعة", "معهد", "مستشفى", "منظمة", "مؤسسة", "برنامج", "فيلم", "كتاب", "رواية", "مسلسل", "ألبوم", "أغنية", "تطبيق", "منصة", "يدعى", "تدعى", "المدعو", "المدعوة", "اسمه", "اسمها", "باسم", "عائلة", "السفير", "السفيرة", "القاضي", "القاضية", "المحامي", "المحامية", "العمدة", "عمدة", "محافظ", "المحافظ", "بلدية", "الأسقف", "البابا", "القس", "الإمام", "المخرج", "المخرجة", "المصمم", "الفنان", "الفنانة", "الرياضي", "العداء", "العداءة", "بطل", "بطلة", "المرشح", "المرشحة", "المتسابق", "زميله", "زميلها", "ابنه", "ابنها", "زوجته", "زوجها", "الأدميرال", "الكابتن", "الرقيب", "الملازم", "الكولونيل", "حاكم", "نائب", "الصحيفة", "المجلة", "الوكالة", "القناة"]
+    for word in [
+        "الرئيس",
+        "رئيس",
+        "الرئيسة",
+        "رئيسة",
+        "المبعوث",
+        "مبعوث",
+        "المبعوثة",
+        "وزير",
+        "وزيرة",
+        "الوزير",
+        "الوزيرة",
+        "مدينة",
+        "المدينة",
+        "منطقة",
+        "المنطقة",
+        "مقاطعة",
+        "إقليم",
+        "الإقليم",
+        "قرية",
+        "بلدة",
+        "البلدة",
+        "نهر",
+        "جبل",
+        "شركة",
+        "الشركة",
+        "صحيفة",
+        "وكالة",
+        "مجلة",
+        "قناة",
+        "موقع",
+        "السيد",
+        "السيدة",
+        "الدكتور",
+        "الدكتورة",
+        "المستشار",
+        "المستشارة",
+        "المتحدث",
+        "المتحدثة",
+        "النائب",
+        "النائبة",
+        "السناتور",
+        "السيناتور",
+        "الجنرال",
+        "العقيد",
+        "اللواء",
+        "الأمير",
+        "الأميرة",
+        "الملك",
+        "الملكة",
+        "الشيخ",
+        "الحاكم",
+        "الحاكمة",
+        "المدير",
+        "المديرة",
+        "مساعد",
+        "مساعدة",
+        "مستشار",
+        "زعيم",
+        "الزعيم",
+        "القائد",
+        "قائد",
+        "المدرب",
+        "اللاعب",
+        "اللاعبة",
+        "الممثل",
+        "الممثلة",
+        "المغني",
+        "المغنية",
+        "الكاتب",
+        "الكاتبة",
+        "الروائي",
+        "الصحفي",
+        "الصحفية",
+        "البروفيسور",
+        "الأستاذ",
+        "الأستاذة",
+        "الباحث",
+        "الباحثة",
+        "ولاية",
+        "جزيرة",
+        "جزر",
+        "حي",
+        "شارع",
+        "ميدان",
+        "مطار",
+        "ملعب",
+        "نادي",
+        "فريق",
+        "حزب",
+        "جامعة",
+        "معهد",
+        "مستشفى",
+        "منظمة",
+        "مؤسسة",
+        "برنامج",
+        "فيلم",
+        "كتاب",
+        "رواية",
+        "مسلسل",
+        "ألبوم",
+        "أغنية",
+        "تطبيق",
+        "منصة",
+        "يدعى",
+        "تدعى",
+        "المدعو",
+        "المدعوة",
+        "اسمه",
+        "اسمها",
+        "باسم",
+        "عائلة",
+        "السفير",
+        "السفيرة",
+        "القاضي",
+        "القاضية",
+        "المحامي",
+        "المحامية",
+        "العمدة",
+        "عمدة",
+        "محافظ",
+        "المحافظ",
+        "بلدية",
+        "الأسقف",
+        "البابا",
+        "القس",
+        "الإمام",
+        "المخرج",
+        "المخرجة",
+        "المصمم",
+        "الفنان",
+        "الفنانة",
+        "الرياضي",
+        "العداء",
+        "العداءة",
+        "بطل",
+        "بطلة",
+        "المرشح",
+        "المرشحة",
+        "المتسابق",
+        "زميله",
+        "زميلها",
+        "ابنه",
+        "ابنها",
+        "زوجته",
+        "زوجها",
+        "الأدميرال",
+        "الكابتن",
+        "الرقيب",
+        "الملازم",
+        "الكولونيل",
+        "حاكم",
+        "نائب",
+        "الصحيفة",
+        "المجلة",
+        "الوكالة",
+        "القناة",
+    ]
 )
 
 # ---- the noisy channel: what slips turn a real word into the word on the page, and how often ----
@@ -154,6 +312,12 @@ _SUBSTITUTION = {
     for new in ALPHABET
     if old != new
 }
+def _deletion_kind(word: str, index: int) -> str:
+    """The slip that adds the letter at ``index`` to a word: a doubled letter, or an extra one."""
+    letter = word[index]
+    return "doubled" if word[index - 1 : index] == letter or word[index + 1 : index + 2] == letter else "extra"
+
+
 _SPELLING_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
 
 
@@ -280,9 +444,75 @@ def derived_known(word: str, lexicon: CombinedLexicon) -> bool:
 
 # Short words that commonly get glued to a neighbour (used when no frequencies are installed).
 _GLUE_WORDS = frozenset(
-    ["في", "من", "على", "عن", "إلى", "الى", "أن", "ان", "إن", "لا", "ما", "لم", "لن", "قد", "هو", "هي", "هم", "مع", "أو", "او", "ثم", "التي", "الذي", "الذين", "كل", "بعد", "قبل", "عند", "حتى", "منذ", "بين", "غير", "كان", "كانت", "مما", "كما", "لما", "عما", "بما", "فيما", "وهو", "وهي", "هذا", "هذه", "ذلك", "تلك", "ليس", "أي", "إذا", "لكن", "حيث", "أيضا", "جدا", "قال", "قالت", "إنه", "أنه", "انه", "إنها", "أنها", "انها"]
+    [
+        "في",
+        "من",
+        "على",
+        "عن",
+        "إلى",
+        "الى",
+        "أن",
+        "ان",
+        "إن",
+        "لا",
+        "ما",
+        "لم",
+        "لن",
+        "قد",
+        "هو",
+        "هي",
+        "هم",
+        "مع",
+        "أو",
+        "او",
+        "ثم",
+        "التي",
+        "الذي",
+        "الذين",
+        "كل",
+        "بعد",
+        "قبل",
+        "عند",
+        "حتى",
+        "منذ",
+        "بين",
+        "غير",
+        "كان",
+        "كانت",
+        "مما",
+        "كما",
+        "لما",
+        "عما",
+        "بما",
+        "فيما",
+        "وهو",
+        "وهي",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "ليس",
+        "أي",
+        "إذا",
+        "لكن",
+        "حيث",
+        "أيضا",
+        "جدا",
+        "قال",
+        "قالت",
+        "إنه",
+        "أنه",
+        "انه",
+        "إنها",
+        "أنها",
+        "انها",
+    ]
 )
 _MAX_PART = 16
+# Function words that are also word endings (the dual «ـان»): not a word of their own after another word.
+_SUFFIX_LIKE = frozenset({"ان", "او", "اي"})
+# Two-letter function words that also begin many transliterated names (Mc-, La-, Vi-, Ho-, De-, Li-).
+_NAME_STARTS = frozenset({"ما", "لا", "في", "هو", "دي", "لي"})
 _CLOSING_INSIDE_RE = re.compile("[ةى](?=.)|^[ةى]")
 #: log10 odds of a missing space between two words.
 MISSING_SPACE = -1.5
@@ -301,14 +531,13 @@ class WordAnalyst:
         self._corrections: KeyedCache[str, tuple[Correction, ...]] = KeyedCache(self._find_corrections, 100_000)
         self._runs: KeyedCache[tuple[str, int], tuple[str, ...] | None] = KeyedCache(self._find_run, 100_000)
         self._zipf: KeyedCache[str, float] = KeyedCache(self._word_zipf, 200_000)
-
-    def zipf(self, word: str) -> float:
-        """How common ``word`` (diacritics removed, hamza kept) is in real text; see :class:`WordFrequencies`."""
-        return self._zipf[word]
+        #: how common a word (diacritics removed, hamza kept) is in real text; see :class:`WordFrequencies`
+        self.zipf: Callable[[str], float] = self._zipf.__getitem__
 
     def _word_zipf(self, word: str) -> float:
         if self.frequencies is not None:
-            return self.frequencies.zipf(word)
+            frequency = self.frequencies.table.get(word)
+            return log10(frequency) + 9.0 if frequency else 0.0
         if len(word) == 2:
             return 6.0 if word in _GLUE_WORDS else 0.0
         return 3.5 if self.lexicon.knows(fold(word)) else 0.0
@@ -326,48 +555,47 @@ class WordAnalyst:
         return self._corrections[word]
 
     def _find_corrections(self, word: str) -> tuple[Correction, ...]:
-        found: dict[str, tuple[float, str]] = {}
-        fast = self.frequencies is not None
-        zipf = self.zipf
         n = len(word)
-
-        def consider(candidates: list[str], kinds: list[str]) -> None:
-            for candidate, kind in zip(candidates, kinds, strict=True):
-                if fast and self.frequencies is not None and candidate not in self.frequencies.table:
-                    continue
-                frequency = zipf(candidate)
-                if frequency <= 0.0:
-                    continue
-                if candidate.translate(_SPELLING_FOLD) == word.translate(_SPELLING_FOLD):
-                    kind = "spelling"
-                elif kind == "extra" and word[-1] in "زس" and candidate == word[:-1]:
-                    kind = "plural-s"  # «تشيرز», «فوكلاندس»: the English -s of a name, not a slip
-                prefix, stem = _strip_clitics(candidate)
-                if prefix and len(prefix) == 1:
-                    frequency = max(frequency, zipf(stem) - 0.7)
-                odds = frequency + SLIP_ODDS[kind]
-                if odds > found.get(candidate, (-99.0, ""))[0]:
-                    found[candidate] = (odds, kind)
-
-        # The word has an extra (or doubled) letter, or two swapped, or one of similar shape.
-        deletions = [word[:i] + word[i + 1 :] for i in range(n)]
-        doubled = [(i and word[i - 1] == word[i]) or word[i + 1 : i + 2] == word[i] for i in range(n)]
-        consider(deletions, ["doubled" if twice else "extra" for twice in doubled])
-        swaps = [(word[:i] + word[i + 1] + word[i] + word[i + 2 :], i) for i in range(n - 1) if word[i] != word[i + 1]]
-        consider([s for s, _ in swaps], ["transposed"] * len(swaps))
-        for i, old in enumerate(word):
-            head, tail = word[:i], word[i + 1 :]
-            if fast:
-                letters = [c for c in ALPHABET if c != old]
-            else:
-                letters = [c for c in ALPHABET if c != old and _SUBSTITUTION[(old, c)] == "similar"]
-            consider([head + c + tail for c in letters], [_SUBSTITUTION.get((old, c), "other") for c in letters])
-        if fast:  # a letter missing: the most candidates, so only with the frequency table
-            for i in range(1, n + 1):
-                head, tail = word[:i], word[i:]
-                consider([head + c + tail for c in ALPHABET], ["missing"] * len(ALPHABET))
-        ranked = sorted(found.items(), key=lambda item: -item[1][0])
-        return tuple(Correction(word=w, slip=kind, odds=odds) for w, (odds, kind) in ranked[:8])
+        deletions = {word[:i] + word[i + 1 :]: _deletion_kind(word, i) for i in range(n)}
+        swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :]: "transposed" for i in range(n - 1)}
+        swaps.pop(word, None)
+        if self.frequencies is not None and self.zipf(word) < 2.0:
+            # An unseen form: every substitution and insertion, kept only when the form exists (a set intersection,
+            # in C). A form seen in real text is a name, a rare word or a common misspelling: the cheap slips below.
+            forms = self.frequencies.table.keys()
+            substitutions = [word[:i] + c + word[i + 1 :] for i in range(n) for c in ALPHABET if c != word[i]]
+            insertions = [word[:i] + c + word[i:] for i in range(n + 1) for c in ALPHABET]
+            candidates = {w: k for w, k in deletions.items() if w in forms}
+            candidates.update({w: k for w, k in swaps.items() if w in forms and w not in candidates})
+            for form in forms & set(substitutions):
+                i = next(i for i in range(n) if form[i] != word[i])
+                candidates.setdefault(form, _SUBSTITUTION.get((word[i], form[i]), "other"))
+            for form in forms & set(insertions):
+                candidates.setdefault(form, "missing")
+        else:  # only the cheap slips
+            candidates = {**swaps, **deletions}
+            for i, old in enumerate(word):
+                for new in _SIMILAR_TO.get(old, ()):
+                    candidates.setdefault(word[:i] + new + word[i + 1 :], "similar")
+            if self.frequencies is not None:
+                forms = self.frequencies.table.keys()
+                candidates = {w: k for w, k in candidates.items() if w in forms}
+        found = []
+        for candidate, slip in candidates.items():
+            frequency = self.zipf(candidate)
+            if frequency <= 0.0:
+                continue
+            kind = slip
+            if candidate.translate(_SPELLING_FOLD) == word.translate(_SPELLING_FOLD):
+                kind = "spelling"
+            elif kind == "extra" and word[-1] in "زس" and candidate == word[:-1]:
+                kind = "plural-s"  # «تشيرز», «فوكلاندس»: the English -s of a name, not a slip
+            prefix, stem = _strip_clitics(candidate)
+            if prefix and len(prefix) == 1:
+                frequency = max(frequency, self.zipf(stem) - 0.7)
+            found.append(Correction(word=candidate, slip=kind, odds=round(frequency + SLIP_ODDS[kind], 3)))
+        found.sort(key=lambda c: -c.odds)
+        return tuple(found[:8])
 
     def fused(self, word: str) -> Correction | None:
         """Two words fused into a non-word («الأمريكالثلاثة», «هذاستثمار»): after a head that is not a clitic, the
@@ -378,8 +606,8 @@ class WordAnalyst:
         best: Correction | None = None
         for cut in range(2, len(word) - 3):
             head, tail = word[:cut], word[cut:]
-            if head in _CLITIC_HEADS:
-                continue
+            if head in _CLITIC_HEADS or (len(head) >= 3 and self.lexicon.knows(fold(head))):
+                continue  # clitics + a word (the lexicon's business), or two words run together (G502)
             frequency = self.zipf(tail)
             odds: float | None = None
             meant = tail
@@ -417,44 +645,102 @@ class WordAnalyst:
 
     def _find_run(self, key: tuple[str, int]) -> tuple[str, ...] | None:
         word, minimum = key
+        if len(word) < 2 * minimum + 1:
+            return None
+        cuts = [m.end() for m in _ENDS_WORD_RE.finditer(word)]
+        for match in _HAMZA_BELOW_RE.finditer(word):
+            before = word[: match.start()]
+            if before not in _CLITIC_RUNS:  # the word starting at «إ» keeps its article and clitics
+                cuts.append(match.start() - max((len(c) for c in _CLITIC_RUNS if c and before.endswith(c)), default=0))
+        cuts = [cut for cut in cuts if 0 < cut < len(word)]
+        if cuts:
+            return self._split_at_boundaries(word, sorted(set(cuts)), minimum)
+        parts = self._segment(word, minimum)
+        if parts is None or not self._plausible_run(parts):
+            parts = self._article_split(word)  # «القتلبالطعن»: the article inside marks where a word starts
+        if parts is None:
+            return None
+        whole = self.zipf(word)
+        if whole and whole > min(self.zipf(p) for p in parts) - 1.5:
+            return None  # the whole form is itself about as common as its parts: a word, not a run
+        return parts
+
+    def _segment(self, word: str, minimum: int) -> tuple[str, ...] | None:
+        """The most likely split of ``word`` into two words or more under a unigram model (sum of log10
+        probabilities, a missing space per extra part). A part rarer than its length asks for (a name, a rare word)
+        costs one more missing space; one such part is allowed for every two common ones, in runs of three or
+        more."""
         n = len(word)
-        if n < 2 * minimum + 1:
+        if self.frequencies is not None:
+            forms = self.frequencies.table.keys()
+            heads = {word[:b] for b in range(minimum, min(n, _MAX_PART) + 1)}
+            tails = {word[a:] for a in range(max(0, n - _MAX_PART), n - minimum + 1)}
+            if not (forms & heads and forms & tails):
+                return None  # no form starts the word, or none ends it
+        spans = [(a, b) for a in range(n - minimum + 1) for b in range(a + minimum, min(n, a + _MAX_PART) + 1)]
+        if self.frequencies is not None:  # only the pieces that are forms at all (a set intersection, in C)
+            present = forms & {word[a:b] for a, b in spans}
+            spans = [(a, b) for a, b in spans if word[a:b] in present]
+        if not any(a == 0 for a, _ in spans):
             return None
-        boundaries = self._boundaries(word, minimum)
-        if boundaries is not None:
-            return boundaries
-        if len(word) < 8 and not any(self._part(word[:cut], minimum)[0] for cut in range(minimum, n - minimum + 1)):
-            return None
-        # Best segmentation under a unigram model: sum of log10 probabilities, a missing space per extra part.
-        # A part rarer than its length asks for (a name, a rare word) costs one more missing space and is allowed
-        # in runs of three parts or more, one such part for every two common ones.
         best: list[tuple[float, int, tuple[str, ...]] | None] = [None] * (n + 1)
         best[0] = (0.0, 0, ())
-        for start in range(n):
+        for start, end in spans:  # in order of start, so best[start] is final when used
             before = best[start]
             if before is None:
                 continue
-            for end in range(start + minimum, min(n, start + _MAX_PART) + 1):
-                part = word[start:end]
-                frequency, rare = self._part(part, minimum)
-                if not frequency:
-                    continue
-                score = before[0] + frequency - 9.0 + (MISSING_SPACE if start else 0.0) + (MISSING_SPACE if rare else 0.0)
-                current = best[end]
-                if current is None or score > current[0]:
-                    best[end] = (score, before[1] + rare, (*before[2], part))
+            part = word[start:end]
+            frequency, rare = self._part(part, minimum)
+            if not frequency:
+                continue
+            score = before[0] + frequency - 9.0 + (MISSING_SPACE if start else 0.0) + (MISSING_SPACE if rare else 0.0)
+            current = best[end]
+            if current is None or score > current[0]:
+                best[end] = (score, before[1] + rare, (*before[2], part))
         result = best[n]
         if result is None or len(result[2]) < 2:
             return None
         _score, rare_parts, parts = result
         if rare_parts and (len(parts) < 3 or 2 * rare_parts > len(parts) - rare_parts):
             return None
-        if len(parts) == 2 and len(parts[0]) == 2 and self.zipf(parts[1]) < 3.5:
-            return None  # «ما», «لا», «في», «دي» + a rare word: more often a name (McDowell, Lamont, Filtzi)
-        common = [self.zipf(p) for p in parts if self.zipf(p) >= _PART_ZIPF.get(len(p), 2.5)]
-        if self.zipf(word) > min(common) - 1.5:
-            return None  # the whole form is itself about as common as its parts: a word, not a run
         return parts
+
+    def _plausible_run(self, parts: tuple[str, ...]) -> bool:
+        """Words run together rather than a long name or term made of word-like pieces («النيوكليوتيد» is not
+        «النيو كليو تيد»): two parts must pass :meth:`_plausible_pair`. A longer run of common words needs a
+        function word or two common words of four letters or more; with a rare part (a name) it needs both."""
+        if len(parts) == 2:
+            return self._plausible_pair(*parts)
+        glue = sum(1 for p in parts if p in _GLUE_WORDS and p not in _SUFFIX_LIKE)
+        strong = sum(1 for p in parts if p not in _GLUE_WORDS and len(p) >= 4 and self.zipf(p) >= 4.0)
+        if any(self._part(p, 2)[1] for p in parts):
+            return glue >= 1 and strong >= 2
+        return glue >= 1 or strong >= 2
+
+    def _plausible_pair(self, first: str, second: str) -> bool:
+        """Two words run together, rather than a name made of two word-like pieces («جولدسون», «ماكدول»): one is
+        a function word («في», «على», «الذي»...), or both are common content words of seven letters together, or
+        two words of four letters or more seen in real text."""
+        if first in _GLUE_WORDS:
+            if len(first) >= 3:
+                return len(second) >= 3
+            if len(second) < 3:
+                return False
+            if first in _NAME_STARTS:  # «ما», «لا», «في» start many names (McDowell, Lamont, Filtzi)
+                return len(second) >= 4 and self.zipf(second) >= 3.5
+            return self.zipf(second) >= 2.0 or (self.zipf(second) >= 1.0 and self.lexicon.knows(fold(second)))
+        if second in _GLUE_WORDS:
+            # «ان» is also the dual ending, «لا» ends many names (مانجولا): after a two-letter one, a common word
+            return second not in _SUFFIX_LIKE and (len(second) >= 3 or self.zipf(first) >= 4.0)
+        content = (first, second)
+        if len(first) >= 4 and len(second) >= 4 and len(first) + len(second) >= 9:
+            return min(self.zipf(first), self.zipf(second)) >= 2.5  # two long words: «إدانتهبتقديم»
+        return (
+            all(len(p) >= 3 and not (p.startswith("ال") and len(p) <= 3) for p in content)
+            and len(first) + len(second) >= 7
+            and min(self.zipf(first), self.zipf(second)) >= 4.0
+            and name_shape(fold(first + second)) < 0.25
+        )
 
     def _part(self, part: str, minimum: int) -> tuple[float, int]:
         """(frequency, 1 if rare) of a possible part of a run; frequency 0 when it cannot be a part."""
@@ -467,25 +753,29 @@ class WordAnalyst:
             return frequency, 1
         return 0.0, 0
 
-    def _boundaries(self, word: str, minimum: int) -> tuple[str, ...] | None:
-        """Split at the letters that only end a word (ة, ى) or only start one (إ after two letters): the word is a
-        run of words when one piece is a word and every other is a word or a name-sized piece (three letters or
-        more; «فريقإيبروكس»). A piece that is no word may also split before an inner article («لخوضهاالانتخابات»)."""
-        cuts = [m.end() for m in _ENDS_WORD_RE.finditer(word)]
-        cuts += [m.start() for m in _HAMZA_BELOW_RE.finditer(word) if word[: m.start()] not in _CLITIC_RUNS]
-        pieces = [word[a:b] for a, b in zip([0, *sorted(set(cuts))], [*sorted(set(cuts)), len(word)], strict=True)]
+    def _split_at_boundaries(self, word: str, cuts: list[int], minimum: int) -> tuple[str, ...] | None:
+        """Split at the letters that only end a word (ة, ى) or only start one (إ after two letters). Each piece
+        that is no word is split further (into words, or before an inner article: «لخوضهاالانتخابات»), or kept as
+        a name («فريقإيبروكس»). One piece at least must be a word."""
+        pieces = [word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True)]
         parts: list[str] = []
         for piece in pieces:
+            split = self._segment(piece, minimum)
+            if split is not None and self._plausible_run(split) and self.zipf(piece) < min(map(self.zipf, split)) - 1.5:
+                parts.extend(split)
+                continue
             if self._is_word(piece):
                 parts.append(piece)
                 continue
-            split = self._article_split(piece)
-            if split is None:
-                if not cuts or not self._name_piece(piece):
-                    return None
+            split = split or self._article_split(piece)
+            if split is not None and (
+                len(split) > 2 or self._plausible_pair(*split) or split == self._article_split(piece)
+            ):
+                parts.extend(split)
+            elif self._name_piece(piece):
                 parts.append(piece)  # a name after a clear boundary
             else:
-                parts.extend(split)
+                return None
         if len(parts) < 2 or not any(self._is_word(p) for p in parts) or any(len(p) < minimum for p in parts):
             return None
         return tuple(parts)
@@ -516,6 +806,7 @@ class WordAnalyst:
             return False
         corrections = self.corrections(piece)
         return not corrections or corrections[0].odds - max(self.zipf(piece), UNSEEN) < 1.0
+
 
 #: The frequency (Zipf) a part of a run of words needs, by its length: short parts must be very common words.
 _PART_ZIPF = {2: 5.5, 3: 3.5, 4: 3.0}
@@ -650,8 +941,8 @@ class GarbledWordCheck(GlossaryUser, Check):
             return Candidate(0.9, phrase, "a damaged glossary phrase")
         if _ELONGATED_RE.search(word):
             return None  # «لااااا»: a drawn-out word, written so on purpose
-        corrections = analyst.corrections(written)
         if len(word) <= 12 and impossible_spelling(written) is not None and not _article_word(written, analyst):
+            corrections = analyst.corrections(written)
             suggestion = corrections[0].word if corrections else None
             return Candidate(0.95, suggestion, "impossible letter sequence in Arabic spelling")
         # Evidence that the word is a name, a term or a rare real word rather than damage.
@@ -678,13 +969,14 @@ class GarbledWordCheck(GlossaryUser, Check):
             against += 1.0
         as_written = analyst.plausibility(written)
         best: tuple[float, Correction] | None = None
-        for correction in corrections:
+        for correction in analyst.corrections(written):
             odds = correction.odds + (IN_ARTICLE if fold(correction.word) in tokens.counts else 0.0)
             if best is None or odds > best[0]:
                 best = (odds, correction)
-        fusion = analyst.fused(written)
-        if fusion is not None and (best is None or fusion.odds - 0.3 > best[0]):
-            best = (fusion.odds, fusion)
+        if best is None or best[0] - as_written - against < 0.6:  # not already a clear slip: maybe a fusion
+            fusion = analyst.fused(written)
+            if fusion is not None and (best is None or fusion.odds - 0.3 > best[0]):
+                best = (fusion.odds, fusion)
         if best is None:
             return None
         odds, correction = best
@@ -709,7 +1001,8 @@ def _lexicon_with_glossary(names: tuple[str, ...], glossary: Glossary) -> Combin
     if cached is None or cached[0] is not glossary:
         base = load_lexicon(names)
         words = GlossaryWords(w for e in glossary.entries for f in e.ar + e.variants for w in f.split())
-        backends = (*base.backends, words) if base.available else ()
+        # The base lexicon first: its verdicts are cached and shared with the other checks.
+        backends = (base, words) if base.available else ()
         cached = _WITH_GLOSSARY[key] = (glossary, CombinedLexicon(backends, base.notes))
     return cached[1]
 
