@@ -1,6 +1,7 @@
-"""Arabic lexicon backends: is this word a real Arabic word form?
+"""Arabic lexicon backends (is this word a real Arabic word form?), word frequencies and the shared word
+analysis of an article.
 
-Two installable sources are used, each optional:
+Two installable lexicons are used, each optional:
 
 - ``aspell``: GNU Aspell with Debian's ``aspell-ar-large`` dictionary, through ``aspell-python-py3``. Fast
   (affix-compressed word list with clitics), and it has spelling suggestions.
@@ -11,6 +12,13 @@ Two installable sources are used, each optional:
 :class:`CombinedLexicon` accepts a word when any available backend does: a word is unknown only when every
 lexicon rejects it, which keeps false alarms on real Arabic low. A backend that cannot be loaded is skipped
 with a note (:func:`lexicon_notes`), never an exception.
+
+:class:`WordFrequencies` (optional, the ``wordfreq`` package) tells how common a form is in real Arabic text; the
+garbled-word checks weigh a non-word against the common words one slip away with it.
+
+:class:`ArabicTokens` is an article's Arabic words with offsets and folded forms, computed once per article and
+shared by the word-level checks; lexicon verdicts and foldings are cached per distinct word across articles
+(:class:`KeyedCache`), so most tokens cost one dictionary look-up.
 """
 
 from __future__ import annotations
@@ -366,10 +374,7 @@ class CombinedLexicon:
         return bool(self.backends)
 
     def _any_knows(self, word: str) -> bool:
-        for backend in self.backends:
-            if backend.knows(word):
-                return True
-        return False
+        return any(backend.knows(word) for backend in self.backends)
 
     def knows(self, word: str) -> bool:
         return self._verdicts[word]
@@ -435,6 +440,7 @@ def load_frequencies() -> WordFrequencies | None:
     except Exception as exc:  # an optional resource
         _warn_once(f"Arabic word frequencies unavailable ({exc}); garbled-word checks fall back to the lexicons")
         return None
+
 
 _warned: set[str] = set()
 

@@ -12,11 +12,13 @@ from audit.checks.consistency import (
     BatchEntitySpellingCheck,
     EntitySpellingCheck,
     GlossaryVariantCheck,
+    Occurrence,
     closest_rendering,
+    preferred_spelling,
     skeleton,
 )
 from audit.glossary import load_glossary
-from audit.lexicon import load_lexicon
+from audit.lexicon import load_frequencies, load_lexicon
 from audit.model import Article, Category, Finding, Severity
 
 needs_lexicon = pytest.mark.skipif(not load_lexicon().available, reason="no Arabic lexicon installed")
@@ -121,3 +123,40 @@ def test_closest_rendering_keeps_word_count() -> None:
     assert entry is not None
     assert closest_rendering(entry, "زيلنسكي") == "زيلينسكي"
     assert closest_rendering(entry, "فولوديمير زيلنسكي") == "فولوديمير زيلينسكي"
+
+
+@needs_lexicon
+def test_glossary_prefers_its_earliest_rendering_over_an_accepted_variant() -> None:
+    # «ترامب» and «ترمب» are both accepted renderings of Trump; mixing them is inconsistent, «ترامب» comes first.
+    text = "قال الرئيس ترامب إن الاتفاق قريب. وأضاف ترامب أن المحادثات مثمرة، وأكد ترمب أنه متفائل."
+    findings = run(EntitySpellingCheck(), text)
+    assert [(f.text, f.suggestion, f.severity) for f in findings] == [("ترمب", "ترامب", Severity.MAJOR)]
+
+
+@needs_lexicon
+def test_tie_goes_to_the_spelling_common_in_real_text(no_glossary: None) -> None:
+    if load_frequencies() is None:
+        pytest.skip("wordfreq is not installed")
+    # One each: the spelling seen far more often in real Arabic text is the one to keep, wherever it comes.
+    text = "قال المدرب غرايسن إن الفريق جاهز. وأضاف غرايسون أن اللاعبين تدربوا جيدا."
+    findings = run(EntitySpellingCheck(), text)
+    assert [(f.text, f.suggestion, f.severity) for f in findings] == [("غرايسن", "غرايسون", Severity.MAJOR)]
+    assert findings[0].evidence is not None and "wordfreq" in findings[0].evidence
+
+
+@needs_lexicon
+def test_clitic_is_split_off_a_spelling_variant_of_a_standalone_name(no_glossary: None) -> None:
+    text = (
+        "قال كاراباخوف إن المحادثات بناءة. وأضاف كاراباخوف أن جولة جديدة ستعقد، "
+        "وقال مصدر مقرب من كاراباخوف إن لكراباخوف دورا كبيرا."
+    )
+    findings = run(EntitySpellingCheck(), text)
+    assert [(f.text, f.suggestion) for f in findings] == [("كراباخوف", "كاراباخوف")]
+
+
+def test_preferred_spelling_reports_its_evidence(no_glossary: None) -> None:
+    glossary = load_glossary()
+    first = Occurrence(0, 5, "ابجدي", None, "ابجدي")
+    second = Occurrence(10, 15, "ابجادي", None, "ابجادي")
+    forms = {"ابجدي": [first], "ابجادي": [second, second]}
+    assert preferred_spelling(forms, {"ابجدي": 1, "ابجادي": 2}, glossary) == ("ابجادي", "majority")

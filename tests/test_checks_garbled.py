@@ -8,12 +8,33 @@ import pytest
 
 from audit.checks import check_classes
 from audit.checks.base import ArticleContext, CheckSettings
-from audit.checks.garbled import GarbledWordCheck, JoinedWordsCheck, derived_known, impossible_spelling, name_shape
-from audit.lexicon import BuckwalterLexicon, CombinedLexicon, WordList, load_lexicon
+from audit.checks.garbled import (
+    GarbledWordCheck,
+    JoinedWordsCheck,
+    derived_known,
+    impossible_spelling,
+    name_shape,
+    segment_known,
+    word_analyst,
+)
+from audit.lexicon import (
+    ArabicTokens,
+    BuckwalterLexicon,
+    CombinedLexicon,
+    KeyedCache,
+    WordFrequencies,
+    WordList,
+    arabic_tokens,
+    load_frequencies,
+    load_lexicon,
+)
 from audit.model import Article, Category, Finding, Severity
 
 lexicon = load_lexicon()
 needs_lexicon = pytest.mark.skipif(not lexicon.available, reason="no Arabic lexicon installed")
+needs_frequencies = pytest.mark.skipif(
+    not lexicon.available or load_frequencies() is None, reason="no Arabic lexicon or word frequencies installed"
+)
 
 
 def run(check: GarbledWordCheck | JoinedWordsCheck, text: str, source: str | None = None) -> list[Finding]:
@@ -47,7 +68,45 @@ def test_non_word_verb_form_is_flagged() -> None:
     assert findings[0].suggestion
 
 
-@needs_lexicon
+@needs_frequencies
+def test_wrong_long_vowel_suggests_the_common_verb_form() -> None:
+    text = "إن مدح المبعوث للرئيس الذي شوهدته الولايات المتحدة طويلا خصما يلفت الانتباه."
+    assert run(GarbledWordCheck(), text)[0].suggestion == "شاهدته"
+
+
+@needs_frequencies
+@pytest.mark.parametrize(
+    ("text", "garbled", "meant"),
+    [
+        ("وصل الوفد إلى العاصمة للمشاركة في الاجتماعع السنوي للمنظمة.", "الاجتماعع", "الاجتماع"),
+        ("أكد المسؤولون أن التعاون بين البلدين سيستمر رغم الصعوباتت.", "الصعوباتت", "الصعوبات"),
+        ("أعلنت وزارة الصحة أن عدد الإصابات في المدينة ارتفع خلال الأسبوع الماضيي.", "الماضيي", "الماضي"),
+    ],
+)
+def test_doubled_letter_in_a_common_word_is_major(text: str, garbled: str, meant: str) -> None:
+    findings = run(GarbledWordCheck(), text)
+    assert [(f.text, f.suggestion, f.severity) for f in findings] == [(garbled, meant, Severity.MAJOR)]
+
+
+@needs_frequencies
+def test_names_seen_in_real_text_are_not_garbled() -> None:
+    # Unknown to the lexicons, one slip from common words («هيكل», «جونز»), but names common in real text.
+    text = "قال هيكس إن فريق كانساس سيلعب غدا في دنفر، وأضاف أن جونس سجل هدفين في المباراة الأخيرة."
+    assert run(GarbledWordCheck(), text) == []
+
+
+def test_without_frequencies_the_lexicons_still_find_slips(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not lexicon.available:
+        pytest.skip("no Arabic lexicon installed")
+    import audit.checks.garbled as garbled
+
+    monkeypatch.setattr(garbled, "load_frequencies", lambda: None)
+    text = "أعلنت الحكومة خطة جديدة للمدارس. وقالت الحكومة إن الخطة تشمل المدارش كلها."
+    findings = run(GarbledWordCheck(), text)
+    assert [(f.text, f.suggestion) for f in findings] == [("المدارش", "المدارس")]
+
+
+@needs_frequencies
 def test_word_damaged_against_the_article_vocabulary_is_major() -> None:
     text = (
         "أعلنت الحكومة خطة جديدة للمدارس. وقالت الحكومة إن الخطة تشمل المدارس كلها. "
@@ -105,6 +164,34 @@ def test_clean_sentence_has_no_findings() -> None:
     assert run(JoinedWordsCheck(), text) == []
 
 
+@needs_frequencies
+def test_run_of_many_words_is_segmented_into_common_words() -> None:
+    text = "تعهدتكورياالشماليةفياجتماعمعمونهذاالشهر بتفكيك موقع للصواريخ."
+    findings = run(JoinedWordsCheck(), text)
+    assert [f.suggestion for f in findings] == ["تعهدت كوريا الشمالية في اجتماع مع مون هذا الشهر"]
+    assert run(GarbledWordCheck(), text) == []
+
+
+@needs_frequencies
+def test_word_boundary_letters_split_a_word_from_a_name() -> None:
+    # «ة» only ends a word and «إ» only starts one: «فريقإيبروكس» is «فريق» + the name «إيبروكس».
+    findings = run(JoinedWordsCheck(), "وصل فريقإيبروكس إلى الملعب، وقالت صحيفةدي إن المباراة صعبة.")
+    assert [(f.text, f.suggestion) for f in findings] == [("فريقإيبروكس", "فريق إيبروكس"), ("صحيفةدي", "صحيفة دي")]
+
+
+@needs_frequencies
+@pytest.mark.parametrize("name", ["ماكدول", "جولدسون", "لامونت", "هوفنهايم", "النيوكليوتيد"])
+def test_names_made_of_word_like_pieces_are_not_runs(name: str) -> None:
+    assert segment_known(name, lexicon) is None
+
+
+@needs_frequencies
+def test_two_words_fused_into_a_non_word_are_reported() -> None:
+    text = "قال المتحدث إن الأمريكالثلاثة وصلوا إلى العاصمة أمس."
+    findings = run(GarbledWordCheck(), text) + run(JoinedWordsCheck(), text)
+    assert [f.text for f in findings] == ["الأمريكالثلاثة"]
+
+
 @needs_lexicon
 def test_joined_words_split_with_suggestion() -> None:
     text = "وقالتإنه لن يحضر الاجتماع المقرر في العاصمة."
@@ -144,6 +231,53 @@ def test_unavailable_backend_degrades_with_note(tmp_path: Path) -> None:
         BuckwalterLexicon(tmp_path)
 
 
+def test_keyed_cache_computes_once_and_empties_when_full() -> None:
+    calls: list[str] = []
+
+    def compute(word: str) -> int:
+        calls.append(word)
+        return len(word)
+
+    cache: KeyedCache[str, int] = KeyedCache(compute, limit=2)
+    assert [cache["ab"], cache["ab"], cache["abc"]] == [2, 2, 3]
+    assert calls == ["ab", "abc"]
+    cache["abcd"]
+    assert len(cache) == 1 and calls == ["ab", "abc", "abcd"]
+
+
+def test_arabic_tokens_give_offsets_folded_forms_and_counts() -> None:
+    text = "قالَ أحمد: «إلى اللقاء» — Hello إلى"
+    tokens = arabic_tokens(text)
+    assert isinstance(tokens, ArabicTokens)
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == tokens.raw
+    assert tokens.raw == ["قالَ", "أحمد", "إلى", "اللقاء", "إلى"]
+    assert tokens.folded == ["قال", "احمد", "الي", "اللقاء", "الي"]
+    assert tokens.counts["الي"] == 2
+    assert tokens.index_at(tokens.starts[2]) == 2
+    assert arabic_tokens(text) is tokens  # remembered for callers without an article context
+    known = CombinedLexicon([WordList("w", ["قال", "إلى"])])
+    assert tokens.known(known) == [True, False, True, False, True]
+    assert tokens.unknown(known) == [1, 3]
+
+
+def test_word_frequencies_use_zipf_and_ignore_diacritics() -> None:
+    frequencies = WordFrequencies({"كتاب": 1e-4, "قلم": 1e-6})
+    assert frequencies.zipf("كتاب") == pytest.approx(5.0)
+    assert frequencies.zipf("كِتَاب") == pytest.approx(5.0)
+    assert frequencies.zipf("قلم") == pytest.approx(3.0)
+    assert frequencies.zipf("كتلم") == 0.0
+
+
+def test_word_analyst_weighs_slips_by_frequency() -> None:
+    from audit.checks.garbled import WordAnalyst
+
+    analyst = WordAnalyst(CombinedLexicon([WordList("w", ["كتاب"])]), WordFrequencies({"كتاب": 1e-4, "كتب": 1e-5}))
+    corrections = analyst.corrections("كتتاب")
+    assert corrections[0].word == "كتاب" and corrections[0].slip == "doubled"
+    assert analyst.corrections("كتاب")[0].word == "كتب"  # one letter more than «كتب»
+    assert analyst.plausibility("بكتاب") == pytest.approx(5.0 - 0.7)  # clitic + a common word
+
+
 def test_combined_lexicon_accepts_when_any_backend_knows() -> None:
     combined = CombinedLexicon([WordList("a", ["كتاب"]), WordList("b", ["قلم"])])
     assert combined.knows("كتاب") and combined.knows("قلم")
@@ -164,6 +298,11 @@ def test_name_shape_separates_transliterations_from_native_words() -> None:
     assert name_shape("سفيريدينكو") >= 0.5
     assert name_shape("جنرة") < 0.5
     assert name_shape("مدرسة") < 0.5
+
+
+@needs_lexicon
+def test_analysts_are_shared_per_lexicon() -> None:
+    assert word_analyst(lexicon) is word_analyst(lexicon)
 
 
 @needs_lexicon

@@ -137,3 +137,18 @@ def test_shipped_glossary_is_valid_and_broad() -> None:
         for form in entry.ar:
             key = normalize_arabic(form)
             assert owners.setdefault(key, entry.en) == entry.en, (form, owners[key], entry.en)
+
+
+def test_find_arabic_with_the_articles_tokens_matches_plain_search(small: Glossary) -> None:
+    from audit.lexicon import ArabicTokens
+
+    text = "قال بوتين للكرملين إن شبه جزيرة القرم روسية. وبالقرم قاعدة، والمستوطنة الأوكرانية موضوع آخر."
+    fresh = Glossary(small.entries)  # no remembered results
+    assert fresh.find_arabic(text, ArabicTokens(text)) == small.find_arabic(text)
+    assert [e.en for _, _, e in fresh.find_arabic(text)] == [
+        "Vladimir Putin",
+        "Kremlin",
+        "Crimea",
+        "Crimea",
+        "Ukrainian settlement",
+    ]

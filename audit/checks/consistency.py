@@ -19,9 +19,17 @@ from typing import ClassVar
 
 from audit.checks.base import ArticleContext, BatchCheck, Check, Option
 from audit.glossary import Glossary, GlossaryEntry, load_glossary, normalize_arabic
-from audit.lexicon import ArabicTokens, CombinedLexicon, KeyedCache, arabic_tokens, fold, load_lexicon
+from audit.lexicon import (
+    ArabicTokens,
+    CombinedLexicon,
+    KeyedCache,
+    arabic_tokens,
+    fold,
+    load_frequencies,
+    load_lexicon,
+)
 from audit.model import Category, Finding, Severity
-from audit.text import ARABIC_WORD_RE
+from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
 
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _PREFIX_SET = frozenset(_PREFIXES)
@@ -49,6 +57,7 @@ _SKELETON = str.maketrans(
     }
 )
 _DOUBLE_RE = re.compile(r"(.)\1")
+_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
 
 
 def skeleton(stem: str) -> str:
@@ -75,6 +84,8 @@ class Occurrence:
     end: int
     stem: str
     entry: GlossaryEntry | None
+    #: the word as written (diacritics removed, hamza kept), clitic prefix excluded
+    written: str = ""
 
 
 def _letters_offset(text: str, start: int, letters: int) -> int:
@@ -105,12 +116,14 @@ def name_occurrences(
             first = bisect_right(starts, match_start) - 1
             candidates.update(range(max(first, 0), bisect_left(starts, match_end)))
     standalone = tokens.counts
+    standalone_skeletons = {skeleton(folded[i]) for i in candidates}
     found = []
     for index in sorted(candidates):
         start, end, word = starts[index], ends[index], folded[index]
         prefix, stem = _stem(word)
-        if prefix and stem not in standalone and start not in entries:
-            # «ويتكوف» is a name, not و + «يتكوف»: strip a clitic only when the rest also stands alone.
+        if prefix and stem not in standalone and skeleton(stem) not in standalone_skeletons and start not in entries:
+            # «ويتكوف» is a name, not و + «يتكوف»: strip a clitic only when the rest (or a spelling of it, «بكوفد»
+            # beside «كوفيد») also stands alone.
             prefix, stem = 0, word
         entry = entries.get(start)
         if entry is None:
@@ -119,7 +132,7 @@ def name_occurrences(
         if entry is None and (len(stem) < 4 or not _unknown(lexicon, word)):
             continue
         span_start = _letters_offset(text, start, prefix) if prefix else start
-        found.append(Occurrence(span_start, end, stem, entry))
+        found.append(Occurrence(span_start, end, stem, entry, _MARKS_RE.sub("", text[span_start:end])))
     return found
 
 
@@ -149,28 +162,35 @@ class Variant:
     form: str
     preferred: str
     counts: tuple[tuple[str, int], ...]
-    glossary_backed: bool
+    #: what says the preferred form is right: "glossary", "frequency" (far more common in real text) or "majority"
+    evidence: str
+
+    @property
+    def glossary_backed(self) -> bool:
+        return self.evidence == "glossary"
 
 
 def spelling_variants(occurrences: Sequence[Occurrence], glossary: Glossary) -> list[Variant]:
-    """Group name-like stems by skeleton; in each group with two or more spellings, every non-preferred one."""
-    groups: dict[str, dict[str, list[Occurrence]]] = {}
+    """Group name-like stems by skeleton and edge letters; in each group with two or more spellings, every
+    non-preferred one."""
+    groups: dict[tuple[str, str, str], dict[str, list[Occurrence]]] = {}
     for occurrence in occurrences:
         if glossary.is_variant(occurrence.stem):
             continue  # a known glossary variant: reported by C603
         key = skeleton(occurrence.stem)
         if len(key) >= 3:
-            groups.setdefault(key, {}).setdefault(occurrence.stem, []).append(occurrence)
+            edges = normalize_arabic(occurrence.stem)
+            groups.setdefault((key, edges[0], edges[-1]), {}).setdefault(occurrence.stem, []).append(occurrence)
     variants = []
     for forms in groups.values():
         if len(forms) < 2 or not _same_entity(list(forms)):
             continue
         counts = Counter({form: len(items) for form, items in forms.items()})
-        preferred, backed = _preferred(forms, counts, glossary)
+        preferred, evidence = preferred_spelling(forms, counts, glossary)
         for form, items in forms.items():
             if form == preferred:
                 continue
-            variants.append(Variant(tuple(items), form, preferred, tuple(counts.most_common()), backed))
+            variants.append(Variant(tuple(items), form, preferred, tuple(counts.most_common()), evidence))
     return variants
 
 
@@ -185,23 +205,44 @@ def _same_entity(forms: list[str]) -> bool:
     return longest - shortest <= 2 and shortest >= 4 and len(edges) == 1
 
 
-def _preferred(forms: dict[str, list[Occurrence]], counts: Counter[str], glossary: Glossary) -> tuple[str, bool]:
-    """The form to suggest: the glossary's preferred rendering when one is present, else the most frequent."""
+_EVIDENCE = {
+    "glossary": "glossary rendering",
+    "frequency": "far more common spelling in real Arabic text (wordfreq)",
+    "majority": "majority spelling",
+}
+#: How much more common (Zipf) in real text a spelling must be to count as the established one.
+FREQUENCY_MARGIN = 1.5
+
+
+def preferred_spelling(
+    forms: Mapping[str, Sequence[Occurrence]], counts: Mapping[str, int], glossary: Glossary
+) -> tuple[str, str]:
+    """The spelling to suggest and what says so: ``"glossary"`` (the glossary's earliest accepted rendering
+    among the spellings), ``"frequency"`` (far more common in real Arabic text, ``wordfreq``) or ``"majority"``
+    (used most here; ties go to the spelling more common in real text, then to the first one used)."""
+    ranks: dict[str, int] = {}
     for form, items in forms.items():
-        entry = next((o.entry for o in items if o.entry is not None), None)
-        if entry is not None and not glossary.is_variant(form) and _is_preferred_word(entry, form):
-            return form, True
-    for form in forms:
-        if glossary.lookup(form) is not None and not glossary.is_variant(form):
-            return form, True
+        entry = next((o.entry for o in items if o.entry is not None), None) or glossary.lookup(form)
+        if entry is not None and not glossary.is_variant(form):
+            rank = _rendering_rank(entry, form)
+            if rank is not None:
+                ranks[form] = rank
+    if ranks:
+        return min(ranks, key=lambda f: (ranks[f], -counts[f])), "glossary"
+    frequencies = load_frequencies()
+    zipf = {form: frequencies.zipf(items[0].written or form) if frequencies else 0.0 for form, items in forms.items()}
     first_seen = {form: min(o.start for o in items) for form, items in forms.items()}
-    best = max(forms, key=lambda f: (counts[f], -first_seen[f]))
-    return best, False
+    best = max(forms, key=lambda f: (counts[f] + zipf[f] / 2, -first_seen[f]))
+    others = max(z for f, z in zipf.items() if f != best)
+    if zipf[best] >= 2.0 and zipf[best] - others >= FREQUENCY_MARGIN:
+        return best, "frequency"
+    return best, "majority"
 
 
-def _is_preferred_word(entry: GlossaryEntry, stem: str) -> bool:
+def _rendering_rank(entry: GlossaryEntry, stem: str) -> int | None:
+    """The position in ``entry.ar`` of the first rendering having ``stem`` as a word, if any."""
     target = normalize_arabic(stem)
-    return any(target in normalize_arabic(form).split() for form in entry.ar)
+    return next((i for i, form in enumerate(entry.ar) if target in normalize_arabic(form).split()), None)
 
 
 def closest_rendering(entry: GlossaryEntry, form: str) -> str:
@@ -259,6 +300,7 @@ class EntitySpellingCheck(GlossaryUser, Check):
         occurrences = article_names(ctx, lexicon, glossary)
         for variant in spelling_variants(occurrences, glossary):
             others = ", ".join(f"«{form}» ×{count}" for form, count in variant.counts)
+            established = variant.evidence != "majority"
             for occurrence in variant.occurrences:
                 yield self.finding(
                     ctx.text,
@@ -266,9 +308,9 @@ class EntitySpellingCheck(GlossaryUser, Check):
                     occurrence.end,
                     f"the same name is spelled several ways in this article ({others})",
                     suggestion=variant.preferred,
-                    severity=Severity.MAJOR if variant.glossary_backed else Severity.MINOR,
-                    confidence=0.9 if variant.glossary_backed else 0.7,
-                    evidence="glossary" if variant.glossary_backed else "majority spelling in the article",
+                    severity=Severity.MAJOR if established else Severity.MINOR,
+                    confidence={"glossary": 0.9, "frequency": 0.8}.get(variant.evidence, 0.7),
+                    evidence=_EVIDENCE[variant.evidence] + " in the article",
                 )
 
 
@@ -319,7 +361,8 @@ class BatchEntitySpellingCheck(GlossaryUser, BatchCheck):
                 continue
             counts = Counter({form: len(indexes) for form, indexes in spellings.items()})
             representative = {form: per_article[min(idx)][form] for form, idx in spellings.items()}
-            preferred, backed = _preferred(representative, counts, glossary)
+            preferred, evidence = preferred_spelling(representative, counts, glossary)
+            backed = evidence != "majority"
             summary = ", ".join(f"«{form}» in {count} article(s)" for form, count in counts.most_common())
             for form, indexes in spellings.items():
                 if form == preferred:
@@ -337,7 +380,7 @@ class BatchEntitySpellingCheck(GlossaryUser, BatchCheck):
                             f"this name is spelled differently in other articles of the batch ({summary})",
                             suggestion=preferred,
                             confidence=0.8 if backed else 0.6,
-                            evidence="glossary" if backed else "majority spelling in the batch",
+                            evidence=_EVIDENCE[evidence] + " in the batch",
                         ),
                     )
 

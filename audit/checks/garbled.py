@@ -6,7 +6,7 @@ is the word as written (its frequency in real Arabic text, from ``wordfreq``) ag
 away (a letter of similar shape or a neighbouring key, a letter dropped or doubled, two letters swapped), times
 the odds of that slip. Name evidence lowers the odds (a name cue before the word, a transliteration shape, an
 unknown name next to it, a regular derivation); a word that recurs in the article in different contexts, or
-matches a Latin name of the English original, is left alone. The odds give the confidence (major from 4:1 on).
+matches a Latin name of the English original, is left alone. The odds give the confidence (major from 30:1 on).
 Impossible spellings and damaged glossary phrases are reported without weighing.
 
 Words run together (G502) are found by segmenting an unknown word into common words (a unigram language model
@@ -262,6 +262,7 @@ SLIP_ODDS = {
     "doubled": -1.6,
     "transposed": -1.9,
     "missing": -2.3,
+    "vowel": -2.1,
     "keyboard": -2.4,
     "extra": -3.0,
     "other": -3.3,
@@ -275,6 +276,7 @@ SLIP_NAMES = {
     "transposed": "two letters swapped",
     "missing": "a letter missing",
     "keyboard": "a neighbouring key",
+    "vowel": "a wrong long vowel",
     "extra": "an extra letter",
     "other": "a wrong letter",
     "fused": "two words fused",
@@ -300,11 +302,15 @@ def _keyboard_neighbours() -> dict[str, frozenset[str]]:
 
 
 _SIMILAR_TO = {a: frozenset(group) - {a} for group in SIMILAR_SHAPES for a in group}
+# Long vowels swapped for one another: a wrong pattern («شوهدته» for «شاهدته») or a transliteration slip.
+_LONG_VOWELS = frozenset("اوي")
 _KEYBOARD = _keyboard_neighbours()
 #: (letter on the page, letter meant) -> kind of substitution slip
 _SUBSTITUTION = {
     (old, new): "similar"
     if new in _SIMILAR_TO.get(old, ())
+    else "vowel"
+    if old in _LONG_VOWELS and new in _LONG_VOWELS
     else "keyboard"
     if new in _KEYBOARD.get(old, ())
     else "other"
@@ -312,6 +318,8 @@ _SUBSTITUTION = {
     for new in ALPHABET
     if old != new
 }
+
+
 def _deletion_kind(word: str, index: int) -> str:
     """The slip that adds the letter at ``index`` to a word: a doubled letter, or an extra one."""
     letter = word[index]
@@ -858,7 +866,7 @@ class GarbledWordCheck(GlossaryUser, Check):
     slip happens (similar-shaped letters and doubled letters most, other letters least). Names are left alone
     (recurrence in the article, Latin names of the English original) or weighed down (name cues, transliteration
     shape, unknown names next to it). The odds give the confidence: major at ``major_confidence`` and above
-    (4:1 by default), minor below, not reported under ``min_confidence``. A spelling slip (ه for final ة, ي for
+    (30:1 by default), minor below, not reported under ``min_confidence``. A spelling slip (ه for final ة, ي for
     final ى) is minor. Impossible spellings and damaged glossary phrases are major. The suggestion is the
     corrected word.
 
@@ -873,7 +881,7 @@ class GarbledWordCheck(GlossaryUser, Check):
     options: ClassVar[Mapping[str, Option]] = {
         "lexicons": Option(["aspell", "buckwalter"], "lexicon backends to consult (a word must be unknown to all)"),
         "min_confidence": Option(0.5, "report a garbled word only at this confidence or above"),
-        "major_confidence": Option(0.8, "confidence from which a garbled word is a major error"),
+        "major_confidence": Option(0.97, "confidence from which a garbled word is a major error (odds 30:1)"),
         "min_letters": Option(3, "ignore words shorter than this (letters, clitics included)"),
         "max_name_shape": Option(0.75, "leave alone words that look this much like a transliterated name (0..1)"),
     }
@@ -938,13 +946,13 @@ class GarbledWordCheck(GlossaryUser, Check):
             return None  # words run together: G502
         phrase = _glossary_phrase(article.glossary, tokens, index, prefix, stem)
         if phrase is not None:
-            return Candidate(0.9, phrase, "a damaged glossary phrase")
+            return Candidate(0.98, phrase, "a damaged glossary phrase")
         if _ELONGATED_RE.search(word):
             return None  # «لااااا»: a drawn-out word, written so on purpose
         if len(word) <= 12 and impossible_spelling(written) is not None and not _article_word(written, analyst):
             corrections = analyst.corrections(written)
             suggestion = corrections[0].word if corrections else None
-            return Candidate(0.95, suggestion, "impossible letter sequence in Arabic spelling")
+            return Candidate(0.99, suggestion, "impossible letter sequence in Arabic spelling")
         # Evidence that the word is a name, a term or a rare real word rather than damage.
         if article.contexts.distinct(stem) >= 2:
             return None  # recurs in different contexts: a name or a term
@@ -983,12 +991,13 @@ class GarbledWordCheck(GlossaryUser, Check):
         odds -= as_written + against
         confidence = 1.0 / (1.0 + 10.0 ** (-odds))
         reason = f"{SLIP_NAMES[correction.slip]} in «{correction.word}»?"
+        confidence = round(confidence, 3)
         if correction.slip == "fused":
             return Candidate(confidence, None, f"two words fused; the second looks like «{correction.word}»")
         if correction.slip == "spelling":
             confidence = min(confidence, 0.6)  # a spelling slip, not a damaged word: minor
             reason = f"spelling of «{correction.word}»"
-        return Candidate(round(confidence, 3), correction.word, reason)
+        return Candidate(confidence, correction.word, reason)
 
 
 _WITH_GLOSSARY: dict[tuple[tuple[str, ...], int], tuple[Glossary, CombinedLexicon]] = {}

@@ -175,12 +175,12 @@ def fuse_words(text: str, rng: random.Random) -> tuple[str, int, int] | None:
     for _ in range(10):
         if not pairs:
             return None
-        first, second = rng.choice(pairs)
-        head = first.group()[: rng.randint(1, len(first.group()) - 1)]
-        tail = second.group()[rng.randint(0, min(2, len(second.group()) - 4)) :]
+        left, right = rng.choice(pairs)
+        head = left.group()[: rng.randint(1, len(left.group()) - 1)]
+        tail = right.group()[rng.randint(0, min(2, len(right.group()) - 4)) :]
         if len(head + tail) < 4:
             continue
-        planted = _plant("garble-fuse", text, first.start(), second.end(), head + tail)
+        planted = _plant("garble-fuse", text, left.start(), right.end(), head + tail)
         if planted is not None:
             return planted
     return None
@@ -290,11 +290,11 @@ def run_checks(checks: list[AnyCheck], texts: list[str]) -> list[list[Finding]]:
     found: list[list[Finding]] = [[] for _ in contexts]
     article_checks = [c for c in checks if isinstance(c, Check)]
     for index, ctx in enumerate(contexts):  # as the engine does: every article check on one article, then the next
-        for check in article_checks:
-            found[index].extend(check.run(ctx))
-    for check in checks:
-        if isinstance(check, BatchCheck):
-            for index, finding in check.run_batch(contexts):
+        for article_check in article_checks:
+            found[index].extend(article_check.run(ctx))
+    for batch_check in checks:
+        if isinstance(batch_check, BatchCheck):
+            for index, finding in batch_check.run_batch(contexts):
                 found[index].append(finding)
     return found
 
