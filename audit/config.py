@@ -269,10 +269,15 @@ def discover(directory: Path) -> Path | None:
     candidate = directory / "pyproject.toml"
     if candidate.is_file():
         try:
-            if "audit" in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
-                return candidate
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            text = candidate.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             return None
+        try:
+            if "audit" in tomllib.loads(text).get("tool", {}):
+                return candidate
+        except tomllib.TOMLDecodeError:
+            # A broken file that holds our table is the user's config: reading it reports the error.
+            return candidate if "[tool.audit" in text else None
     return None
 
 

@@ -250,3 +250,14 @@ def test_command_line_overrides_the_file_in_a_real_run(workdir: Path) -> None:
     assert main(["check", str(article), "--output", out, "--fail-under", "90"]) == 0
     assert main(["check", str(article), "--output", out, "--fail-under", "90", "--fail-on", "major"]) == 1
     assert main(["check", str(article), "--output", out, "--ignore", "D9"]) == 0
+
+
+def test_a_broken_pyproject_with_an_audit_table_is_reported_not_ignored(tmp_path: Path) -> None:
+    from audit.config import ConfigError, discover, load_config
+
+    (tmp_path / "pyproject.toml").write_text('[tool.audit]\nfail_under = "high\n', encoding="utf-8")
+    assert discover(tmp_path) == tmp_path / "pyproject.toml"
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(search_dir=tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[project\nname = 'x'\n", encoding="utf-8")
+    assert discover(tmp_path) is None
