@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from audit.checks.base import ArticleContext, Check, Option
+from audit.checks.consistency import article_tokens
 from audit.checks.traps import glossary_matches
 from audit.model import Category, Finding, Severity
-from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
+from audit.text import ARABIC_MARKS
 
 # ----------------------------------------------------------------------------------------------- morphology
 
@@ -342,7 +343,8 @@ class PersonGender(Check):
         if morphology is None:
             return
         text = ctx.text
-        tokens = [(m.start(), m.end(), m.group()) for m in ARABIC_WORD_RE.finditer(text)]
+        words = article_tokens(ctx)  # shared with the glossary matching and the consistency checks
+        tokens = list(zip(words.starts, words.ends, words.raw, strict=True))
         if len(tokens) < 2:
             return
         analysis = _Article(text, tokens, morphology, self._glossary_mentions(ctx))

@@ -271,6 +271,29 @@ def _neighbours(skeleton: str) -> Iterator[str]:
             yield skeleton[:i] + cls + skeleton[i:]
 
 
+def _skeleton_forms(word: str) -> tuple[tuple[str, str], ...]:
+    """``(skeleton, form)`` pairs under which an Arabic word is indexed: the word and its clitic-free stems."""
+    word = _MARKS_RE.sub("", word)
+    if len(word) < 3 or not (_ARABIC_LONG_VOWELS & set(word[1:])):
+        return ()  # transliterated names spell their vowels; bare roots («كتب») are native words
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for prefix in ("", *_ARABIC_PREFIXES):
+        if prefix and not (word.startswith(prefix) and len(word) - len(prefix) >= 3):
+            continue
+        stem = word[len(prefix) :]
+        form = "ال" + stem if prefix.endswith("ال") or prefix == "لل" else stem
+        skeleton = arabic_skeleton(stem)
+        if len(skeleton) >= _MIN_SKELETON and skeleton not in seen:
+            seen.add(skeleton)
+            found.append((skeleton, form))
+    return tuple(found)
+
+
+#: word as written -> its :func:`_skeleton_forms`, kept across articles (most words recur)
+_SKELETON_FORMS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
 class TransliterationIndex:
     """The Arabic words of one article by consonant skeleton, to find how a Latin name is spelt in it."""
 
@@ -280,20 +303,17 @@ class TransliterationIndex:
         for token, count in Counter(text.split()).items():  # unique tokens first: far fewer regex calls
             for word in ARABIC_WORD_RE.findall(token):
                 words[word] += count
+        forms = self._forms
+        cache = _SKELETON_FORMS
         for word, count in words.items():
-            word = _MARKS_RE.sub("", word)
-            if len(word) < 3 or not (_ARABIC_LONG_VOWELS & set(word[1:])):
-                continue  # transliterated names spell their vowels; bare roots («كتب») are native words
-            seen: set[str] = set()
-            for prefix in ("", *_ARABIC_PREFIXES):
-                if prefix and not (word.startswith(prefix) and len(word) - len(prefix) >= 3):
-                    continue
-                stem = word[len(prefix) :]
-                form = "ال" + stem if prefix.endswith("ال") or prefix == "لل" else stem
-                skeleton = arabic_skeleton(stem)
-                if len(skeleton) >= _MIN_SKELETON and skeleton not in seen:
-                    seen.add(skeleton)
-                    self._forms.setdefault(skeleton, Counter())[form] += count
+            found = cache.get(word)
+            if found is None:
+                found = _skeleton_forms(word)
+                if len(cache) > 200_000:
+                    cache.clear()
+                cache[word] = found
+            for skeleton, form in found:
+                forms.setdefault(skeleton, Counter())[form] += count
 
     def spelling_of(self, name: str) -> str | None:
         """The article's most frequent Arabic spelling of the Latin word ``name``, if it has one.

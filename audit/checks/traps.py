@@ -180,15 +180,28 @@ class TrapBook:
                     self._by_literal.setdefault(literal, []).append(index)
         self._word_literals = [literal for literal in self._by_literal if _WORD_RE.fullmatch(literal)]
         self._other_literals = [literal for literal in self._by_literal if not _WORD_RE.fullmatch(literal)]
+        self._word_literal_set = frozenset(self._word_literals)
+        self._literal_lengths = sorted({len(literal) for literal in self._word_literals})
+        #: word -> the word literals it contains, kept across articles (most words recur)
+        self._literals_in: dict[str, tuple[str, ...]] = {}
 
     def find(self, folded: str) -> Iterator[tuple[int, int, Trap]]:
         """Flagged calques in a folded text, as folded spans, left to right; a calque overlapping an accepted
         one, or an earlier (or longer) flagged one, is skipped."""
         accepted: list[tuple[int, int]] = []
         flagged: list[tuple[int, int, Trap]] = []
-        # Anchors are first looked up in the article's vocabulary, much shorter than the article.
-        vocabulary = " ".join(set(_WORD_RE.findall(folded)))
-        present = [literal for literal in self._word_literals if literal in vocabulary]
+        # Anchors are looked up in the article's vocabulary, much shorter than the article: a word literal occurs
+        # in the text exactly when it is a substring of one of its words (found once per distinct word).
+        literals_in = self._literals_in
+        present: list[str] = []
+        for word in set(_WORD_RE.findall(folded)):
+            found = literals_in.get(word)
+            if found is None:
+                found = self._word_literals_in(word)
+                if len(literals_in) > 200_000:
+                    literals_in.clear()
+                literals_in[word] = found
+            present += found
         present += [literal for literal in self._other_literals if literal in folded]
         indexes = set(self._unanchored)
         for literal in present:
@@ -207,6 +220,19 @@ class TrapBook:
                 continue
             last_end = end
             yield start, end, trap
+
+    def _word_literals_in(self, word: str) -> tuple[str, ...]:
+        """The word literals (anchors) that are substrings of ``word``."""
+        literals = self._word_literal_set
+        found = []
+        for length in self._literal_lengths:
+            if length > len(word):
+                break
+            for start in range(len(word) - length + 1):
+                piece = word[start : start + length]
+                if piece in literals:
+                    found.append(piece)
+        return tuple(found)
 
     def _search(self, pattern: re.Pattern[str], anchor: tuple[str, ...] | None, folded: str) -> set[tuple[int, int]]:
         if anchor is None:

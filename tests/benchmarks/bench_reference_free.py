@@ -48,7 +48,8 @@ def ntrex_articles() -> list[Article]:
 def block_articles(name: str, path: Path, size: int = 10) -> list[Article]:
     lines = _lines(path)
     return [
-        Article(id=f"{name}/{i // size}", text="\n".join(lines[i : i + size]) + "\n") for i in range(0, len(lines), size)
+        Article(id=f"{name}/{i // size}", text="\n".join(lines[i : i + size]) + "\n")
+        for i in range(0, len(lines), size)
     ]
 
 
