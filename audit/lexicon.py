@@ -31,8 +31,9 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from itertools import accumulate
+from itertools import accumulate, islice, takewhile
 from math import log10
+from operator import ge
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -430,6 +431,19 @@ class WordFrequencies:
     def zipf(self, word: str) -> float:
         """The Zipf frequency of ``word`` (diacritics ignored), 0.0 when the form is not listed."""
         return self._zipf[_MARKS_RE.sub("", word) if _MARKS_RE.search(word) else word]
+
+    def forms_at_least(self, zipf: float) -> list[str]:
+        """The forms of Zipf frequency ``zipf`` or more (a cut through the table, which wordfreq orders by
+        frequency; a table in another order is scanned whole)."""
+        floor = 10 ** (zipf - 9.0)
+        if self._by_frequency:
+            return [form for form, _ in takewhile(lambda item: item[1] >= floor, self.table.items())]
+        return [form for form, frequency in self.table.items() if frequency >= floor]
+
+    @cached_property
+    def _by_frequency(self) -> bool:
+        values = list(self.table.values())
+        return all(map(ge, values, islice(values, 1, None)))
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from math import log10
+from operator import ne
 from typing import ClassVar
 
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
@@ -320,6 +321,20 @@ _SUBSTITUTION = {
 }
 
 
+#: letter on the page -> the letters a likely substitution slip (not «other») replaces it with, and the slip
+_LIKELY_SUBSTITUTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    old: tuple((new, kind) for (page, new), kind in _SUBSTITUTION.items() if page == old and kind != "other")
+    for old in ALPHABET
+}
+#: The correction search reaches every form of this Zipf frequency (or, behind a one-letter clitic, whose stem
+#: is 0.7 more common) through an index; the rest, reachable only by the unlikely slips (a wrong letter, a missing
+#: one), are searched when the decision depends on them. See :meth:`WordAnalyst.likely_corrections`.
+INDEXED_ZIPF = 3.0
+#: The best odds (before the in-article bonus) a correction outside the index can have.
+UNINDEXED_ODDS = INDEXED_ZIPF + max(SLIP_ODDS["other"], SLIP_ODDS["missing"])
+_NO_BOUND = float("-inf")
+
+
 def _deletion_kind(word: str, index: int) -> str:
     """The slip that adds the letter at ``index`` to a word: a doubled letter, or an extra one."""
     letter = word[index]
@@ -537,6 +552,9 @@ class WordAnalyst:
         self.lexicon = lexicon
         self.frequencies = frequencies
         self._corrections: KeyedCache[str, tuple[Correction, ...]] = KeyedCache(self._find_corrections, 100_000)
+        self._likely: KeyedCache[str, tuple[tuple[Correction, ...], float]] = KeyedCache(
+            self._find_likely_corrections, 100_000
+        )
         self._runs: KeyedCache[tuple[str, int], tuple[str, ...] | None] = KeyedCache(self._find_run, 100_000)
         self._zipf: KeyedCache[str, float] = KeyedCache(self._word_zipf, 200_000)
         #: how common a word (diacritics removed, hamza kept) is in real text; see :class:`WordFrequencies`
@@ -562,24 +580,60 @@ class WordAnalyst:
         """Common words one slip away from ``word``, best first, with the odds of each slip (before context)."""
         return self._corrections[word]
 
+    def likely_corrections(self, word: str) -> tuple[tuple[Correction, ...], float]:
+        """The corrections of ``word`` as far as the frequent forms decide them, and a bound: ``(corrections,
+        bound)`` where every correction above ``bound`` is exact and in its place, and any correction missing from
+        the list has odds ``bound`` or less (``-inf``: the list is :meth:`corrections` itself).
+
+        A cheap first pass: of an unseen form, the unlikely slips (a wrong letter, a missing one) are searched only
+        where a common form (Zipf :data:`INDEXED_ZIPF` and more) can be reached by them.
+        """
+        return self._likely[word]
+
+    def _find_likely_corrections(self, word: str) -> tuple[tuple[Correction, ...], float]:
+        if word in self._corrections or self.frequencies is None or self.zipf(word) >= 2.0:
+            return self.corrections(word), _NO_BOUND
+        found = self._rank(word, self._candidates(word, exhaustive=False))
+        if len(found) >= 8 and found[7].odds > UNINDEXED_ODDS:
+            return found[:8], _NO_BOUND  # the first eight are all above anything the index leaves out
+        return found, UNINDEXED_ODDS  # all of them: those at the bound or under may rank among the first eight
+
     def _find_corrections(self, word: str) -> tuple[Correction, ...]:
+        return self._rank(word, self._candidates(word, exhaustive=True))[:8]
+
+    def _candidates(self, word: str, exhaustive: bool) -> dict[str, str]:
+        """The forms one slip away from ``word``, each with its slip (the first found for a form)."""
         n = len(word)
         deletions = {word[:i] + word[i + 1 :]: _deletion_kind(word, i) for i in range(n)}
         swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :]: "transposed" for i in range(n - 1)}
         swaps.pop(word, None)
         if self.frequencies is not None and self.zipf(word) < 2.0:
-            # An unseen form: every substitution and insertion, kept only when the form exists (a set intersection,
-            # in C). A form seen in real text is a name, a rare word or a common misspelling: the cheap slips below.
-            forms = self.frequencies.table.keys()
-            substitutions = [word[:i] + c + word[i + 1 :] for i in range(n) for c in ALPHABET if c != word[i]]
-            insertions = [word[:i] + c + word[i:] for i in range(n + 1) for c in ALPHABET]
-            candidates = {w: k for w, k in deletions.items() if w in forms}
-            candidates.update({w: k for w, k in swaps.items() if w in forms and w not in candidates})
-            for form in forms & set(substitutions):
-                i = next(i for i in range(n) if form[i] != word[i])
-                candidates.setdefault(form, _SUBSTITUTION.get((word[i], form[i]), "other"))
-            for form in forms & set(insertions):
-                candidates.setdefault(form, "missing")
+            # An unseen form: every substitution and insertion, kept only when the form exists. A form seen in
+            # real text is a name, a rare word or a common misspelling: the cheap slips below.
+            table = self.frequencies.table
+            candidates = {w: k for w, k in deletions.items() if w in table}
+            candidates.update({w: k for w, k in swaps.items() if w in table and w not in candidates})
+            if exhaustive:
+                substituted: Iterable[int] = range(n)
+                inserted: Iterable[int] = range(n + 1)
+            else:  # only where a common form is one letter away; elsewhere only the likely substitutions
+                index = self._frequent_deletions
+                substituted = [i for i in range(min(n, len(index))) if word[:i] + word[i + 1 :] in index[i]]
+                inserted = [i for i in range(min(n + 1, len(index))) if word in index[i]]
+                for i in set(range(n)).difference(substituted):
+                    for new, kind in _LIKELY_SUBSTITUTIONS.get(word[i], ()):
+                        form = word[:i] + new + word[i + 1 :]
+                        if form in table:
+                            candidates.setdefault(form, kind)
+            contains = table.__contains__
+            for i in substituted:
+                old, before, after = word[i], word[:i], word[i + 1 :]
+                for form in filter(contains, [before + c + after for c in ALPHABET if c != old]):
+                    candidates.setdefault(form, _SUBSTITUTION.get((old, form[i]), "other"))
+            for i in inserted:
+                before, after = word[:i], word[i:]
+                for form in filter(contains, [before + c + after for c in ALPHABET]):
+                    candidates.setdefault(form, "missing")
         else:  # only the cheap slips
             candidates = {**swaps, **deletions}
             for i, old in enumerate(word):
@@ -588,6 +642,10 @@ class WordAnalyst:
             if self.frequencies is not None:
                 forms = self.frequencies.table.keys()
                 candidates = {w: k for w, k in candidates.items() if w in forms}
+        return candidates
+
+    def _rank(self, word: str, candidates: dict[str, str]) -> tuple[Correction, ...]:
+        """The corrections, best first, with the odds of each (its frequency and the odds of its slip)."""
         found = []
         for candidate, slip in candidates.items():
             frequency = self.zipf(candidate)
@@ -603,7 +661,27 @@ class WordAnalyst:
                 frequency = max(frequency, self.zipf(stem) - 0.7)
             found.append(Correction(word=candidate, slip=kind, odds=round(frequency + SLIP_ODDS[kind], 3)))
         found.sort(key=lambda c: -c.odds)
-        return tuple(found[:8])
+        return tuple(found)
+
+    @cached_property
+    def _frequent_deletions(self) -> list[set[str]]:
+        """For each position, the common forms (see :data:`INDEXED_ZIPF`) with the letter there deleted: a
+        word is one substitution from a common form at position ``i`` only if it is in entry ``i`` once its own
+        letter ``i`` is deleted, and one insertion at ``i`` only if it is itself in entry ``i``."""
+        if self.frequencies is None:
+            return []
+        margin = 0.01  # the index may hold a few forms more, never fewer
+        common = self.frequencies.forms_at_least(INDEXED_ZIPF - margin)
+        table = self.frequencies.table
+        behind_clitic = [
+            clitic + stem
+            for stem in self.frequencies.forms_at_least(INDEXED_ZIPF + 0.7 - margin)
+            for clitic in "وفبلك"
+            if clitic + stem in table
+        ]
+        forms = [*common, *behind_clitic]
+        longest = max(map(len, forms), default=0)
+        return [{form[:i] + form[i + 1 :] for form in forms if len(form) > i} for i in range(longest)]
 
     def fused(self, word: str) -> Correction | None:
         """Two words fused into a non-word («الأمريكالثلاثة», «هذاستثمار»): after a head that is not a clitic, the
@@ -679,32 +757,31 @@ class WordAnalyst:
         costs one more missing space; one such part is allowed for every two common ones, in runs of three or
         more."""
         n = len(word)
-        if self.frequencies is not None:
-            forms = self.frequencies.table.keys()
-            heads = {word[:b] for b in range(minimum, min(n, _MAX_PART) + 1)}
-            tails = {word[a:] for a in range(max(0, n - _MAX_PART), n - minimum + 1)}
-            if not (forms & heads and forms & tails):
+        table = self.frequencies.table if self.frequencies is not None else None
+        if table is not None:
+            heads = (word[:b] for b in range(minimum, min(n, _MAX_PART) + 1))
+            tails = (word[a:] for a in range(max(0, n - _MAX_PART), n - minimum + 1))
+            if not (any(map(table.__contains__, heads)) and any(map(table.__contains__, tails))):
                 return None  # no form starts the word, or none ends it
-        spans = [(a, b) for a in range(n - minimum + 1) for b in range(a + minimum, min(n, a + _MAX_PART) + 1)]
-        if self.frequencies is not None:  # only the pieces that are forms at all (a set intersection, in C)
-            present = forms & {word[a:b] for a, b in spans}
-            spans = [(a, b) for a, b in spans if word[a:b] in present]
-        if not any(a == 0 for a, _ in spans):
-            return None
         best: list[tuple[float, int, tuple[str, ...]] | None] = [None] * (n + 1)
         best[0] = (0.0, 0, ())
-        for start, end in spans:  # in order of start, so best[start] is final when used
+        for start in range(n - minimum + 1):  # in order, so best[start] is final when used
             before = best[start]
             if before is None:
                 continue
-            part = word[start:end]
-            frequency, rare = self._part(part, minimum)
-            if not frequency:
-                continue
-            score = before[0] + frequency - 9.0 + (MISSING_SPACE if start else 0.0) + (MISSING_SPACE if rare else 0.0)
-            current = best[end]
-            if current is None or score > current[0]:
-                best[end] = (score, before[1] + rare, (*before[2], part))
+            for end in range(start + minimum, min(n, start + _MAX_PART) + 1):
+                part = word[start:end]
+                if table is not None and part not in table:
+                    continue  # only the pieces that are forms at all
+                frequency, rare = self._part(part, minimum)
+                if not frequency:
+                    continue
+                score = (
+                    before[0] + frequency - 9.0 + (MISSING_SPACE if start else 0.0) + (MISSING_SPACE if rare else 0.0)
+                )
+                current = best[end]
+                if current is None or score > current[0]:
+                    best[end] = (score, before[1] + rare, (*before[2], part))
         result = best[n]
         if result is None or len(result[2]) < 2:
             return None
@@ -890,6 +967,12 @@ class GarbledWordCheck(GlossaryUser, Check):
         super().__init__(settings)
         self._lexicon: CombinedLexicon | None = None
 
+    @cached_property
+    def _reportable_odds(self) -> float:
+        """The log10 odds under which a finding's confidence rounds below ``min_confidence``."""
+        below = self.config["min_confidence"] - 0.001
+        return log10(below / (1.0 - below)) if 0.0 < below < 1.0 else float("-inf") if below <= 0.0 else float("inf")
+
     @property
     def lexicon(self) -> CombinedLexicon:
         if self._lexicon is None:
@@ -976,11 +1059,26 @@ class GarbledWordCheck(GlossaryUser, Check):
         if derived_known(word, article.lexicon):
             against += 1.0
         as_written = analyst.plausibility(written)
-        best: tuple[float, Correction] | None = None
-        for correction in analyst.corrections(written):
-            odds = correction.odds + (IN_ARTICLE if fold(correction.word) in tokens.counts else 0.0)
-            if best is None or odds > best[0]:
-                best = (odds, correction)
+        corrections, bound = analyst.likely_corrections(written)
+        best = _best_correction(corrections, bound, tokens.counts)
+        # A correction the first pass left out (odds ``bound`` at most, plus the bonus if it is in the article)
+        # could be the best one: settle the outcome without the full search when no such correction can change it.
+        # The corrections found at or under the bound are not sure to rank among the first eight either.
+        highest = bound + (IN_ARTICLE if bound != _NO_BOUND and article.near_word(written) else 0.0)
+        lower = _best_correction(tuple(c for c in corrections if c.odds <= bound), _NO_BOUND, tokens.counts)
+        if lower is not None:
+            highest = max(highest, lower[0])
+        if bound != _NO_BOUND and (best is None or best[0] <= highest):
+            floor = self._reportable_odds - 0.01
+            settled = False
+            if highest - as_written - against < min(floor, 0.6):  # no correction reaches the report, and the
+                fusion = analyst.fused(written)  # fusion is weighed against it (below)
+                if fusion is None or fusion.odds - as_written - against < floor:
+                    return None  # neither a correction nor the fusion can be reported
+                if fusion.odds - 0.3 > highest + 0.01:
+                    best, settled = (fusion.odds, fusion), True  # the fusion beats any correction
+            if not settled:
+                best = _best_correction(analyst.corrections(written), _NO_BOUND, tokens.counts)
         if best is None or best[0] - as_written - against < 0.6:  # not already a clear slip: maybe a fusion
             fusion = analyst.fused(written)
             if fusion is not None and (best is None or fusion.odds - 0.3 > best[0]):
@@ -998,6 +1096,20 @@ class GarbledWordCheck(GlossaryUser, Check):
             confidence = min(confidence, 0.6)  # a spelling slip, not a damaged word: minor
             reason = f"spelling of «{correction.word}»"
         return Candidate(confidence, correction.word, reason)
+
+
+def _best_correction(
+    corrections: tuple[Correction, ...], bound: float, counts: Mapping[str, int]
+) -> tuple[float, Correction] | None:
+    """The correction with the best odds once a word of the article is preferred, among those above ``bound``."""
+    best: tuple[float, Correction] | None = None
+    for correction in corrections:
+        if correction.odds <= bound:
+            break
+        odds = correction.odds + (IN_ARTICLE if fold(correction.word) in counts else 0.0)
+        if best is None or odds > best[0]:
+            best = (odds, correction)
+    return best
 
 
 _WITH_GLOSSARY: dict[tuple[tuple[str, ...], int], tuple[Glossary, CombinedLexicon]] = {}
@@ -1057,6 +1169,29 @@ class _Article:
     @cached_property
     def person_words(self) -> frozenset[str]:
         return _person_words(self.glossary)
+
+    @cached_property
+    def _words_by_length(self) -> dict[int, list[str]]:
+        by_length: dict[int, list[str]] = {}
+        for word in self.tokens.counts:
+            by_length.setdefault(len(word), []).append(word)
+        return by_length
+
+    def near_word(self, written: str) -> bool:
+        """True when a word of the article is ``written`` with one letter replaced or added, once both are folded
+        (a letter outside :data:`ALPHABET` may also be replaced by one folded alike)."""
+        word = fold(written)
+        n = len(word)
+        same_allowed = _ARABIC_FORM_RE.fullmatch(written) is None
+        for other in self._words_by_length.get(n, ()):
+            differences = sum(map(ne, other, word))
+            if differences == 1 or (differences == 0 and same_allowed):
+                return True
+        for other in self._words_by_length.get(n + 1, ()):
+            i = next((i for i in range(n) if other[i] != word[i]), n)
+            if other[i + 1 :] == word[i:]:
+                return True
+        return False
 
     @cached_property
     def source_names(self) -> frozenset[str]:
