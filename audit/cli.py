@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", help="comma-separated report formats: json,md,csv,junit,sarif,html")
     check.add_argument("--output", help="report folder (default: reports)")
     check.add_argument("--encoding", help="encoding of input files without a BOM (default: utf-8)")
+    check.add_argument(
+        "--jobs", type=int, metavar="N", help="processes for the checks (default 0: one per core for large batches)"
+    )
     mt = check.add_argument_group("neural MT (off unless a model is given; also [translate] in the config)")
     mt.add_argument("--retranslate-model", metavar="MODEL", help="English->Arabic model dir or hub id: re-translation")
     mt.add_argument("--backtranslate-model", metavar="MODEL", help="Arabic->English model: back-translation (T101)")
@@ -77,6 +80,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         "format": args.format,
         "output": args.output,
         "encoding": args.encoding,
+        "jobs": args.jobs,
         "translate": _translate_overrides(args),
         "references": getattr(args, "references", None),
         "normalize": getattr(args, "normalize", None),

@@ -52,6 +52,8 @@ class Config:
     formats: tuple[str, ...] = ("json",)
     output: str = "reports"
     encoding: str | None = None
+    #: Processes for per-article checks; 0 = one per core for large batches (see audit.engine.worker_count).
+    jobs: int = 0
     weights: Mapping[Severity, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     #: Code -> settings, or ``None`` for a check switched off.
     checks: Mapping[str, CheckSettings | None] = field(default_factory=dict)
@@ -117,6 +119,12 @@ def _fail_on(key: str, value: Any) -> str:
     if value not in FAIL_ON_CHOICES:
         raise ConfigError(f"'{key}' is one of {', '.join(FAIL_ON_CHOICES)}, not {value!r}")
     return str(value)
+
+
+def _jobs(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"'{key}' is a number of processes (0 = automatic), not {value!r}")
+    return value
 
 
 def _optional_string(key: str, value: Any) -> str | None:
@@ -218,6 +226,7 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "format": ("formats", _string_list),
     "output": ("output", _string),
     "encoding": ("encoding", _optional_string),
+    "jobs": ("jobs", _jobs),
     "weights": ("weights", _weights),
     "checks": ("checks", _checks),
     "translate": ("translate", _translate),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,13 +80,108 @@ def _valid(finding: Finding, text: str) -> bool:
     return 0 <= finding.start <= finding.end <= len(text) and text[finding.start : finding.end] == finding.text
 
 
+@dataclass
+class _ArticleOutput:
+    """What the per-article checks and analyzers found in one article (sent back from a worker process)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    alignment: list[Mapping[str, Any]] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def _run_article(ctx: ArticleContext, checks: Sequence[Check], analyzers: Sequence[Analyzer]) -> _ArticleOutput:
+    output = _ArticleOutput()
+    for check in checks:
+        if not check.applies_to(ctx):
+            continue
+        try:
+            output.findings.extend(check.run(ctx))
+        except Exception as exc:  # a faulty check must not lose the batch
+            output.errors.append(_internal_error(ctx.article, check.code, exc))
+    for analyzer in analyzers:
+        try:
+            analysis = analyzer.analyze(ctx)
+        except Exception as exc:  # same: report it, keep going
+            output.errors.append(_internal_error(ctx.article, analyzer.name, exc))
+            continue
+        output.metrics.update(analysis.metrics)
+        output.findings.extend(analysis.findings)
+        output.alignment.extend(analysis.alignment)
+    return output
+
+
+#: The checks and analyzers of the batch being audited, inherited by forked worker processes.
+_worker_state: tuple[Sequence[Check], Sequence[Analyzer]] = ((), ())
+
+
+def _run_in_worker(article: Article) -> _ArticleOutput:
+    checks, analyzers = _worker_state
+    return _run_article(ArticleContext(article), checks, analyzers)
+
+
+#: Below this much text a batch is audited in one process: starting workers would cost more than it saves.
+PARALLEL_MIN_CHARS = 200_000
+_FORK_UNSAFE_MODULES = ("torch", "ctranslate2")
+
+
+def worker_count(jobs: int, articles: Sequence[Article]) -> int:
+    """How many processes audit the batch: ``jobs``, or with 0 (auto) one per core for a large batch.
+
+    Auto stays in one process for small batches, where there is no fork, and once a neural MT library
+    is loaded (its thread pools do not survive a fork).
+    """
+    if jobs > 0:
+        return min(jobs, max(len(articles), 1))
+    if len(articles) < 4 or sum(len(a.text) for a in articles) < PARALLEL_MIN_CHARS:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if any(name in sys.modules for name in _FORK_UNSAFE_MODULES):
+        return 1
+    return min(os.cpu_count() or 1, 8, len(articles))
+
+
+def _run_articles(
+    contexts: Sequence[ArticleContext], checks: Sequence[Check], analyzers: Sequence[Analyzer], jobs: int
+) -> Iterable[_ArticleOutput]:
+    if jobs <= 1:
+        return (_run_article(ctx, checks, analyzers) for ctx in _progress(contexts, "audit"))
+    return _run_parallel([ctx.article for ctx in contexts], checks, analyzers, jobs)
+
+
+def _run_parallel(
+    articles: list[Article], checks: Sequence[Check], analyzers: Sequence[Analyzer], jobs: int
+) -> list[_ArticleOutput]:
+    global _worker_state
+    _worker_state = (checks, analyzers)
+    chunk = max(1, min(16, len(articles) // (jobs * 8)))
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return list(_progress_iter(pool.imap(_run_in_worker, articles, chunksize=chunk), len(articles)))
+    finally:
+        _worker_state = ((), ())
+
+
+def _progress_iter(items: Iterable[Any], total: int) -> Iterable[Any]:
+    if total < 2 or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc="audit", unit="article", file=sys.stderr, leave=False)
+
+
 def audit_batch(
     loaded: Iterable[Article | InputError],
     config: Config,
     checks: Sequence[AnyCheck] | None = None,
     analyzers: Sequence[Analyzer] = (),
 ) -> BatchResult:
-    """Audit every article; input errors are carried along, never raised."""
+    """Audit every article; input errors are carried along, never raised.
+
+    Per-article checks run in ``worker_count(config.jobs, ...)`` processes; checks that read the whole
+    batch, and scoring, run in this one. Results do not depend on the number of processes.
+    """
     if checks is None:
         checks = build_checks(config.select, config.ignore, config.checks)
     articles: list[Article] = []
@@ -93,41 +190,25 @@ def audit_batch(
         (errors if isinstance(item, InputError) else articles).append(item)  # type: ignore[arg-type]
 
     contexts = [ArticleContext(a) for a in articles]
-    findings: list[list[Finding]] = [[] for _ in contexts]
-    metrics: list[dict[str, Any]] = [{} for _ in contexts]
-    alignments: list[list[Mapping[str, Any]]] = [[] for _ in contexts]
     article_checks = [c for c in checks if isinstance(c, Check)]
     batch_checks = [c for c in checks if isinstance(c, BatchCheck)]
-
-    for index, ctx in enumerate(_progress(contexts, "audit")):
-        for check in article_checks:
-            if not check.applies_to(ctx):
-                continue
-            try:
-                findings[index].extend(check.run(ctx))
-            except Exception as exc:  # a faulty check must not lose the batch
-                errors.append(_internal_error(ctx.article, check.code, exc))
-        for analyzer in analyzers:
-            try:
-                analysis = analyzer.analyze(ctx)
-            except Exception as exc:  # same: report it, keep going
-                errors.append(_internal_error(ctx.article, analyzer.name, exc))
-                continue
-            metrics[index].update(analysis.metrics)
-            findings[index].extend(analysis.findings)
-            alignments[index].extend(analysis.alignment)
+    jobs = worker_count(config.jobs, articles)
+    outputs = list(_run_articles(contexts, article_checks, analyzers, jobs))
+    for output in outputs:
+        errors.extend(output.errors)
 
     for batch_check in batch_checks:
         try:
             for index, finding in batch_check.run_batch(contexts):
-                findings[index].append(finding)
+                outputs[index].findings.append(finding)
         except Exception as exc:  # same
             errors.append(InputError(id="*", path=None, message=f"internal error in check {batch_check.code}: {exc!r}"))
 
     signature = scoring.signature(config.weights, config.fail_under, config.fail_on)
-    results = []
-    for ctx, found, values, alignment in zip(contexts, findings, metrics, alignments, strict=True):
-        results.append(_score_article(ctx, found, values, alignment, config, errors))
+    results = [
+        _score_article(ctx, output.findings, output.metrics, output.alignment, config, errors)
+        for ctx, output in zip(contexts, outputs, strict=True)
+    ]
     return BatchResult(articles=tuple(results), errors=tuple(errors), config=config, signature=signature)
 
 

@@ -8,6 +8,7 @@ without a glossary entry; the glossary only adds suggestions and confidence.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -299,8 +300,18 @@ def load_glossary(path: Path | None = None) -> Glossary:
     A missing default glossary gives an empty glossary (checks work without one); a missing explicit path or a
     malformed file raises ``ValueError`` naming the file and the entry number.
     """
-    explicit = path is not None
-    path = Path(path) if path is not None else reference_file("glossary.toml")
+    if path is None:
+        return _default_glossary(os.environ.get("AUDIT_REFERENCES"))
+    return _load_path(Path(path), explicit=True)
+
+
+@lru_cache(maxsize=8)
+def _default_glossary(references: str | None) -> Glossary:
+    """The default glossary, read once per references folder (a process audits with one glossary)."""
+    return _load_path(reference_file("glossary.toml"), explicit=False)
+
+
+def _load_path(path: Path, explicit: bool) -> Glossary:
     try:
         mtime = path.stat().st_mtime
     except OSError as exc:

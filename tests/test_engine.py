@@ -111,3 +111,26 @@ def test_findings_are_sorted_and_unique() -> None:
     checks = [LatinWords(), LatinWords()]
     result = audit_batch([_article("a", "Zeta قال Alpha")], Config(), checks=checks)
     assert [f.text for f in result.articles[0].findings] == ["Zeta", "Alpha"]
+
+
+def test_parallel_workers_give_the_same_results_as_one_process() -> None:
+    from dataclasses import replace
+
+    from audit.checks import build_checks
+    from audit.engine import worker_count
+
+    texts = [
+        "Breaking news in English left untranslated\n"
+        "قال Putin إن المحادثات مع ويتكوف كانت مفيدة ، وأضاف أن الوفد سيعود.\n",
+        "وقال المتحدث إن الاجتماع انتهى.\nوقال المتحدث إن الاجتماع انتهى.\nوقال المتحدث إن الاجتماع انتهى.\n",
+        "نص عربي سليم تماما عن الاقتصاد والطقس في المدينة.\n",
+    ] * 4
+    articles = [_article(f"a{i}", text) for i, text in enumerate(texts)]
+    checks = build_checks()
+    one = audit_batch(articles, replace(Config(), jobs=1), checks=checks)
+    two = audit_batch(articles, replace(Config(), jobs=2), checks=checks)
+    assert [(r.article.id, r.score, r.findings) for r in one.articles] == [
+        (r.article.id, r.score, r.findings) for r in two.articles
+    ]
+    assert worker_count(2, articles) == 2
+    assert worker_count(0, articles[:2]) == 1  # a small batch stays in one process

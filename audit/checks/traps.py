@@ -15,6 +15,7 @@ offsets map back to the original text, so spans stay exact.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import tomllib
 import warnings
@@ -429,12 +430,20 @@ def _load(path: Path, mtime: float) -> TrapBook:
 
 def load_traps(path: Path | None = None) -> TrapBook:
     """Load (and cache until the file changes) the meaning traps; the default is ``references/meaning_traps.toml``."""
-    path = Path(path) if path is not None else reference_file(TRAPS_FILE)
+    if path is None:
+        return _default_traps(os.environ.get("AUDIT_REFERENCES"))
+    path = Path(path)
     try:
         mtime = path.stat().st_mtime
     except OSError as exc:
         raise ValueError(f"{path}: cannot read meaning traps: {exc.strerror}") from exc
     return _load(path.resolve(), mtime)
+
+
+@lru_cache(maxsize=8)
+def _default_traps(references: str | None) -> TrapBook:
+    """The default meaning traps, read once per references folder."""
+    return load_traps(reference_file(TRAPS_FILE))
 
 
 @dataclass(frozen=True)
