@@ -88,10 +88,19 @@ class _ArticleOutput:
     metrics: dict[str, Any] = field(default_factory=dict)
     alignment: list[Mapping[str, Any]] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    #: Batch check code -> its ``collect`` result for this article.
+    collected: dict[str, Any] = field(default_factory=dict)
 
 
-def _run_article(ctx: ArticleContext, checks: Sequence[Check], analyzers: Sequence[Analyzer]) -> _ArticleOutput:
+def _run_article(
+    ctx: ArticleContext, checks: Sequence[Check], batch_checks: Sequence[BatchCheck], analyzers: Sequence[Analyzer]
+) -> _ArticleOutput:
     output = _ArticleOutput()
+    for batch_check in batch_checks:
+        try:
+            output.collected[batch_check.code] = batch_check.collect(ctx)
+        except Exception as exc:  # same as below
+            output.errors.append(_internal_error(ctx.article, batch_check.code, exc))
     for check in checks:
         if not check.applies_to(ctx):
             continue
@@ -112,12 +121,11 @@ def _run_article(ctx: ArticleContext, checks: Sequence[Check], analyzers: Sequen
 
 
 #: The checks and analyzers of the batch being audited, inherited by forked worker processes.
-_worker_state: tuple[Sequence[Check], Sequence[Analyzer]] = ((), ())
+_worker_state: tuple[Sequence[Check], Sequence[BatchCheck], Sequence[Analyzer]] = ((), (), ())
 
 
 def _run_in_worker(article: Article) -> _ArticleOutput:
-    checks, analyzers = _worker_state
-    return _run_article(ArticleContext(article), checks, analyzers)
+    return _run_article(ArticleContext(article), *_worker_state)
 
 
 #: Below this much text a batch is audited in one process: starting workers would cost more than it saves.
@@ -143,24 +151,32 @@ def worker_count(jobs: int, articles: Sequence[Article]) -> int:
 
 
 def _run_articles(
-    contexts: Sequence[ArticleContext], checks: Sequence[Check], analyzers: Sequence[Analyzer], jobs: int
+    contexts: Sequence[ArticleContext],
+    checks: Sequence[Check],
+    batch_checks: Sequence[BatchCheck],
+    analyzers: Sequence[Analyzer],
+    jobs: int,
 ) -> Iterable[_ArticleOutput]:
     if jobs <= 1:
-        return (_run_article(ctx, checks, analyzers) for ctx in _progress(contexts, "audit"))
-    return _run_parallel([ctx.article for ctx in contexts], checks, analyzers, jobs)
+        return (_run_article(ctx, checks, batch_checks, analyzers) for ctx in _progress(contexts, "audit"))
+    return _run_parallel([ctx.article for ctx in contexts], checks, batch_checks, analyzers, jobs)
 
 
 def _run_parallel(
-    articles: list[Article], checks: Sequence[Check], analyzers: Sequence[Analyzer], jobs: int
+    articles: list[Article],
+    checks: Sequence[Check],
+    batch_checks: Sequence[BatchCheck],
+    analyzers: Sequence[Analyzer],
+    jobs: int,
 ) -> list[_ArticleOutput]:
     global _worker_state
-    _worker_state = (checks, analyzers)
+    _worker_state = (checks, batch_checks, analyzers)
     chunk = max(1, min(16, len(articles) // (jobs * 8)))
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             return list(_progress_iter(pool.imap(_run_in_worker, articles, chunksize=chunk), len(articles)))
     finally:
-        _worker_state = ((), ())
+        _worker_state = ((), (), ())
 
 
 def _progress_iter(items: Iterable[Any], total: int) -> Iterable[Any]:
@@ -193,13 +209,14 @@ def audit_batch(
     article_checks = [c for c in checks if isinstance(c, Check)]
     batch_checks = [c for c in checks if isinstance(c, BatchCheck)]
     jobs = worker_count(config.jobs, articles)
-    outputs = list(_run_articles(contexts, article_checks, analyzers, jobs))
+    outputs = list(_run_articles(contexts, article_checks, batch_checks, analyzers, jobs))
     for output in outputs:
         errors.extend(output.errors)
 
     for batch_check in batch_checks:
         try:
-            for index, finding in batch_check.run_batch(contexts):
+            collected = [output.collected.get(batch_check.code) for output in outputs]
+            for index, finding in batch_check.run_batch(contexts, collected):
                 outputs[index].findings.append(finding)
         except Exception as exc:  # same
             errors.append(InputError(id="*", path=None, message=f"internal error in check {batch_check.code}: {exc!r}"))

@@ -59,7 +59,9 @@ class SameTextAcrossBatch(BatchCheck):
     category = Category.DUPLICATION
     severity = Severity.CRITICAL
 
-    def run_batch(self, contexts: Sequence[ArticleContext]) -> Iterator[tuple[int, Finding]]:
+    def run_batch(
+        self, contexts: Sequence[ArticleContext], collected: Sequence[object] | None = None
+    ) -> Iterator[tuple[int, Finding]]:
         seen: dict[str, int] = {}
         for index, ctx in enumerate(contexts):
             if ctx.text in seen:

@@ -160,7 +160,14 @@ class BatchCheck(_CheckBase):
     ``run_batch`` yields ``(index, finding)`` pairs, ``index`` being the article's position in ``contexts``.
     """
 
-    def run_batch(self, contexts: Sequence[ArticleContext]) -> Iterator[tuple[int, Finding]]:
+    def collect(self, ctx: ArticleContext) -> Any:
+        """The per-article part of the work, run where the article is audited (a worker process, for a large
+        batch); the result must pickle. ``run_batch`` receives one result per article in ``collected``."""
+        return None
+
+    def run_batch(
+        self, contexts: Sequence[ArticleContext], collected: Sequence[Any] | None = None
+    ) -> Iterator[tuple[int, Finding]]:
         raise NotImplementedError
 
 

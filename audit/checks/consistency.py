@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from audit.checks.base import ArticleContext, BatchCheck, Check, Option
 from audit.glossary import Glossary, GlossaryEntry, load_glossary, normalize_arabic
@@ -334,19 +334,26 @@ class BatchEntitySpellingCheck(GlossaryUser, BatchCheck):
         "lexicons": Option(["aspell", "buckwalter"], "lexicon backends that define 'unknown' words")
     }
 
-    def run_batch(self, contexts: Sequence[ArticleContext]) -> Iterator[tuple[int, Finding]]:
-        if len(contexts) < 2:
-            return
+    def collect(self, ctx: ArticleContext) -> dict[str, list[Occurrence]]:
+        """The article's name spellings (the glossary's known variants aside), each with its occurrences."""
         lexicon = load_lexicon(tuple(self.config["lexicons"]))
         glossary = self.glossary
+        forms: dict[str, list[Occurrence]] = {}
+        for occurrence in article_names(ctx, lexicon, glossary):
+            if not glossary.is_variant(occurrence.stem):
+                forms.setdefault(occurrence.stem, []).append(occurrence)
+        return forms
+
+    def run_batch(
+        self, contexts: Sequence[ArticleContext], collected: Sequence[Any] | None = None
+    ) -> Iterator[tuple[int, Finding]]:
+        if len(contexts) < 2:
+            return
+        glossary = self.glossary
         # One representative occurrence list per article and spelling (articles count once per spelling).
-        per_article: list[dict[str, list[Occurrence]]] = []
-        for ctx in contexts:
-            forms: dict[str, list[Occurrence]] = {}
-            for occurrence in article_names(ctx, lexicon, glossary):
-                if not glossary.is_variant(occurrence.stem):
-                    forms.setdefault(occurrence.stem, []).append(occurrence)
-            per_article.append(forms)
+        per_article: list[dict[str, list[Occurrence]]] = (
+            list(collected) if collected is not None else [self.collect(ctx) for ctx in contexts]
+        )
         groups: dict[str, dict[str, set[int]]] = {}
         for index, forms in enumerate(per_article):
             for form in forms:
