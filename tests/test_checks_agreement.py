@@ -159,3 +159,14 @@ def test_seed_zelensky_gender() -> None:
     if has_person("Volodymyr Zelensky"):
         assert {"انتقدت", "زعمت", "رفضت", "وأخبرت"} <= flagged
     assert "قال" not in flagged
+
+
+def test_a_name_the_lexicon_reads_as_noun_plus_your_is_still_a_person() -> None:
+    # «نوفاك» analyses only as نوف + ك ("your ..."); news narration does not address the reader.
+    text = (
+        "وقال نوفاك إن المحادثات كانت مفيدة.\n"
+        "وأضافت نوفاك أن الاتفاق قريب.\n"
+        "وأكد نوفاك أن بلاده مستعدة لمواصلة الحوار.\n"
+    )
+    (finding,) = run(text)
+    assert finding.text == "وأضافت" and finding.suggestion == "وأضاف"

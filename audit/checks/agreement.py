@@ -451,7 +451,13 @@ class _Article:
         if word.startswith("ال") or word in _FUNCTION_WORDS or len(word) < 2:
             return False
         readings = self.morphology.readings(self.tokens[index][2])
-        return all(r.stem == "NOUN_PROP" and not r.proclitics for r in readings)
+        if all(r.stem == "NOUN_PROP" and not r.proclitics for r in readings):
+            return True
+        # «نوفاك» reads only as noun + "your" (نوف + ك): news narration does not address the reader, so a word
+        # whose every reading needs a second-person suffix is taken for a foreign name.
+        return bool(readings) and all(
+            not r.is_verb and any(tag.startswith("POSS_PRON_2") for tag in r.tags) for r in readings
+        )
 
     def _other_given_name(self, index: int) -> bool:
         """Whether the word before a glossary surname can be a given name (so another person's): not a verb,
