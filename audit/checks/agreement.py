@@ -17,7 +17,7 @@ import bisect
 import importlib.util
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -80,6 +80,14 @@ class Reading:
             if tag in ("PVSUFF_SUBJ:3FS", "IV3FS"):
                 return "f"
         return None
+
+
+def only_second_person_noun(readings: Sequence[Reading]) -> bool:
+    """Every reading is a noun with a second-person suffix («نوفاك» read as نوف + ك, "your ..."). News narration
+    does not address the reader, so such a word is taken for a foreign name."""
+    return bool(readings) and all(
+        not r.is_verb and any(tag.startswith("POSS_PRON_2") for tag in r.tags) for r in readings
+    )
 
 
 @lru_cache(maxsize=100_000)
@@ -453,11 +461,7 @@ class _Article:
         readings = self.morphology.readings(self.tokens[index][2])
         if all(r.stem == "NOUN_PROP" and not r.proclitics for r in readings):
             return True
-        # «نوفاك» reads only as noun + "your" (نوف + ك): news narration does not address the reader, so a word
-        # whose every reading needs a second-person suffix is taken for a foreign name.
-        return bool(readings) and all(
-            not r.is_verb and any(tag.startswith("POSS_PRON_2") for tag in r.tags) for r in readings
-        )
+        return only_second_person_noun(readings)
 
     def _other_given_name(self, index: int) -> bool:
         """Whether the word before a glossary surname can be a given name (so another person's): not a verb,

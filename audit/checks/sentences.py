@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import ClassVar
 
-from audit.checks.agreement import TITLES_FEMININE, TITLES_MASCULINE, Morphology, Reading, load_morphology
+from audit.checks.agreement import (
+    TITLES_FEMININE,
+    TITLES_MASCULINE,
+    Morphology,
+    Reading,
+    load_morphology,
+    only_second_person_noun,
+)
 from audit.checks.base import ArticleContext, Check, Option
 from audit.checks.traps import fold, folded_text
 from audit.model import Category, Finding, Severity
@@ -297,8 +304,9 @@ def _continues_noun(
 
 
 def _name_like(morphology: Morphology, word: str) -> bool:
-    """A word the lexicon does not know, or knows only as a proper noun (a foreign name)."""
-    return all(r.stem == "NOUN_PROP" for r in morphology.readings(word))
+    """A word the lexicon does not know, or knows only as a proper noun or as noun + "your" (a foreign name)."""
+    readings = morphology.readings(word)
+    return all(r.stem == "NOUN_PROP" for r in readings) or only_second_person_noun(readings)
 
 
 def _opens_sentence(morphology: Morphology | None, word: str) -> bool:
