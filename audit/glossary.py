@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from audit.lexicon import ArabicTokens, KeyedCache, arabic_tokens
-from audit.resources import reference_file
+from audit.resources import read_toml, reference_file
 from audit.text import ARABIC_MARKS
 
 KINDS = frozenset({"person", "place", "organisation", "term"})
@@ -286,12 +285,7 @@ def parse_glossary(data: dict[str, object], source: str) -> Glossary:
 
 @lru_cache(maxsize=8)
 def _load(path: Path, mtime: float) -> Glossary:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_glossary(data, str(path))
+    return parse_glossary(read_toml(path), str(path))
 
 
 def load_glossary(path: Path | None = None) -> Glossary:

