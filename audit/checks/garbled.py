@@ -289,7 +289,8 @@ UNSEEN = 0.5
 IN_ARTICLE = 0.8
 
 
-def _keyboard_neighbours() -> dict[str, frozenset[str]]:
+def keyboard_neighbours() -> dict[str, frozenset[str]]:
+    """The keys next to each key of the Arabic PC keyboard (same row and the staggered rows above and below)."""
     neighbours: dict[str, set[str]] = {}
     for row_index, row in enumerate(KEYBOARD_ROWS):
         for i, key in enumerate(row):
@@ -305,7 +306,7 @@ def _keyboard_neighbours() -> dict[str, frozenset[str]]:
 _SIMILAR_TO = {a: frozenset(group) - {a} for group in SIMILAR_SHAPES for a in group}
 # Long vowels swapped for one another: a wrong pattern («شوهدته» for «شاهدته») or a transliteration slip.
 _LONG_VOWELS = frozenset("اوي")
-_KEYBOARD = _keyboard_neighbours()
+_KEYBOARD = keyboard_neighbours()
 #: (letter on the page, letter meant) -> kind of substitution slip
 _SUBSTITUTION = {
     (old, new): "similar"

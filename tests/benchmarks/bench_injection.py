@@ -40,6 +40,7 @@ from pathlib import Path
 
 from audit.checks import build_checks
 from audit.checks.base import AnyCheck, ArticleContext, BatchCheck, Check
+from audit.checks.garbled import keyboard_neighbours
 from audit.glossary import load_glossary
 from audit.lexicon import fold, load_lexicon
 from audit.model import Article, Finding, Severity
@@ -58,25 +59,8 @@ SKIPPED: Counter[str] = Counter()
 # Letters told apart only by dots, a hamza or a small stroke.
 SIMILAR_SHAPES = ("بتثني", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق", "هة", "اأإآ", "وؤ", "يىئ")
 _SIMILAR = {a: "".join(b for b in group if b != a) for group in SIMILAR_SHAPES for a in group}
-# The Arabic PC keyboard (rows staggered as on the device); «لا» is one key, left out.
-KEYBOARD_ROWS = ("ضصثقفغعهخحجد", "شسيبلاتنمكط", "ئءؤرىةوزظ")
 _MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
-
-
-def _keyboard_neighbours() -> dict[str, str]:
-    neighbours: dict[str, set[str]] = {}
-    for row_index, row in enumerate(KEYBOARD_ROWS):
-        for i, key in enumerate(row):
-            near = neighbours.setdefault(key, set())
-            near.update(row[j] for j in (i - 1, i + 1) if 0 <= j < len(row))
-            for other_index, offsets in ((row_index - 1, (0, 1)), (row_index + 1, (-1, 0))):
-                if 0 <= other_index < len(KEYBOARD_ROWS):
-                    other = KEYBOARD_ROWS[other_index]
-                    near.update(other[i + d] for d in offsets if 0 <= i + d < len(other))
-    return {key: "".join(sorted(near)) for key, near in neighbours.items()}
-
-
-_KEYBOARD = _keyboard_neighbours()
+_KEYBOARD = {key: "".join(sorted(near)) for key, near in keyboard_neighbours().items()}
 
 
 def _real_words(text: str) -> list[re.Match[str]]:
