@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_compare_parser(commands)
 
+    from audit.fix_command import add_fix_parser
+
+    add_fix_parser(commands)
+
     commands.add_parser("list-checks", help="list every check with its code, severity and summary")
     explain = commands.add_parser("explain", help="show a check's documentation and options")
     explain.add_argument("code")
@@ -193,6 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from audit.compare import run_compare
 
             return run_compare(args)
+        if args.command == "fix":
+            from audit.fix_command import run_fix
+
+            return run_fix(args)
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     except UsageError as exc:

@@ -77,6 +77,8 @@ def _progress(items: Sequence[Any], label: str) -> Iterable[Any]:
 
 
 def _valid(finding: Finding, text: str) -> bool:
+    if finding.fix is not None and finding.fix.end > len(text):
+        return False
     return 0 <= finding.start <= finding.end <= len(text) and text[finding.start : finding.end] == finding.text
 
 

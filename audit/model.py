@@ -42,6 +42,86 @@ class Category(StrEnum):
     OTHER = "other"
 
 
+class Applicability(StrEnum):
+    """Whether a fix may be applied without a reader's judgement (ruff's terms).
+
+    ``safe`` fixes keep the meaning (a space, a residue line, a repeat, the article's own spelling);
+    ``unsafe`` fixes are a best guess (a corrected word, a glossary rendering) an editor should review.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` of the article with ``replacement`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    replacement: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"edit span {self.start}-{self.end} is not a span")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "replacement": self.replacement}
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Exact edits that, applied together to the article, correct one finding.
+
+    The edits are sorted and do not overlap; applying them all (or none) keeps the text valid.
+    """
+
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    def __post_init__(self) -> None:
+        if not self.edits:
+            raise ValueError("a fix needs at least one edit")
+        for before, after in zip(self.edits, self.edits[1:], strict=False):
+            if after.start < before.end or (after.start == before.start == before.end == after.end):
+                raise ValueError(f"overlapping or unsorted edits {before} and {after}")
+
+    @classmethod
+    def replace(cls, start: int, end: int, replacement: str, applicability: Applicability = Applicability.SAFE) -> Fix:
+        """One edit: ``text[start:end]`` becomes ``replacement``."""
+        return cls((Edit(start, end, replacement),), applicability)
+
+    @property
+    def start(self) -> int:
+        return self.edits[0].start
+
+    @property
+    def end(self) -> int:
+        return self.edits[-1].end
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability is Applicability.SAFE
+
+    def apply(self, text: str) -> str:
+        """``text`` with this fix's edits applied."""
+        pieces, position = [], 0
+        for edit in self.edits:
+            pieces.append(text[position : edit.start])
+            pieces.append(edit.replacement)
+            position = edit.end
+        pieces.append(text[position:])
+        return "".join(pieces)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"applicability": self.applicability.value, "edits": [e.to_dict() for e in self.edits]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Fix:
+        edits = tuple(Edit(int(e["start"]), int(e["end"]), str(e["replacement"])) for e in data["edits"])
+        return cls(edits, Applicability(data.get("applicability", "safe")))
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem in one article: ``text == article.text[start:end]`` always holds."""
@@ -56,6 +136,8 @@ class Finding:
     suggestion: str | None = None
     confidence: float | None = None
     evidence: str | None = None
+    #: Exact edits that correct the finding, when the check knows them (``suggestion`` is advice for people).
+    fix: Fix | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -67,6 +149,7 @@ class Finding:
             "text": self.text,
             "message": self.message,
             "suggestion": self.suggestion,
+            "fix": self.fix.to_dict() if self.fix is not None else None,
         }
         if self.confidence is not None:
             data["confidence"] = round(self.confidence, 3)

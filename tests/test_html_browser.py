@@ -110,7 +110,7 @@ def synthetic_report() -> dict[str, Any]:
     for item in articles:
         item.update(path=f"batch/{item['id']}.txt", words=150, passed=item["score"] >= 95, metrics={"penalty": 1.0})
     return {
-        "schema": "audit-report/1",
+        "schema": "audit-report/2",
         "tool": {"name": "audit", "version": "test"},
         "config": {"fail_under": 95.0},
         "articles": articles,

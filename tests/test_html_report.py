@@ -111,7 +111,7 @@ def report(articles: Sequence[dict[str, Any]]) -> dict[str, Any]:
         for f in item["findings"]:
             categories[f["category"]] = categories.get(f["category"], 0) + 1
     return {
-        "schema": "audit-report/1",
+        "schema": "audit-report/2",
         "tool": {"name": "audit", "version": "0.1.0"},
         "config": {"fail_under": 95.0, "fail_on": "critical", "select": [], "ignore": []},
         "articles": list(articles),

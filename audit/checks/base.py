@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar, cast
 
-from audit.model import Article, Category, Finding, Severity
+from audit.model import Article, Category, Finding, Fix, Severity
 from audit.text import Document
 
 T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Option:
@@ -131,8 +132,14 @@ class _CheckBase:
         category: Category | None = None,
         confidence: float | None = None,
         evidence: str | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
-        """Build a finding of this check over ``text[start:end]``; a configured severity wins."""
+        """Build a finding of this check over ``text[start:end]``; a configured severity wins.
+
+        ``fix`` holds the exact edits that correct it (offsets into ``text``); they must lie inside the text.
+        """
+        if fix is not None and fix.end > len(text):
+            raise ValueError(f"fix of {self.code} ends at {fix.end}, past the end of the text ({len(text)})")
         return Finding(
             check=self.code,
             category=category or self.category,
@@ -144,6 +151,7 @@ class _CheckBase:
             suggestion=suggestion,
             confidence=confidence,
             evidence=evidence,
+            fix=fix,
         )
 
 

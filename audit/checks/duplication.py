@@ -20,7 +20,8 @@ from typing import ClassVar
 from weakref import WeakKeyDictionary
 
 from audit.checks.base import ArticleContext, Check, Option
-from audit.model import Category, Finding, Severity
+from audit.fixes import delete_lines, delete_span
+from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.text import ARABIC_LETTER_RE, ARABIC_MARKS, LATIN_LETTER_RE, WORD_RE, Span
 
 # Diacritics, Quranic marks and tatweel are deleted; letter variants are folded; Arabic-Indic digits become ASCII.
@@ -391,6 +392,7 @@ class RepeatedBlock(Check):
                 severity=severity,
                 confidence=min(1.0, 0.5 + run.similarity / 2),
                 evidence=f"first copy at characters {first.span.start}-{units[run.earlier + run.length - 1].span.end}",
+                fix=Fix((delete_lines(text, start, end),)),
             )
 
 
@@ -467,6 +469,10 @@ class RepeatedSentence(Check):
                 severity=severity,
                 confidence=min(1.0, 0.4 + best.similarity / 2),
                 evidence=f"first copy at characters {first.span.start}-{first.span.end}",
+                fix=Fix(
+                    (delete_span(text, unit.span.start, unit.span.end),),
+                    Applicability.SAFE if best.similarity >= 1.0 and not quotation else Applicability.UNSAFE,
+                ),
             )
 
 
@@ -619,4 +625,5 @@ class RepeatedPhrase(Check):
             severity=severity,
             confidence=confidence,
             evidence=f"sentence without the repeat: {corrected}",
+            fix=Fix.replace(first_start, second_end, replacement, Applicability.UNSAFE),
         )

@@ -39,7 +39,7 @@ from audit.lexicon import (
     load_frequencies,
     load_lexicon,
 )
-from audit.model import Category, Finding, Severity
+from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.text import ARABIC_MARKS, LATIN_WORD_RE
 
 # Clitic prefixes (conjunction, preposition, article, future marker) and pronoun/inflection suffixes.
@@ -361,6 +361,15 @@ class Candidate:
     confidence: float
     suggestion: str | None
     reason: str
+    #: The suggestion also spells the word after this one (a damaged phrase: «بجنرة القرم»).
+    covers_next: bool = False
+
+    @property
+    def replacement(self) -> str | None:
+        """What replaces the word itself: the suggestion without the following word it repeats."""
+        if self.suggestion is None or not self.covers_next:
+            return self.suggestion
+        return self.suggestion.rsplit(" ", 1)[0]
 
 
 @lru_cache(maxsize=65536)
@@ -1018,6 +1027,11 @@ class GarbledWordCheck(GlossaryUser, Check):
                 severity=Severity.MAJOR if major else Severity.MINOR,
                 confidence=candidate.confidence,
                 evidence=f"rejected by {lexicon.name}",
+                fix=(
+                    Fix.replace(start, end, candidate.replacement, Applicability.UNSAFE)
+                    if candidate.replacement
+                    else None
+                ),
             )
 
     def assess(self, article: _Article, index: int) -> Candidate | None:
@@ -1030,7 +1044,7 @@ class GarbledWordCheck(GlossaryUser, Check):
             return None  # words run together: G502
         phrase = _glossary_phrase(article.glossary, tokens, index, prefix, stem)
         if phrase is not None:
-            return Candidate(0.98, phrase, "a damaged glossary phrase")
+            return Candidate(0.98, phrase, "a damaged glossary phrase", covers_next=True)
         if _ELONGATED_RE.search(word):
             return None  # «لااااا»: a drawn-out word, written so on purpose
         if len(word) <= 12 and impossible_spelling(written) is not None and not _article_word(written, analyst):
@@ -1303,6 +1317,7 @@ class JoinedWordsCheck(GlossaryUser, Check):
                 f"«{original}» is {len(parts)} words run together",
                 suggestion=" ".join(pieces),
                 confidence=0.8 if len(parts) == 2 else 0.9,
+                fix=Fix.replace(start, end, " ".join(pieces), Applicability.UNSAFE),
             )
 
 

@@ -16,7 +16,7 @@ from itertools import groupby
 from typing import ClassVar
 
 from audit.checks.base import ArticleContext, Check, Option
-from audit.model import Category, Finding, Severity
+from audit.model import Category, Finding, Fix, Severity
 from audit.text import ARABIC_DIGITS, ARABIC_LETTER, ARABIC_MARKS, LATIN_LETTER, Span
 
 
@@ -63,6 +63,7 @@ class SpaceBeforePunctuation(Check):
                 m.end(),
                 f"Space before «{mark}»: Arabic punctuation follows its word without a space.",
                 suggestion=mark,
+                fix=Fix.replace(m.start(), m.end(), mark),
             )
 
 
@@ -100,6 +101,7 @@ class LatinPunctuation(Check):
                     m.end(),
                     f"Latin «{mark}» in Arabic text: use the Arabic «{arabic}».",
                     suggestion=arabic,
+                    fix=Fix.replace(m.start(), m.end(), arabic),
                 )
 
     def _in_arabic(self, text: str, at: int) -> bool:
@@ -260,6 +262,7 @@ class UnbalancedQuotes(Check):
                 f"Closing quotation mark «{b}» faces the wrong way: the quotation opened with «{a}», "
                 f"close it with «{right}».",
                 suggestion=right,
+                fix=Fix.replace(closing.position, closing.position + 1, right),
             )
         elif (a == '"') != (b == '"') and "«" not in (a, b):
             right = '"' if a == '"' else _PAIR.get(a, b)
@@ -269,6 +272,7 @@ class UnbalancedQuotes(Check):
                 closing.position + 1,
                 f"Mixed quotation marks: the quotation opened with «{a}» but closes with «{b}».",
                 suggestion=right,
+                fix=Fix.replace(closing.position, closing.position + 1, right),
             )
 
 
@@ -301,6 +305,7 @@ class SpaceBeforePercent(Check):
                 m.end(),
                 "Space between a number and the percent sign: write them together.",
                 suggestion=m.group(1),
+                fix=Fix.replace(m.start(), m.end(), m.group(1)),
             )
 
 
@@ -335,6 +340,7 @@ class TatweelDash(Check):
                 m.end(),
                 "Tatweel used as a dash: use a dash «–».",
                 suggestion="–",
+                fix=Fix.replace(m.start(), m.end(), "–"),
             )
 
 
@@ -377,6 +383,7 @@ class DoubledPunctuation(Check):
                 m.end(),
                 f"Doubled punctuation «{marks}»: keep one mark.",
                 suggestion=keep,
+                fix=Fix.replace(m.start(), m.end(), keep),
             )
 
 
@@ -429,6 +436,7 @@ class DetachedPrefix(Check):
                 f"The prefix «{letter}» is written apart from its word: join it («{joined}»).",
                 suggestion=joined,
                 severity=severity,
+                fix=Fix.replace(m.start(), m.end(), joined),
             )
 
 
@@ -468,6 +476,7 @@ class InvisibleControls(Check):
                 m.end(),
                 f"{count} invisible control character{'s' if count > 1 else ''} ({', '.join(names)}): delete.",
                 suggestion="",
+                fix=Fix.replace(m.start(), m.end(), ""),
             )
 
 
@@ -504,4 +513,5 @@ class PresentationForms(Check):
                 f"Arabic presentation-form characters: write the ordinary letters «{normalised}».",
                 suggestion=normalised,
                 severity=Severity.INFO if ligature else None,
+                fix=None if ligature else Fix.replace(m.start(), m.end(), normalised),
             )

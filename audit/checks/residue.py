@@ -40,8 +40,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from audit.checks.base import ArticleContext, Check
+from audit.fixes import delete_lines, delete_span
 from audit.langid import ENGLISH_FUNCTION_WORDS, identify
-from audit.model import Category, Finding, Severity
+from audit.model import Category, Finding, Fix, Severity
 from audit.resources import reference_file
 from audit.text import ARABIC_LETTER, LATIN_LETTER, Span
 
@@ -529,6 +530,7 @@ class _ResidueCheck(Check):
         for block in self.blocks(ctx):
             start, end = block[0].start, block[-1].end
             reasons = list(dict.fromkeys(s.reason for s in block))
+            fix: Fix | None
             if block[0].whole_line:
                 lines = len(block)
                 if block[0].line < 3:
@@ -540,9 +542,11 @@ class _ResidueCheck(Check):
                 plural = "s" if lines > 1 else ""
                 message = f"{self.label}: {lines} line{plural} {where} ({'; '.join(reasons)})."
                 suggestion = f"Delete th{'ese' if lines > 1 else 'is'} line{plural}."
+                fix = Fix((delete_lines(ctx.text, start, end),))
             else:
                 message = f"{self.label} left in the text: «{_preview(ctx.text, block[0])}»."
                 suggestion = "Delete it."
+                fix = Fix((delete_span(ctx.text, start, end),)) if len(block) == 1 else None
             yield self.finding(
                 ctx.text,
                 start,
@@ -551,6 +555,7 @@ class _ResidueCheck(Check):
                 suggestion=suggestion,
                 severity=self.block_severity(block),
                 evidence="; ".join(f"«{_preview(ctx.text, s)}»: {s.reason}" for s in block[:6]),
+                fix=fix,
             )
 
 

@@ -48,7 +48,7 @@ from audit.checks.base import ArticleContext, Check, CheckSettings, Option
 from audit.checks.residue import ResidueAnalysis, residue_of
 from audit.langid import ENGLISH_FUNCTION_WORDS as EN_FUNCTION_WORDS
 from audit.langid import identify
-from audit.model import Category, Finding, Severity
+from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.resources import reference_file
 from audit.text import ARABIC_LETTER, ARABIC_MARKS, ARABIC_WORD_RE, LATIN_LETTER, Document
 
@@ -668,6 +668,12 @@ class LatinName(Check):
                     severity=Severity.MAJOR,
                     confidence=0.9,
                     evidence="same consonant skeleton: " + pairs,
+                    fix=Fix.replace(
+                        run.start,
+                        run.end,
+                        " ".join(found.get(w, w) for w in run.words),
+                        Applicability.SAFE if all(w in found for w in run.words) else Applicability.UNSAFE,
+                    ),
                 )
         rendering = _glossary_rendering(surface) if self.config["use_glossary"] else None
         if rendering:
@@ -682,6 +688,7 @@ class LatinName(Check):
                 severity=Severity.MAJOR,
                 confidence=0.9,
                 evidence="glossary",
+                fix=Fix.replace(run.start, run.end, rendering, Applicability.UNSAFE),
             )
         if found:
             pairs = ", ".join(f"«{name}» → «{spelling}»" for name, spelling in found.items())

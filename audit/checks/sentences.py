@@ -29,7 +29,7 @@ from audit.checks.agreement import (
 )
 from audit.checks.base import ArticleContext, Check, Option
 from audit.checks.traps import fold, folded_text
-from audit.model import Category, Finding, Severity
+from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.text import ARABIC_LETTER, ARABIC_MARKS, WORD_RE
 
 _WORD = f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*"
@@ -188,6 +188,12 @@ class SplitPhrase(Check):
                 f"full stop {reason}: «{text[stop.next_start : stop.next_end]}» continues the sentence",
                 suggestion=f"{text[stop.prev_start : stop.prev_end]} {text[stop.next_start : stop.next_end]}",
                 severity=severity,
+                fix=Fix.replace(
+                    stop.prev_end,
+                    stop.next_start,
+                    " ",
+                    Applicability.SAFE if reason.startswith("splits") else Applicability.UNSAFE,
+                ),
             )
 
     @cached_property

@@ -15,7 +15,7 @@ from audit.engine import ArticleResult, BatchResult
 from audit.model import Severity
 from audit.reporting.locations import finding_dicts
 
-SCHEMA = "audit-report/1"
+SCHEMA = "audit-report/2"
 
 
 class Reporter(Protocol):
@@ -49,7 +49,7 @@ def article_dict(result: ArticleResult) -> dict[str, Any]:
 
 
 def report_dict(result: BatchResult) -> dict[str, Any]:
-    """The ``report.json`` contract (schema ``audit-report/1``): extend it, never break it."""
+    """The ``report.json`` contract (schema ``audit-report/2``): extend it, never break it."""
     articles = [article_dict(a) for a in result.articles]
     severities = {s.value: 0 for s in Severity}
     categories: dict[str, int] = {}

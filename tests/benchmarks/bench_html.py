@@ -118,7 +118,7 @@ def synthetic_report(count: int, seed: int = 7) -> dict[str, Any]:
             severities[finding["severity"]] += 1
     scores = [a["score"] for a in articles]
     return {
-        "schema": "audit-report/1",
+        "schema": "audit-report/2",
         "tool": {"name": "audit", "version": "bench"},
         "config": {"select": [], "ignore": [], "fail_under": 95.0, "fail_on": "critical"},
         "articles": articles,
