@@ -37,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", type=Path, help="audit.toml or pyproject.toml (default: found in the cwd)")
     check.add_argument("--select", help="comma-separated check codes or prefixes to run (default: all)")
     check.add_argument("--ignore", help="comma-separated check codes or prefixes to skip")
-    check.add_argument("--fail-under", type=float, metavar="SCORE", help="score an article needs to pass")
+    check.add_argument(
+        "--fail-under",
+        metavar="SCORE",
+        help="score an article needs to pass (default: 95), or NAME=SCORE pairs for sub-scores: accuracy=90,score=95",
+    )
     check.add_argument(
         "--fail-on",
         choices=("none", "minor", "major", "critical"),
@@ -103,6 +107,7 @@ def run_check(args: argparse.Namespace) -> int:
     from audit.engine import audit_batch
     from audit.inputs import load_paths
     from audit.reporting import available_formats, write_reports
+    from audit.reporting.groups import terminal_lines
 
     try:
         config = load_config(args.config, _overrides(args), search_dir=Path.cwd())
@@ -149,6 +154,9 @@ def run_check(args: argparse.Namespace) -> int:
             f"{mark}  {article.score:6.2f}  {article.article.id}  "
             f"(critical {counts.get('critical', 0)}, major {counts.get('major', 0)}, minor {counts.get('minor', 0)})"
         )
+        if not article.passed:
+            for line in terminal_lines(f.to_dict() for f in article.findings):
+                print(line)
     if len(shown) > 20:
         print(f"... and {len(shown) - 20} more articles")
     passed = sum(1 for a in result.articles if a.passed)

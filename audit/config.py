@@ -48,6 +48,8 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_under: float = 95.0
+    #: Sub-score name -> the threshold it must reach too (``fail_under = {accuracy = 90}``).
+    gates: Mapping[str, float] = field(default_factory=dict)
     fail_on: str = "critical"
     formats: tuple[str, ...] = ("json",)
     output: str = "reports"
@@ -76,6 +78,7 @@ class Config:
             "select": list(self.select),
             "ignore": list(self.ignore),
             "fail_under": self.fail_under,
+            **({"fail_under_subscores": dict(self.gates)} if self.gates else {}),
             "fail_on": self.fail_on,
             "weights": {s.value: w for s, w in self.weights.items() if s is not Severity.INFO},
             "checks": {
@@ -113,6 +116,41 @@ def _score(key: str, value: Any) -> float:
     if not 0 <= number <= 100:
         raise ConfigError(f"'{key}' is a score from 0 to 100, not {value!r}")
     return number
+
+
+#: Names ``fail_under`` may gate: the overall score and every sub-score (``reference`` with references).
+GATE_NAMES = ("score", "accuracy", "fluency", "terminology", "consistency", "source", "reference")
+
+
+def _fail_under(key: str, value: Any) -> tuple[float | None, dict[str, float]]:
+    """A score (``95``), or a table of sub-score thresholds (``{accuracy = 90, score = 95}``); on the command
+    line ``95`` or ``accuracy=90,score=95``. Returns the overall threshold (None: unchanged) and the others."""
+    if isinstance(value, str):
+        text = value.strip()
+        if "=" not in text:
+            try:
+                value = float(text)
+            except ValueError:
+                raise ConfigError(
+                    f"'{key}' takes a number, or sub-score thresholds (NAME=SCORE,...), not {value!r}"
+                ) from None
+        else:
+            table: dict[str, Any] = {}
+            for part in filter(None, (p.strip() for p in text.split(","))):
+                name, _, number = part.partition("=")
+                try:
+                    table[name.strip()] = float(number)
+                except ValueError:
+                    raise ConfigError(f"'{key}': {part!r} is not NAME=SCORE") from None
+            value = table
+    if not isinstance(value, Mapping):
+        return _score(key, value), {}
+    gates: dict[str, float] = {}
+    for name, number in value.items():
+        if name not in GATE_NAMES:
+            raise ConfigError(f"unknown score '{key}.{name}'; valid names: {', '.join(GATE_NAMES)}")
+        gates[name] = _score(f"{key}.{name}", number)
+    return gates.pop("score", None), gates
 
 
 def _fail_on(key: str, value: Any) -> str:
@@ -221,7 +259,7 @@ def _embeddings(key: str, value: Any) -> str:
 KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "select": ("select", _codes),
     "ignore": ("ignore", _codes),
-    "fail_under": ("fail_under", _score),
+    "fail_under": ("fail_under", _fail_under),
     "fail_on": ("fail_on", _fail_on),
     "format": ("formats", _string_list),
     "output": ("output", _string),
@@ -248,6 +286,12 @@ def apply(config: Config, values: Mapping[str, Any], where: str) -> Config:
             converted = {**config.checks, **converted}
         if field_name == "translate":  # the command line overrides the file key by key
             converted = {**config.translate, **converted}
+        if field_name == "fail_under":  # a score, and sub-score thresholds merged name by name
+            overall, gates = converted
+            changes["gates"] = {**config.gates, **changes.get("gates", {}), **gates}
+            if overall is None:
+                continue
+            converted = overall
         changes[field_name] = converted
     valid_fields = {f.name for f in fields(Config)}
     assert set(changes) <= valid_fields

@@ -13,6 +13,7 @@ from audit import scoring
 from audit.checks import ArticleContext, BatchCheck, Check, build_checks
 from audit.checks.base import AnyCheck
 from audit.config import Config
+from audit.fixes import fold
 from audit.model import Article, Finding, InputError, Severity
 
 
@@ -47,6 +48,8 @@ class ArticleResult:
     findings: tuple[Finding, ...]
     metrics: Mapping[str, Any] = field(default_factory=dict)
     alignment: tuple[Mapping[str, Any], ...] = ()
+    #: Sub-scores by MQM dimension (see :mod:`audit.scoring`), 0-100 each, plus those analyzers add.
+    subscores: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ def audit_batch(
         except Exception as exc:  # same
             errors.append(InputError(id="*", path=None, message=f"internal error in check {batch_check.code}: {exc!r}"))
 
-    signature = scoring.signature(config.weights, config.fail_under, config.fail_on)
+    signature = scoring.signature(config.weights, config.fail_under, config.fail_on, config.gates)
     results = [
         _score_article(ctx, output.findings, output.metrics, output.alignment, config, errors)
         for ctx, output in zip(contexts, outputs, strict=True)
@@ -255,10 +258,13 @@ def _score_article(
             )
             continue
         unique.setdefault((finding.check, finding.start, finding.end), finding)
-    ordered = tuple(sorted(unique.values(), key=lambda f: (f.start, -f.severity.rank, f.end, f.check)))
+    ordered = fold(sorted(unique.values(), key=lambda f: (f.start, -f.severity.rank, f.end, f.check)))
     words = ctx.doc.word_count
     result = scoring.score(ordered, words, config.weights)
-    passed = scoring.passes(result.value, ordered, config.fail_under, config.fail_on_severity())
+    subscores = scoring.subscores(ordered, words, config.weights)
+    passed = scoring.passes(
+        result.value, ordered, config.fail_under, config.fail_on_severity(), subscores, config.gates
+    )
     counts = {s.value: sum(1 for f in ordered if f.severity is s) for s in Severity}
     return ArticleResult(
         article=ctx.article,
@@ -269,4 +275,5 @@ def _score_article(
         findings=ordered,
         metrics={"penalty": result.penalty, "counts": counts, **values},
         alignment=tuple(alignment),
+        subscores=subscores,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from audit.model import Applicability, Article, Edit, Finding, Fix, InputError
@@ -57,6 +57,49 @@ def delete_span(text: str, start: int, end: int) -> Edit:
     if before == 0 or text[before - 1] == "\n":  # at the head of its line: take the blanks after it
         return Edit(before, after, "")
     return Edit(before, end, "")
+
+
+def deleted_block(finding: Finding) -> Edit | None:
+    """The text a finding's safe fix deletes when that fix is one deletion covering the whole finding
+    (a repeated block, residue lines, a repeated sentence); else None."""
+    fix = finding.fix
+    if fix is None or not fix.safe or len(fix.edits) != 1 or finding.end <= finding.start:
+        return None
+    edit = fix.edits[0]
+    if edit.replacement or not edit.start <= finding.start < finding.end <= edit.end:
+        return None
+    return edit
+
+
+def fold(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Findings inside text that another finding's fix deletes are folded into that finding (its ``folded``),
+    the widest deletion taking them; the others are returned as they were, in the same order."""
+    blocks = sorted(
+        ((edit, f) for f in findings if (edit := deleted_block(f)) is not None),
+        key=lambda pair: (pair[0].start - pair[0].end, pair[0].start),
+    )
+    if not blocks:
+        return tuple(findings)
+    owner: dict[int, int] = {}  # index of a folded finding -> index of the block finding
+    index_of = {id(f): i for i, f in enumerate(findings)}
+    for edit, block in blocks:
+        b = index_of[id(block)]
+        if b in owner:
+            continue  # this block is itself folded into a wider one
+        for i, other in enumerate(findings):
+            inside = edit.start <= other.start and other.end <= edit.end
+            if i != b and i not in owner and inside and (other.end > other.start or edit.start < other.start):
+                owner[i] = b
+    if not owner:
+        return tuple(findings)
+    members: dict[int, list[Finding]] = {}
+    for i, b in sorted(owner.items()):
+        members.setdefault(b, []).append(findings[i])
+    return tuple(
+        replace(f, folded=f.folded + tuple(members[i])) if i in members else f
+        for i, f in enumerate(findings)
+        if i not in owner
+    )
 
 
 def allowed(fix: Fix | None, unsafe: bool) -> bool:
@@ -172,8 +215,6 @@ def fix_batch(
 
     Batch checks (spelling across articles) see the whole batch in every round.
     """
-    from dataclasses import replace
-
     from audit.checks import build_checks
     from audit.engine import audit_batch
 

@@ -138,6 +138,9 @@ class Finding:
     evidence: str | None = None
     #: Exact edits that correct the finding, when the check knows them (``suggestion`` is advice for people).
     fix: Fix | None = None
+    #: Findings inside the text this finding's fix deletes (a repeated block, residue lines): reported under
+    #: it, not scored a second time.
+    folded: tuple[Finding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -155,6 +158,8 @@ class Finding:
             data["confidence"] = round(self.confidence, 3)
         if self.evidence is not None:
             data["evidence"] = self.evidence
+        if self.folded:
+            data["folded"] = [f.to_dict() for f in self.folded]
         return data
 
 

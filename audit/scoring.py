@@ -8,8 +8,16 @@ repeats cost about ln(n) + 0.58 times one finding. Forty minor spacing slips cos
 less than one critical error (25). ``info`` findings are never scored. Articles shorter than 100
 words are scored as if they had 100, so one slip does not sink a two-line brief.
 
+Sub-scores apply the same formula to the findings of one MQM dimension each (:data:`DIMENSIONS`):
+``accuracy`` (mistranslation, omission, addition, numbers, untranslated text), ``fluency`` (garbled
+words, agreement, punctuation, duplication, broken sentences), ``terminology`` (glossary terms),
+``consistency`` (one name spelled several ways) and ``source`` (scraped residue and other page
+problems that are not translation errors). A check may name its dimension (``dimension`` on the check
+class); otherwise its finding's category decides.
+
 The scorer only computes numbers; whether an article passes is decided separately by
-:func:`passes` from the configured threshold (``fail_under``) and ``fail_on`` severity.
+:func:`passes` from the configured threshold (``fail_under``, optionally per dimension) and ``fail_on``
+severity.
 """
 
 from __future__ import annotations
@@ -19,7 +27,27 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from audit import __version__
-from audit.model import Finding, Severity
+from audit.model import Category, Finding, Severity
+
+#: The MQM dimensions of the sub-scores, in report order.
+DIMENSIONS = ("accuracy", "fluency", "terminology", "consistency", "source")
+#: The name the gate uses for the overall score (``fail_under = {score = 95, accuracy = 90}``).
+OVERALL = "score"
+CATEGORY_DIMENSIONS: Mapping[Category, str] = {
+    Category.MISTRANSLATION: "accuracy",
+    Category.OMISSION: "accuracy",
+    Category.ADDITION: "accuracy",
+    Category.NUMBER: "accuracy",
+    Category.UNTRANSLATED: "accuracy",
+    Category.GARBLED: "fluency",
+    Category.AGREEMENT: "fluency",
+    Category.PUNCTUATION: "fluency",
+    Category.DUPLICATION: "fluency",
+    Category.STYLE: "fluency",
+    Category.OTHER: "fluency",
+    Category.INCONSISTENCY: "consistency",
+    Category.BOILERPLATE: "source",
+}
 
 MIN_WORDS = 100
 FORMULA = (
@@ -50,19 +78,56 @@ def score(findings: Iterable[Finding], words: int, weights: Mapping[Severity, fl
     return Score(value=round(value, 2), penalty=round(total, 3), words=words)
 
 
-def passes(value: float, findings: Iterable[Finding], fail_under: float, fail_on: Severity | None) -> bool:
-    """The gate: the score reaches ``fail_under`` and no finding is at or above ``fail_on``."""
+def check_dimensions() -> dict[str, str]:
+    """Check code -> the dimension the check names (checks that name none are left out)."""
+    from audit.checks import check_classes
+
+    return {code: cls.dimension for code, cls in check_classes().items() if cls.dimension}
+
+
+def dimension(finding: Finding, by_check: Mapping[str, str] | None = None) -> str:
+    """The MQM dimension a finding counts against: its check's (``by_check``, default: the registry's),
+    else its category's."""
+    named = (check_dimensions() if by_check is None else by_check).get(finding.check)
+    return named or CATEGORY_DIMENSIONS.get(finding.category, "fluency")
+
+
+def subscores(findings: Iterable[Finding], words: int, weights: Mapping[Severity, float]) -> dict[str, float]:
+    """One 0-100 score per dimension of :data:`DIMENSIONS`, each by :func:`score` over its own findings."""
+    by_check = check_dimensions()
+    by_dimension: dict[str, list[Finding]] = {name: [] for name in DIMENSIONS}
+    for finding in findings:
+        by_dimension.setdefault(dimension(finding, by_check), []).append(finding)
+    return {name: score(found, words, weights).value for name, found in by_dimension.items()}
+
+
+def passes(
+    value: float,
+    findings: Iterable[Finding],
+    fail_under: float,
+    fail_on: Severity | None,
+    subscores: Mapping[str, float] | None = None,
+    gates: Mapping[str, float] | None = None,
+) -> bool:
+    """The gate: the score reaches ``fail_under``, each gated sub-score its own threshold (``gates``, a missing
+    sub-score passes), and no finding is at or above ``fail_on``."""
     if value < fail_under:
         return False
+    for name, threshold in (gates or {}).items():
+        if name != OVERALL and (subscores or {}).get(name, 100.0) < threshold:
+            return False
     if fail_on is None:
         return True
     return not any(f.severity is not Severity.INFO and f.severity.rank >= fail_on.rank for f in findings)
 
 
-def signature(weights: Mapping[Severity, float], fail_under: float, fail_on: str) -> str:
-    """A sacrebleu-style string naming everything that affects the score."""
+def signature(
+    weights: Mapping[Severity, float], fail_under: float, fail_on: str, gates: Mapping[str, float] | None = None
+) -> str:
+    """A sacrebleu-style string naming everything that affects the score and the gate."""
     w = "/".join(f"{weights[s]:g}" for s in (Severity.MINOR, Severity.MAJOR, Severity.CRITICAL))
+    extra = "".join(f",{name}>={value:g}" for name, value in sorted((gates or {}).items()) if name != OVERALL)
     return (
         f"audit-score|weights:{w}|repeats:harmonic|norm:words>={MIN_WORDS}"
-        f"|fail_under:{fail_under:g}|fail_on:{fail_on}|version:{__version__}"
+        f"|fail_under:{fail_under:g}{extra}|fail_on:{fail_on}|version:{__version__}"
     )

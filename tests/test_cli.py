@@ -134,7 +134,7 @@ def test_a_crashing_check_is_reported_not_raised(
     ("argv", "message"),
     [
         (["check"], "the following arguments are required: PATH"),
-        (["check", "a.txt", "--fail-under", "high"], "invalid float value: 'high'"),
+        (["check", "a.txt", "--fail-under", "high"], "'fail_under' takes a number"),
         (["check", "a.txt", "--fail-under", "101"], "'fail_under' is a score from 0 to 100"),
         (["check", "a.txt", "--fail-on", "fatal"], "invalid choice: 'fatal'"),
         (["check", "a.txt", "--format", "json,pdf"], "unknown format(s) pdf; valid formats: "),
@@ -263,3 +263,15 @@ def test_rule_only_run_does_not_import_heavy_libraries(tmp_path: Path) -> None:
     result = run(["-c", script], tmp_path)
     assert "Traceback" not in result.stderr, result.stderr
     assert "HEAVY [] EXIT" in result.stdout, result.stdout[-2000:]
+
+
+def test_fail_under_a_subscore(tmp_path: Path) -> None:
+    bad = article(tmp_path, "bad.txt", BROKEN)
+    assert main(["check", bad, "--output", "out", "--fail-on", "none", "--fail-under", "score=0"]) == 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    subscores = report["articles"][0]["subscores"]
+    worst = min(subscores, key=subscores.__getitem__)
+    assert subscores[worst] < 100
+    gate = f"score=0,{worst}={subscores[worst] + 1}"
+    assert main(["check", bad, "--output", "out", "--fail-on", "none", "--fail-under", gate]) == 1
+    assert main(["check", bad, "--output", "out", "--fail-on", "none", "--fail-under", "--format", "junit"]) == 2

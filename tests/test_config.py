@@ -261,3 +261,17 @@ def test_a_broken_pyproject_with_an_audit_table_is_reported_not_ignored(tmp_path
         load_config(search_dir=tmp_path)
     (tmp_path / "pyproject.toml").write_text("[project\nname = 'x'\n", encoding="utf-8")
     assert discover(tmp_path) is None
+
+
+def test_fail_under_per_subscore(workdir: Path) -> None:
+    write(workdir / "audit.toml", "fail_under = {accuracy = 90, source = 50}\n")
+    config = load_config(search_dir=workdir)
+    assert config.fail_under == 95 and config.gates == {"accuracy": 90, "source": 50}
+    config = load_config(search_dir=workdir, overrides={"fail_under": "score=80,fluency=85"})
+    assert config.fail_under == 80 and config.gates == {"accuracy": 90, "source": 50, "fluency": 85}
+    assert load_config(search_dir=workdir, overrides={"fail_under": "70"}).fail_under == 70
+    assert config.to_dict()["fail_under_subscores"] == {"accuracy": 90, "source": 50, "fluency": 85}
+    with pytest.raises(ConfigError, match="valid names: score, accuracy"):
+        load_config(search_dir=workdir, overrides={"fail_under": "accuracyy=3"})
+    with pytest.raises(ConfigError, match="is a score from 0 to 100"):
+        load_config(search_dir=workdir, overrides={"fail_under": "accuracy=300"})

@@ -180,3 +180,42 @@ def test_cli_fix_bad_input_is_reported(tmp_path: Path, capsys: pytest.CaptureFix
 def test_checks_declare_fixes_only_inside_the_text() -> None:
     checks = build_checks((), (), {})
     assert checks  # the registry builds
+
+
+def test_findings_inside_a_deleted_block_are_folded_into_it() -> None:
+    from audit.fixes import fold
+
+    text = "a\nrepeated block x\nb"
+    block = Finding(
+        "D301", Category.DUPLICATION, Severity.MAJOR, 2, 18, text[2:18], "m", fix=Fix((delete_lines(text, 2, 18),))
+    )
+    inside = _finding("P401", 5, 6, text, Fix.replace(5, 6, ""))
+    outside = _finding("P401", 19, 20, text, None)
+    unsafe_block = Finding(
+        "D303",
+        Category.DUPLICATION,
+        Severity.MAJOR,
+        2,
+        18,
+        text[2:18],
+        "m",
+        fix=Fix.replace(2, 18, "", Applicability.UNSAFE),
+    )
+    folded = fold([block, inside, unsafe_block, outside])
+    assert [f.check for f in folded] == ["D301", "P401"]
+    assert [f.check for f in folded[0].folded] == ["P401", "D303"]
+    assert folded[0].to_dict()["folded"][0]["check"] == "P401"
+    assert fold([inside, outside]) == (inside, outside)
+
+
+def test_folded_findings_are_not_scored_twice() -> None:
+    from audit import scoring
+    from audit.config import DEFAULT_WEIGHTS
+
+    paragraph = "وقال الوزير إن المحادثات ستستمر في العاصمة خلال الأسبوع المقبل مع الوفد الزائر ، وفق مصادر."
+    text = "\n\n".join([paragraph, "فقرة أخرى مختلفة تماما عن الفقرة الأولى في هذا المقال القصير.", paragraph])
+    result = audit_batch([Article(id="a", text=text)], Config()).articles[0]
+    block = next(f for f in result.findings if f.check == "D301")
+    assert [f.check for f in block.folded] == ["P401"]
+    assert [f.check for f in result.findings].count("P401") == 1
+    assert result.penalty == scoring.penalty(result.findings, DEFAULT_WEIGHTS)

@@ -22,7 +22,7 @@ from audit.inputs import load_paths
 from audit.model import Article, Category, Finding, Severity
 from audit.reporting import report_dict, write_reports
 from audit.reporting.locations import LineIndex, display_location, parse_origin
-from audit.reporting.markdown import render_markdown
+from audit.reporting.markdown import cell, render_markdown
 
 SCHEMAS = Path(__file__).parent / "schemas"
 ALL_FORMATS = ["json", "md", "csv", "junit", "sarif"]
@@ -382,14 +382,14 @@ def test_markdown_summary_worst_findings_and_signature(written: Path, batch: Bat
     assert "Formula: score = 100 \\* max(0, 1 - penalty / max(words, 100))" in markdown
     articles = table_rows(markdown, "| Result |")
     assert len(articles) == len(batch.articles)
-    assert all(len(row) == 8 for row in articles)
+    assert all(len(row) == 9 for row in articles)
     assert articles[0][0] == "**FAIL**"  # failed articles first
     findings = table_rows(markdown, "| Severity | Check |")
     assert all(len(row) == 6 for row in findings)  # the pipe in a finding did not split a row
     severities = [row[0] for row in findings]
     rank = {"critical": 3, "major": 2, "minor": 1, "info": 0}
     assert severities == sorted(severities, key=lambda s: -rank[s]) and severities[0] == "critical"
-    assert any(row[3] == "«\\|»" for row in findings)
+    assert any(re.fullmatch(r"[A-Z][0-9]{3} ×[0-9]+", row[1]) for row in findings)  # repeats grouped
     assert "news/خبر أول.txt:2:15" in markdown
     assert "### Input errors" in markdown and "not valid JSON" in markdown
 
@@ -433,7 +433,7 @@ def test_markdown_stays_within_a_pull_request_comment() -> None:
     }
     markdown = render_markdown(report)
     assert len(markdown) < 65_536
-    assert "… and 1950 more articles" in markdown and "… and 39970 more findings" in markdown
+    assert "… and 1950 more articles" in markdown and "… and 1970 more findings or groups" in markdown
 
 
 def test_csv_has_one_row_per_finding(written: Path, batch: BatchResult) -> None:
@@ -476,3 +476,29 @@ def test_long_spans_are_cut_in_messages_but_not_in_regions(tmp_path: Path, monke
     assert len(sarif_result["message"]["text"]) < 300 and "…" in sarif_result["message"]["text"]
     junit = (tmp_path / "out" / "junit.xml").read_text(encoding="utf-8")
     assert long_word not in junit and "AbcAbc…" in junit
+
+
+def test_markdown_cells_escape_pipes_and_markup() -> None:
+    assert cell("نص | نص") == "نص \\| نص"
+    assert cell("<b>*x*</b>") == "\\<b\\>\\*x\\*\\</b\\>"
+
+
+def test_repeated_findings_are_grouped_with_one_fix() -> None:
+    from audit.reporting.groups import group_findings
+
+    def f(check: str, severity: str, start: int, fix: bool = True) -> dict[str, Any]:
+        edit = {"start": start, "end": start + 1, "replacement": ""}
+        return {
+            "check": check,
+            "severity": severity,
+            "start": start,
+            "end": start + 1,
+            "fix": {"applicability": "safe", "edits": [edit]} if fix else None,
+        }
+
+    groups = group_findings(
+        [f("P401", "minor", 9), f("D301", "major", 50), f("P401", "minor", 3, False), f("P401", "minor", 1)]
+    )
+    assert [g.label for g in groups] == ["D301", "P401 ×3"]
+    fix = groups[1].fix
+    assert fix is not None and [e["start"] for e in fix["edits"]] == [1, 9]

@@ -124,3 +124,27 @@ def test_formula_text_matches_the_implementation() -> None:
     penalty = 1 * (1 + 1 / 2 + 1 / 3) + 5 * 1
     assert scoring.score(findings, words, WEIGHTS).value == round(100 * max(0, 1 - penalty / max(words, 100)), 2)
     assert "max(words, 100)" in scoring.FORMULA and "1/n" in scoring.FORMULA
+
+
+def test_subscores_split_findings_by_dimension() -> None:
+    found = [
+        Finding("U101", Category.UNTRANSLATED, Severity.CRITICAL, 0, 1, "x", "m"),
+        Finding("B201", Category.BOILERPLATE, Severity.MAJOR, 1, 2, "x", "m"),
+        Finding("P401", Category.PUNCTUATION, Severity.MINOR, 2, 3, "x", "m"),
+        Finding("P408", Category.PUNCTUATION, Severity.MINOR, 3, 4, "x", "m"),  # the check names "source"
+        Finding("C603", Category.MISTRANSLATION, Severity.MAJOR, 4, 5, "x", "m"),  # "terminology"
+    ]
+    sub = scoring.subscores(found, 200, WEIGHTS)
+    assert list(sub) == list(scoring.DIMENSIONS)
+    assert sub["accuracy"] == scoring.score(found[:1], 200, WEIGHTS).value == 87.5
+    assert sub["source"] == 100 * (1 - 6 / 200)
+    assert sub["fluency"] == 99.5 and sub["terminology"] == 97.5 and sub["consistency"] == 100.0
+    assert scoring.score(found, 200, WEIGHTS).value < min(sub.values())
+
+
+def test_gate_on_a_subscore() -> None:
+    sub = {"accuracy": 89.0, "source": 50.0}
+    assert scoring.passes(99.0, [], 95, None, sub, {"source": 40})
+    assert not scoring.passes(99.0, [], 95, None, sub, {"accuracy": 90})
+    assert scoring.passes(99.0, [], 95, None, sub, {"reference": 90})  # a sub-score not computed passes
+    assert "fail_under:95,accuracy>=90|" in scoring.signature(WEIGHTS, 95, "critical", {"accuracy": 90})

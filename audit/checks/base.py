@@ -90,6 +90,8 @@ class _CheckBase:
     category: ClassVar[Category]
     severity: ClassVar[Severity]
     options: ClassVar[Mapping[str, Option]] = {}
+    #: The MQM dimension of the sub-scores its findings count against (None: the one of their category).
+    dimension: ClassVar[str | None] = None
     #: What an article must have for the check to run: "source" (English original), "retranslations".
     requires: ClassVar[frozenset[str]] = frozenset()
 

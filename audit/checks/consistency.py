@@ -409,6 +409,7 @@ class GlossaryVariantCheck(GlossaryUser, Check):
     name = "glossary-variant"
     category = Category.INCONSISTENCY
     severity = Severity.MAJOR
+    dimension = "terminology"
     options: ClassVar[Mapping[str, Option]] = {}
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:

@@ -460,6 +460,7 @@ class InvisibleControls(Check):
     name = "invisible-controls"
     category = Category.PUNCTUATION
     severity = Severity.MINOR
+    dimension = "source"
 
     _PATTERN = re.compile(f"[{_INVISIBLE}]+")
 
@@ -496,6 +497,7 @@ class PresentationForms(Check):
     name = "presentation-forms"
     category = Category.PUNCTUATION
     severity = Severity.MINOR
+    dimension = "source"
 
     _FORMS = "\ufb50-\ufdff\ufe70-\ufefe"
     _PATTERN = re.compile(f"[{_FORMS}]+(?:[ \t]+[{_FORMS}]+)*")

@@ -393,6 +393,7 @@ class DanglingWord(Check):
     name = "dangling-word"
     category = Category.OMISSION
     severity = Severity.MAJOR
+    dimension = "fluency"
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         text = ctx.text

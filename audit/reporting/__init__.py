@@ -38,6 +38,7 @@ def article_dict(result: ArticleResult) -> dict[str, Any]:
         "words": result.words,
         "score": result.score,
         "passed": result.passed,
+        "subscores": dict(result.subscores),
         "findings": finding_dicts(result.findings, article.text),
         "metrics": dict(result.metrics),
     }
@@ -58,6 +59,11 @@ def report_dict(result: BatchResult) -> dict[str, Any]:
             severities[finding.severity.value] += 1
             categories[finding.category.value] = categories.get(finding.category.value, 0) + 1
     scores = [a.score for a in result.articles]
+    names = list(dict.fromkeys(name for a in result.articles for name in a.subscores))
+    subscores = {
+        name: round(sum(a.subscores.get(name, 100.0) for a in result.articles) / len(result.articles), 2)
+        for name in names
+    }
     summary = {
         "articles": len(articles),
         "passed": sum(1 for a in result.articles if a.passed),
@@ -66,6 +72,7 @@ def report_dict(result: BatchResult) -> dict[str, Any]:
         "gate": "pass" if result.exit_code == 0 else ("error" if result.exit_code == 2 else "fail"),
         "mean_score": round(sum(scores) / len(scores), 2) if scores else None,
         "min_score": min(scores) if scores else None,
+        "mean_subscores": subscores,
         "words": sum(a.words for a in result.articles),
         "findings": severities,
         "categories": dict(sorted(categories.items())),

@@ -42,6 +42,10 @@ def failure_reasons(article: dict[str, Any], config: dict[str, Any]) -> str:
     reasons = []
     if article["score"] < config["fail_under"]:
         reasons.append(f"score {article['score']:.2f} is below {config['fail_under']:g}")
+    for name, threshold in config.get("fail_under_subscores", {}).items():
+        value = article.get("subscores", {}).get(name)
+        if value is not None and value < threshold:
+            reasons.append(f"{name} sub-score {value:.2f} is below {threshold:g}")
     if config["fail_on"] != "none":
         threshold = _SEVERITY_RANK[config["fail_on"]]
         blocking = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,9 +46,10 @@ def finding_dicts(findings: Iterable[Finding], text: str) -> list[dict[str, Any]
     for finding in findings:
         line, column = index.position(finding.start)
         end_line, end_column = index.position(finding.end)
-        rows.append(
-            {**finding.to_dict(), "line": line, "column": column, "end_line": end_line, "end_column": end_column}
-        )
+        row = {**finding.to_dict(), "line": line, "column": column, "end_line": end_line, "end_column": end_column}
+        if finding.folded:
+            row["folded"] = finding_dicts(finding.folded, text)
+        rows.append(row)
     return rows
 
 
@@ -82,7 +83,7 @@ def parse_origin(where: str) -> Origin:
     return Origin(file=where)
 
 
-def display_location(where: str | None, finding: dict[str, Any]) -> str:
+def display_location(where: str | None, finding: Mapping[str, Any]) -> str:
     """``path:line:column`` for a file; ``file.jsonl:12 (3:5)`` for a record (position inside its text)."""
     line, column = finding.get("line"), finding.get("column")
     if not where:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.model import Severity
+from audit.reporting.groups import Group, group_findings
 from audit.reporting.locations import display_location
 
 MAX_ARTICLE_ROWS = 50
@@ -39,11 +40,19 @@ def quoted(text: str, limit: int = 60) -> str:
     return f"«{cell(text, limit)}»" if text.strip() else f"«{cell(repr(text), limit)}»"
 
 
-def worst_findings(report: dict[str, Any], limit: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """(article, finding) pairs, most severe first, then lowest article score, then position."""
-    pairs = [(article, finding) for article in report["articles"] for finding in article["findings"]]
-    pairs.sort(key=lambda p: (-_SEVERITY_RANK[p[1]["severity"]], p[0]["score"], p[0]["id"], p[1]["start"]))
+def worst_findings(report: dict[str, Any], limit: int) -> list[tuple[dict[str, Any], Group]]:
+    """(article, group of repeated findings) pairs, most severe first, then lowest article score, then position."""
+    pairs = [(article, group) for article in report["articles"] for group in group_findings(article["findings"])]
+    pairs.sort(key=lambda p: (-_SEVERITY_RANK[p[1].severity], p[0]["score"], p[0]["id"], p[1].first["start"]))
     return pairs[:limit]
+
+
+def _lowest_subscore(article: dict[str, Any]) -> str:
+    subscores = article.get("subscores") or {}
+    if not subscores:
+        return "–"
+    name = min(subscores, key=lambda n: (subscores[n], n))
+    return "–" if subscores[name] >= 100 else f"{cell(name)} {subscores[name]:.2f}"
 
 
 class MarkdownReporter:
@@ -73,6 +82,13 @@ def render_markdown(report: dict[str, Any]) -> str:
         "| --- | ---: |",
         *(f"| {name} | {summary['findings'].get(name, 0)} |" for name in _SEVERITIES),
     ]
+    if summary.get("mean_subscores"):
+        gates = config.get("fail_under_subscores", {})
+        lines += ["", "| Sub-score (mean) | Score | Gate |", "| --- | ---: | ---: |"]
+        lines += [
+            f"| {cell(name)} | {value:.2f} | {'≥ ' + format(gates[name], 'g') if name in gates else '–'} |"
+            for name, value in summary["mean_subscores"].items()
+        ]
     if summary["categories"]:
         lines += ["", "| Category | Findings |", "| --- | ---: |"]
         lines += [f"| {cell(name)} | {count} |" for name, count in summary["categories"].items()]
@@ -83,8 +99,8 @@ def render_markdown(report: dict[str, Any]) -> str:
             "",
             "### Articles (worst first)",
             "",
-            "| Result | Score | Article | Critical | Major | Minor | Info | Words |",
-            "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+            "| Result | Score | Article | Critical | Major | Minor | Info | Words | Lowest sub-score |",
+            "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for article in articles[:MAX_ARTICLE_ROWS]:
             counts = {name: 0 for name in _SEVERITIES}
@@ -93,12 +109,13 @@ def render_markdown(report: dict[str, Any]) -> str:
             mark = "pass" if article["passed"] else "**FAIL**"
             lines.append(
                 f"| {mark} | {article['score']:.2f} | {cell(article['id'], 60)} | {counts['critical']} | "
-                f"{counts['major']} | {counts['minor']} | {counts['info']} | {article['words']} |"
+                f"{counts['major']} | {counts['minor']} | {counts['info']} | {article['words']} | "
+                f"{_lowest_subscore(article)} |"
             )
         if len(articles) > MAX_ARTICLE_ROWS:
             lines.append(f"\n… and {len(articles) - MAX_ARTICLE_ROWS} more articles (see report.json).")
 
-    total_findings = sum(len(a["findings"]) for a in report["articles"])
+    total_findings = sum(len(group_findings(a["findings"])) for a in report["articles"])
     if total_findings:
         lines += [
             "",
@@ -107,14 +124,19 @@ def render_markdown(report: dict[str, Any]) -> str:
             "| Severity | Check | Where | Text | Problem | Suggestion |",
             "| --- | --- | --- | --- | --- | --- |",
         ]
-        for article, finding in worst_findings(report, MAX_FINDING_ROWS):
+        for article, group in worst_findings(report, MAX_FINDING_ROWS):
+            finding = group.first
             where = display_location(article["path"] or article["id"], finding)
+            if group.count > 1:
+                where += f" (+{group.count - 1} more)"
             lines.append(
-                f"| {finding['severity']} | {cell(finding['check'])} | {cell(where, 70)} | "
+                f"| {finding['severity']} | {cell(group.label)} | {cell(where, 70)} | "
                 f"{quoted(finding['text'])} | {cell(finding['message'], 120)} | {cell(finding['suggestion'] or '')} |"
             )
         if total_findings > MAX_FINDING_ROWS:
-            lines.append(f"\n… and {total_findings - MAX_FINDING_ROWS} more findings (see report.json).")
+            lines.append(
+                f"\n… and {total_findings - MAX_FINDING_ROWS} more findings or groups of findings (see report.json)."
+            )
 
     if report["errors"]:
         lines += ["", "### Input errors", ""]
