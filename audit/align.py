@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from audit.text import ARABIC_LETTER, ARABIC_MARKS, LATIN_LETTER, arabic_ratio
+from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS
+from audit.text import LATIN_LETTER, arabic_ratio
 
 #: A function that embeds sentences as L2-normalised vectors (one row per sentence).
 Embedder = Callable[[Sequence[str]], Any]

@@ -9,19 +9,17 @@ without a glossary entry; the glossary only adds suggestions and confidence.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from audit.lexicon import ArabicTokens, KeyedCache, arabic_tokens
+from audit.arabic.lexicon import ArabicTokens, KeyedCache, arabic_tokens
+from audit.arabic.orthography import MARKS_RE, fold_alef_yeh_teh
 from audit.resources import read_toml, reference_file
-from audit.text import ARABIC_MARKS
 
 KINDS = frozenset({"person", "place", "organisation", "term"})
 GENDERS = frozenset({"m", "f"})
 
-_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
 # Clitic prefixes allowed before a glossary term: a conjunction (و ف), a preposition (ب ل ك) and the article
 # (ال, which after ل becomes لل). They combine in this order: و/ف, then ب/ل/ك, then ال.
 #: Every combination, longest first. ل + ال is written لل, so «لال» and «للال» are not prefixes.
@@ -41,13 +39,8 @@ CLITIC_PREFIXES: tuple[str, ...] = tuple(
 _PREFIX_SET = frozenset(CLITIC_PREFIXES)
 
 
-def normalize_arabic(text: str) -> str:
-    """Fold spelling variation that is not an error: diacritics and tatweel, hamza-carrying alifs, final ى/ة."""
-    text = _MARKS_RE.sub("", text)
-    return text.translate(_FOLD)
-
-
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+#: Spelling variation that is not an error folded away: diacritics and tatweel, hamza-carrying alifs, final ى/ة.
+normalize_arabic = fold_alef_yeh_teh
 
 
 @dataclass(frozen=True)
@@ -224,7 +217,7 @@ def _offset_after_letters(text: str, start: int, letters: int) -> int:
     while letters > 0:
         position += 1
         letters -= 1
-        while position < len(text) and _MARKS_RE.match(text, position):
+        while position < len(text) and MARKS_RE.match(text, position):
             position += 1
     return position
 

@@ -14,13 +14,20 @@ tatweel and digit style, so a score never drops for those unless ``normalize = [
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from audit.text import ARABIC_MARKS
-
-_DIACRITICS_RE = re.compile(f"[{ARABIC_MARKS.replace(chr(0x640), '')}]")
+from audit.arabic.orthography import (
+    ALEF_FORMS,
+    HAMZA_SEATS,
+    NUMBER_PUNCTUATION,
+    PUNCTUATION,
+    TEH_MARBUTA_FORMS,
+    WESTERN_DIGITS,
+    YEH_FORMS,
+    strip_diacritics,
+    strip_tatweel,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ class Compose:
         return [self(text) for text in texts]
 
 
-def _translator(table: dict[str, str]) -> Callable[[str], str]:
+def _translator(table: dict[int, str] | dict[str, str]) -> Callable[[str], str]:
     mapping = str.maketrans(table)
 
     def translate(text: str) -> str:
@@ -65,30 +72,15 @@ def _translator(table: dict[str, str]) -> Callable[[str], str]:
     return translate
 
 
-def _remove_diacritics(text: str) -> str:
-    return _DIACRITICS_RE.sub("", text)
-
-
 STEPS: dict[str, Step] = {
-    "diacritics": Step("diacritics", _remove_diacritics),
-    "tatweel": Step("tatweel", _translator({"\u0640": ""})),
-    "alef": Step("alef", _translator(dict.fromkeys("أإآٱ", "ا"))),
-    "hamza": Step("hamza", _translator({**dict.fromkeys("أإآٱ", "ا"), "ؤ": "و", "ئ": "ي"})),
-    "yeh": Step("yeh", _translator({"ى": "ي"})),
-    "teh-marbuta": Step("teh-marbuta", _translator({"ة": "ه"})),
-    "digits": Step(
-        "digits",
-        _translator(
-            {
-                **{chr(0x660 + d): str(d) for d in range(10)},
-                **{chr(0x6F0 + d): str(d) for d in range(10)},
-                "\u066b": ".",
-                "\u066c": ",",
-                "\u066a": "%",
-            }
-        ),
-    ),
-    "punctuation": Step("punctuation", _translator({"،": ",", "؛": ";", "؟": "?"})),
+    "diacritics": Step("diacritics", strip_diacritics),
+    "tatweel": Step("tatweel", strip_tatweel),
+    "alef": Step("alef", _translator(dict(ALEF_FORMS))),
+    "hamza": Step("hamza", _translator(dict(ALEF_FORMS + HAMZA_SEATS))),
+    "yeh": Step("yeh", _translator(dict(YEH_FORMS))),
+    "teh-marbuta": Step("teh-marbuta", _translator(dict(TEH_MARBUTA_FORMS))),
+    "digits": Step("digits", _translator({**WESTERN_DIGITS, **str.maketrans(NUMBER_PUNCTUATION)})),
+    "punctuation": Step("punctuation", _translator(PUNCTUATION)),
 }
 
 DEFAULT_STEPS: tuple[str, ...] = ("diacritics", "tatweel", "digits")

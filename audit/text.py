@@ -12,15 +12,12 @@ import re
 from functools import cached_property
 from typing import NamedTuple
 
-ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06fa-\u06fc\u06ff\u0750-\u077f\u08a0-\u08c9"
-ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
-ARABIC_DIGITS = "\u0660-\u0669\u06f0-\u06f9"
+from audit.arabic.orthography import ARABIC_DIGITS, ARABIC_LETTER, ARABIC_LETTER_RE, ARABIC_MARKS
+
 LATIN_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 
-ARABIC_LETTER_RE = re.compile(f"[{ARABIC_LETTER}]")
 LATIN_LETTER_RE = re.compile(f"[{LATIN_LETTER}]")
 WORD_RE = re.compile(f"[{ARABIC_LETTER}{ARABIC_MARKS}{LATIN_LETTER}0-9{ARABIC_DIGITS}]+(?:['’][{LATIN_LETTER}]+)?")
-ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*")
 LATIN_WORD_RE = re.compile(f"[{LATIN_LETTER}]+(?:['’][{LATIN_LETTER}]+)?")
 
 _LINE_RE = re.compile(r"[^\n]+")

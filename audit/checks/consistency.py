@@ -17,9 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from audit.checks.base import ArticleContext, BatchCheck, Check, Option
-from audit.glossary import Glossary, GlossaryEntry, load_glossary, normalize_arabic
-from audit.lexicon import (
+from audit.arabic.lexicon import (
     ArabicTokens,
     CombinedLexicon,
     KeyedCache,
@@ -28,8 +26,10 @@ from audit.lexicon import (
     load_frequencies,
     load_lexicon,
 )
+from audit.arabic.orthography import ARABIC_MARKS, ARABIC_WORD_RE
+from audit.checks.base import ArticleContext, BatchCheck, Check, Option
+from audit.glossary import Glossary, GlossaryEntry, load_glossary, normalize_arabic
 from audit.model import Category, Finding, Severity
-from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
 
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _PREFIX_SET = frozenset(_PREFIXES)
@@ -150,7 +150,7 @@ def article_names(ctx: ArticleContext, lexicon: CombinedLexicon, glossary: Gloss
 
 
 def article_tokens(ctx: ArticleContext) -> ArabicTokens:
-    """The article's Arabic words (:class:`audit.lexicon.ArabicTokens`), computed once per article."""
+    """The article's Arabic words (:class:`audit.arabic.lexicon.ArabicTokens`), computed once per article."""
     return ctx.memo("arabic-tokens", lambda c: arabic_tokens(c.text))
 
 

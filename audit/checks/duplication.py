@@ -19,10 +19,11 @@ from itertools import pairwise
 from typing import ClassVar
 from weakref import WeakKeyDictionary
 
+from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_MARKS
 from audit.checks.base import ArticleContext, Check, Option
 from audit.fixes import delete_lines, delete_span
 from audit.model import Applicability, Category, Finding, Fix, Severity
-from audit.text import ARABIC_LETTER_RE, ARABIC_MARKS, LATIN_LETTER_RE, WORD_RE, Span
+from audit.text import LATIN_LETTER_RE, WORD_RE, Span
 
 # Diacritics, Quranic marks and tatweel are deleted; letter variants are folded; Arabic-Indic digits become ASCII.
 # A regular expression and a few str.replace calls: several times faster than str.translate with a dict.

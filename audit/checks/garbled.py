@@ -1,6 +1,6 @@
 """Garbled words (G5xx): non-words that machine translation produced from real words, and words run together.
 
-A word is a candidate when every available Arabic lexicon rejects it (see :mod:`audit.lexicon`). Most such
+A word is a candidate when every available Arabic lexicon rejects it (see :mod:`audit.arabic.lexicon`). Most such
 words in real news are names and rare terms, so each candidate is weighed as a noisy channel would: how likely
 is the word as written (its frequency in real Arabic text, from ``wordfreq``) against a common word one slip
 away (a letter of similar shape or a neighbouring key, a letter dropped or doubled, two letters swapped), times
@@ -26,10 +26,7 @@ from math import log10
 from operator import ne
 from typing import ClassVar
 
-from audit.checks.base import ArticleContext, Check, CheckSettings, Option
-from audit.checks.consistency import GlossaryUser, article_tokens, skeleton
-from audit.glossary import Glossary, normalize_arabic
-from audit.lexicon import (
+from audit.arabic.lexicon import (
     ArabicTokens,
     CombinedLexicon,
     KeyedCache,
@@ -39,8 +36,12 @@ from audit.lexicon import (
     load_frequencies,
     load_lexicon,
 )
+from audit.arabic.orthography import ARABIC_MARKS
+from audit.checks.base import ArticleContext, Check, CheckSettings, Option
+from audit.checks.consistency import GlossaryUser, article_tokens, skeleton
+from audit.glossary import Glossary, normalize_arabic
 from audit.model import Applicability, Category, Finding, Fix, Severity
-from audit.text import ARABIC_MARKS, LATIN_WORD_RE
+from audit.text import LATIN_WORD_RE
 
 # Clitic prefixes (conjunction, preposition, article, future marker) and pronoun/inflection suffixes.
 PREFIXES = tuple(

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import ClassVar
 
+from audit.arabic.orthography import ARABIC_DIGITS, ARABIC_LETTER, ARABIC_MARKS
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Category, Finding, Fix, Severity
-from audit.text import ARABIC_DIGITS, ARABIC_LETTER, ARABIC_MARKS, LATIN_LETTER, Span
+from audit.text import LATIN_LETTER, Span
 
 
 def _words(text: str) -> frozenset[str]:

@@ -14,11 +14,12 @@ from functools import lru_cache
 from typing import ClassVar
 
 from audit.align import DIGIT_FOLD, arabic_skeletons, latin_skeleton
+from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS
 from audit.checks.base import ArticleContext, Check, Option
 from audit.checks.residue import residue_of
 from audit.model import Category, Finding, Severity
 from audit.references import Segment, reference_view
-from audit.text import ARABIC_LETTER, ARABIC_MARKS, LATIN_LETTER
+from audit.text import LATIN_LETTER
 
 # --- numbers ---------------------------------------------------------------------------------------------------
 

@@ -39,12 +39,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from audit.arabic.orthography import ARABIC_LETTER
 from audit.checks.base import ArticleContext, Check
 from audit.fixes import delete_lines, delete_span
 from audit.langid import ENGLISH_FUNCTION_WORDS, identify
 from audit.model import Category, Finding, Fix, Severity
 from audit.resources import reference_file
-from audit.text import ARABIC_LETTER, LATIN_LETTER, Span
+from audit.text import LATIN_LETTER, Span
 
 PATTERN_FILE = "residue_patterns.txt"
 LINE_KINDS = ("page", "bio", "advert", "wire")

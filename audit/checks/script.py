@@ -44,13 +44,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
+from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS, ARABIC_WORD_RE
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
 from audit.checks.residue import ResidueAnalysis, residue_of
 from audit.langid import ENGLISH_FUNCTION_WORDS as EN_FUNCTION_WORDS
 from audit.langid import identify
 from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.resources import reference_file
-from audit.text import ARABIC_LETTER, ARABIC_MARKS, ARABIC_WORD_RE, LATIN_LETTER, Document
+from audit.text import LATIN_LETTER, Document
 
 ALLOWLIST_FILE = "allowlist.txt"
 

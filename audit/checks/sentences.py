@@ -5,7 +5,7 @@ a name or a noun phrase («وصهره جاريد. كوشنر», «الهجوم �
 is not a new sentence but the rest of the phrase (S701, punctuation). Or a sentence stops on a word that
 needs a continuation («… مفاوضات لا نهاية لها مع.»): the rest of the sentence is missing (S702, omission).
 
-Both checks use the Buckwalter lexicon through :func:`audit.checks.agreement.load_morphology` when it is
+Both checks use the Buckwalter lexicon through :func:`audit.arabic.morphology.load_morphology` when it is
 installed (to tell verbs, nouns, adjectives and unknown foreign names apart) and the glossary's names; without
 them they fall back to what the text itself shows.
 """
@@ -19,18 +19,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import ClassVar
 
-from audit.checks.agreement import (
-    TITLES_FEMININE,
-    TITLES_MASCULINE,
-    Morphology,
-    Reading,
-    load_morphology,
-    only_second_person_noun,
-)
+from audit.arabic.morphology import Morphology, Reading, load_morphology, only_second_person_noun
+from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS
+from audit.checks.agreement import TITLES_FEMININE, TITLES_MASCULINE
 from audit.checks.base import ArticleContext, Check, Option
 from audit.checks.traps import fold, folded_text
 from audit.model import Applicability, Category, Finding, Fix, Severity
-from audit.text import ARABIC_LETTER, ARABIC_MARKS, WORD_RE
+from audit.text import WORD_RE
 
 _WORD = f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*"
 #: A full stop between two Arabic words on one line: «جاريد. كوشنر».

@@ -24,10 +24,10 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+from audit.arabic.orthography import ARABIC_MARKS
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Category, Finding, Severity
 from audit.resources import read_toml, reference_file
-from audit.text import ARABIC_MARKS
 
 TRAPS_FILE = "meaning_traps.toml"
 

@@ -31,7 +31,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from audit.text import ARABIC_LETTER, LATIN_LETTER
+from audit.arabic.orthography import ARABIC_LETTER
+from audit.text import LATIN_LETTER
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = ("report.css", "index.js", "article.js")

@@ -38,13 +38,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from audit.arabic.lexicon import fold, load_lexicon
+from audit.arabic.orthography import ARABIC_MARKS, ARABIC_WORD_RE
 from audit.checks import build_checks
 from audit.checks.base import AnyCheck, ArticleContext, BatchCheck, Check
 from audit.checks.garbled import keyboard_neighbours
 from audit.glossary import load_glossary
-from audit.lexicon import fold, load_lexicon
 from audit.model import Article, Finding, Severity
-from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"

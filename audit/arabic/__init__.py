@@ -1,0 +1,11 @@
+"""Everything the auditor knows about Arabic, in one place.
+
+- :mod:`~audit.arabic.orthography`: letter ranges, diacritics and tatweel, the family of letter folds (alef and
+  hamza forms, ى/ي, ة/ه, Persian letters), presentation forms and digits in both directions;
+- :mod:`~audit.arabic.distance`: edit distances between words;
+- :mod:`~audit.arabic.morphology`: Buckwalter's morphological analyser (readings, parts of speech, gender);
+- :mod:`~audit.arabic.lexicon`: is a form a word (Aspell, Buckwalter), how common it is (wordfreq), and an
+  article's Arabic words with their folded forms.
+
+Import the submodules directly; importing this package loads nothing heavy.
+"""
