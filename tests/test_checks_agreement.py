@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from audit.arabic.morphology import load_morphology
 from audit.checks import ArticleContext, CheckSettings
-from audit.checks.agreement import PersonGender, _gender_candidates, load_morphology
+from audit.checks.agreement import PersonGender, _gender_candidates
 from audit.glossary import load_glossary
 from audit.model import Article, Category, Finding, Severity
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from audit.arabic.morphology import load_morphology
 from audit.checks import ArticleContext, CheckSettings
-from audit.checks.agreement import load_morphology
 from audit.checks.sentences import DanglingWord, SplitPhrase
 from audit.model import Article, Category, Finding, Severity
 

@@ -156,7 +156,7 @@ def _person_like(subject: str) -> bool:
     entry = load_glossary().lookup(subject)
     if entry is not None:
         return entry.kind == "person"
-    from audit.checks.agreement import load_morphology
+    from audit.arabic.morphology import load_morphology
 
     morphology = load_morphology()
     return morphology is not None and all(r.stem == "NOUN_PROP" for r in morphology.readings(subject))
