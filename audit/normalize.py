@@ -23,7 +23,7 @@ from audit.arabic.orthography import (
     NUMBER_PUNCTUATION,
     PUNCTUATION,
     TEH_MARBUTA_FORMS,
-    WESTERN_DIGITS,
+    WESTERN_DIGIT_PAIRS,
     YEH_FORMS,
     strip_diacritics,
     strip_tatweel,
@@ -63,7 +63,7 @@ class Compose:
         return [self(text) for text in texts]
 
 
-def _translator(table: dict[int, str] | dict[str, str]) -> Callable[[str], str]:
+def _translator(table: dict[str, str]) -> Callable[[str], str]:
     mapping = str.maketrans(table)
 
     def translate(text: str) -> str:
@@ -72,6 +72,8 @@ def _translator(table: dict[int, str] | dict[str, str]) -> Callable[[str], str]:
     return translate
 
 
+DIGITS: dict[str, str] = dict(WESTERN_DIGIT_PAIRS)
+
 STEPS: dict[str, Step] = {
     "diacritics": Step("diacritics", strip_diacritics),
     "tatweel": Step("tatweel", strip_tatweel),
@@ -79,7 +81,7 @@ STEPS: dict[str, Step] = {
     "hamza": Step("hamza", _translator(dict(ALEF_FORMS + HAMZA_SEATS))),
     "yeh": Step("yeh", _translator(dict(YEH_FORMS))),
     "teh-marbuta": Step("teh-marbuta", _translator(dict(TEH_MARBUTA_FORMS))),
-    "digits": Step("digits", _translator({**WESTERN_DIGITS, **str.maketrans(NUMBER_PUNCTUATION)})),
+    "digits": Step("digits", _translator({**DIGITS, **NUMBER_PUNCTUATION})),
     "punctuation": Step("punctuation", _translator(PUNCTUATION)),
 }
 

@@ -114,8 +114,9 @@ fold_madda_yeh_teh = Fold("madda-yeh-teh", YEH_FORMS + TEH_MARBUTA_FORMS + (("آ
 
 _ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 _PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
-#: Arabic-Indic and Persian digits to ASCII digits (a ``str.translate`` table).
-WESTERN_DIGITS = str.maketrans(_ARABIC_INDIC + _PERSIAN, "0123456789" * 2)
+#: Arabic-Indic and Persian digits and their ASCII digits, as pairs and as a ``str.translate`` table.
+WESTERN_DIGIT_PAIRS: tuple[tuple[str, str], ...] = tuple(zip(_ARABIC_INDIC + _PERSIAN, "0123456789" * 2, strict=True))
+WESTERN_DIGITS = str.maketrans(dict(WESTERN_DIGIT_PAIRS))
 #: ASCII digits to Arabic-Indic digits.
 ARABIC_INDIC_DIGITS = str.maketrans("0123456789", _ARABIC_INDIC)
 #: Arabic number punctuation: decimal separator ٫, thousands separator ٬, percent sign ٪.
