@@ -121,6 +121,7 @@ def run_check(args: argparse.Namespace) -> int:
             codecs.lookup(config.encoding)
         except LookupError:
             raise UsageError(f"unknown encoding {config.encoding!r} (for Windows Arabic: cp1256)") from None
+    load_resources(config.resources)
     loaded = load_paths(args.paths, config.encoding)
     from audit.analyzers import ReferenceSetupError, reference_setup
 
@@ -166,6 +167,24 @@ def run_check(args: argparse.Namespace) -> int:
         f"{', '.join(sorted({p.name for p in written if p.parent == Path(config.output)}))}"
     )
     return result.exit_code
+
+
+def load_resources(folder: str | None) -> None:
+    """Read every resource once, before any article: a broken one is a configuration error naming the file."""
+    from audit import resources
+    from audit.checks.residue import load_patterns
+    from audit.checks.script import load_allowlist
+    from audit.checks.traps import load_traps
+    from audit.glossary import load_glossary
+
+    try:
+        resources.configure(folder)
+        if folder is None and resources.override_dir() and not Path(str(resources.override_dir())).is_dir():
+            raise resources.ResourceError(f"{resources.ENVIRONMENT} folder not found: {resources.override_dir()}")
+        for load in (load_allowlist, load_patterns, load_glossary, load_traps):
+            load()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def run_list_checks() -> int:

@@ -67,6 +67,8 @@ class Config:
     normalize: tuple[str, ...] = ("diacritics", "tatweel", "digits")
     #: Sentence embeddings for alignment with references: "auto" (when installed), "on" or "off".
     embeddings: str = "auto"
+    #: A team's own copy of the resources (allowlist, patterns, glossary, traps), see :mod:`audit.resources`.
+    resources: str | None = None
     #: Where the file came from, for the report.
     source: str | None = None
 
@@ -88,6 +90,7 @@ class Config:
             "source": self.source,
             **({"translate": dict(self.translate)} if self.translate else {}),
             **({"references": self.references} if self.references else {}),
+            **({"resources": self.resources} if self.resources else {}),
             "normalize": list(self.normalize),
             "embeddings": self.embeddings,
         }
@@ -269,6 +272,7 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "checks": ("checks", _checks),
     "translate": ("translate", _translate),
     "references": ("references", _optional_string),
+    "resources": ("resources", _optional_string),
     "normalize": ("normalize", _normalize),
     "embeddings": ("embeddings", _embeddings),
 }

@@ -1,6 +1,6 @@
 """The news glossary (termbase): English terms with their accepted Arabic renderings.
 
-The glossary lives in ``references/glossary.toml`` (format documented in that file's header). Checks use it to
+The glossary lives in ``audit/data/glossary.toml`` (format documented in that file's header). Checks use it to
 recognise names, to suggest the preferred spelling of a person, place or organisation, to know a person's
 gender, and to spot known mistranslations of recurring news terms (``variants``). Every check must also work
 without a glossary entry; the glossary only adds suggestions and confidence.
@@ -8,14 +8,14 @@ without a glossary entry; the glossary only adds suggestions and confidence.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from audit import resources
 from audit.arabic.lexicon import ArabicTokens, KeyedCache, arabic_tokens
 from audit.arabic.orthography import MARKS_RE, fold_alef_yeh_teh
-from audit.resources import read_toml, reference_file
+from audit.resources import read_toml
 
 KINDS = frozenset({"person", "place", "organisation", "term"})
 GENDERS = frozenset({"m", "f"})
@@ -282,20 +282,20 @@ def _load(path: Path, mtime: float) -> Glossary:
 
 
 def load_glossary(path: Path | None = None) -> Glossary:
-    """Load (and cache) the glossary; the default is ``references/glossary.toml``.
+    """Load (and cache) the glossary; the default is ``audit/data/glossary.toml``.
 
     A missing default glossary gives an empty glossary (checks work without one); a missing explicit path or a
     malformed file raises ``ValueError`` naming the file and the entry number.
     """
     if path is None:
-        return _default_glossary(os.environ.get("AUDIT_REFERENCES"))
+        return _default_glossary(resources.cache_key())
     return _load_path(Path(path), explicit=True)
 
 
 @lru_cache(maxsize=8)
-def _default_glossary(references: str | None) -> Glossary:
-    """The default glossary, read once per references folder (a process audits with one glossary)."""
-    return _load_path(reference_file("glossary.toml"), explicit=False)
+def _default_glossary(key: resources.CacheKey) -> Glossary:
+    """The default glossary (package data or a team's copy), read once per resources folder."""
+    return parse_glossary(resources.load_toml(resources.GLOSSARY), resources.location(resources.GLOSSARY))
 
 
 def _load_path(path: Path, explicit: bool) -> Glossary:

@@ -1,33 +1,120 @@
-"""Where the editable reference resources live (allowlists, residue patterns, glossary, meaning traps).
+"""The editable resources: allowlist, residue patterns, glossary and meaning traps.
 
-They are plain files in the top-level ``references/`` folder, next to the package; the environment
-variable ``AUDIT_REFERENCES`` points elsewhere (a team's own copy).
+They ship inside the package (``audit/data/``) and are read with :mod:`importlib.resources`, so an
+installed wheel has them as much as a source checkout. A team's own copy lives in a folder named by the
+``resources`` config key or, failing that, the ``AUDIT_REFERENCES`` environment variable; a file missing
+from that folder is taken from the package. A resource that cannot be read or parsed raises
+:class:`ResourceError`, whose message names the file.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from importlib import resources as _importlib_resources
 from pathlib import Path
 from typing import Any
 
+PACKAGE = "audit.data"
+ENVIRONMENT = "AUDIT_REFERENCES"
+ALLOWLIST = "allowlist.txt"
+RESIDUE_PATTERNS = "residue_patterns.txt"
+GLOSSARY = "glossary.toml"
+MEANING_TRAPS = "meaning_traps.toml"
+NAMES = (ALLOWLIST, RESIDUE_PATTERNS, GLOSSARY, MEANING_TRAPS)
 
-def references_dir() -> Path:
-    override = os.environ.get("AUDIT_REFERENCES")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parent.parent / "references"
+
+class ResourceError(ValueError):
+    """A resource file that is missing, unreadable or malformed; the message names the file."""
 
 
-def reference_file(name: str) -> Path:
-    """A resource file by name, e.g. ``reference_file("residue_patterns.txt")``."""
-    return references_dir() / name
+_configured: str | None = None
+
+
+def configure(folder: str | os.PathLike[str] | None) -> None:
+    """Use ``folder`` (the ``resources`` config key) for a team's own copy; ``None`` falls back to the environment."""
+    global _configured
+    if folder is not None and not Path(folder).is_dir():
+        raise ResourceError(f"resources folder not found: {folder}")
+    _configured = None if folder is None else str(folder)
+
+
+def override_dir() -> str | None:
+    """The folder of a team's own copy: the configured one, else ``AUDIT_REFERENCES``, else none."""
+    return _configured or os.environ.get(ENVIRONMENT) or None
+
+
+CacheKey = tuple[str | None, tuple[float, ...]]
+
+
+def cache_key() -> CacheKey:
+    """What the default resources depend on (the override folder and its files' times); loaders cache under it."""
+    folder = override_dir()
+    if folder is None:
+        return (None, ())
+    stamps = []
+    for name in NAMES:
+        try:
+            stamps.append(os.stat(os.path.join(folder, name)).st_mtime)
+        except OSError:
+            stamps.append(-1.0)
+    return (folder, tuple(stamps))
+
+
+def location(name: str) -> str:
+    """Where ``name`` is read from: the override folder when it holds the file, else the package."""
+    folder = override_dir()
+    if folder is not None:
+        candidate = Path(folder) / name
+        if candidate.exists():
+            return str(candidate)
+    return str(_importlib_resources.files(PACKAGE) / name)
+
+
+def read_bytes(name: str) -> bytes:
+    """The bytes of resource ``name`` (see :func:`location`)."""
+    folder = override_dir()
+    if folder is not None:
+        candidate = Path(folder) / name
+        if candidate.exists():
+            try:
+                return candidate.read_bytes()
+            except OSError as exc:
+                raise ResourceError(f"{candidate}: cannot read resource: {exc.strerror or exc}") from None
+    packaged = _importlib_resources.files(PACKAGE) / name
+    try:
+        return packaged.read_bytes()
+    except OSError as exc:
+        raise ResourceError(f"{packaged}: resource missing from the installation: {exc.strerror or exc}") from None
+
+
+def read_text(name: str) -> str:
+    """The text of resource ``name`` (UTF-8)."""
+    data = read_bytes(name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ResourceError(f"{location(name)}: not UTF-8 text: {exc}") from None
+
+
+def load_toml(name: str) -> dict[str, Any]:
+    """A TOML resource by name; a syntax error raises :class:`ResourceError` naming the file."""
+    text = read_text(name)
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise ResourceError(f"{location(name)}: not valid TOML: {exc}") from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML resource file; a syntax error becomes ``ValueError`` naming the file."""
+    """A TOML file given by path (an explicit ``--glossary``-style file); errors name the file."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ResourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ResourceError(f"{path}: not UTF-8 text: {exc}") from None
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise ResourceError(f"{path}: not valid TOML: {exc}") from None

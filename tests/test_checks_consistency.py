@@ -34,7 +34,8 @@ def run(check: EntitySpellingCheck | GlossaryVariantCheck, text: str) -> list[Fi
 
 @pytest.fixture
 def no_glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run without the shipped glossary: the checks' main path."""
+    """Run without the shipped glossary (an empty one in the override folder): the checks' main path."""
+    (tmp_path / "glossary.toml").write_text("", encoding="utf-8")
     monkeypatch.setenv("AUDIT_REFERENCES", str(tmp_path))
 
 

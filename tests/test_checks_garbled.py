@@ -309,3 +309,24 @@ def test_analysts_are_shared_per_lexicon() -> None:
 def test_derived_forms_of_known_words_are_accepted() -> None:
     assert derived_known("المناعية", lexicon)
     assert not derived_known("بجنرة", lexicon)
+
+
+@needs_lexicon
+def test_overlong_word_is_reported_without_a_correction_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 100,000-letter glued word once drove the correction search to tens of gigabytes."""
+    from audit.checks.garbled import WordAnalyst
+
+    def no_search(self: WordAnalyst, word: str) -> tuple[object, ...]:
+        raise AssertionError(f"correction search on a {len(word)}-letter word")
+
+    monkeypatch.setattr(WordAnalyst, "corrections", no_search)
+    monkeypatch.setattr(WordAnalyst, "likely_corrections", no_search)
+    monkeypatch.setattr(WordAnalyst, "fused", no_search)
+    glued = "بتم" * 33_334
+    findings = run(GarbledWordCheck(), f"قال المسؤول إن {glued} لن يتكرر.")
+    [finding] = [f for f in findings if f.text == glued]
+    assert finding.severity is Severity.MAJOR and finding.suggestion is None
+    assert "too long" in finding.message
+    monkeypatch.undo()
+    shorter = run(GarbledWordCheck(CheckSettings(options={"max_letters": 10**6})), "كلمة " + "بتم" * 4)
+    assert all("too long" not in f.message for f in shorter)

@@ -164,3 +164,55 @@ def test_seed_broken_sentences() -> None:
     if load_morphology() is not None:
         assert "الأولي. غزو" in found
     assert all(f.category is Category.PUNCTUATION for f in found.values())
+
+
+# ------------------------------------------------------------------------------------------- bounded matching
+
+
+def test_early_comma_pattern_is_the_old_one_without_backtracking() -> None:
+    """The old pattern ``(?:\\w+[ \\t]*){1,3}[،,]`` backtracked cubically on a long run of letters."""
+    import re
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from audit.checks.sentences import _EARLY_COMMA_RE
+
+    old = re.compile(r"(?:\w+[ \t\u00a0]*){1,3}[،,]")
+
+    @given(st.text(alphabet=st.sampled_from(list("بت a،,.\t\u00a0")), max_size=30))
+    def same(text: str) -> None:
+        assert bool(_EARLY_COMMA_RE.match(text)) == bool(old.match(text))
+
+    same()
+
+
+def test_previous_word_and_bigrams_match_the_old_patterns() -> None:
+    import re
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from audit.checks.sentences import _BIGRAM_RE, _previous_word
+
+    old_previous = re.compile(r"(\w+)[ \t\u00a0]+$")
+    old_bigrams = re.compile(r"(\w+)[ \t]+(?=(\w+))")
+
+    @given(st.text(alphabet=st.sampled_from(list("بتa1_ .\t\u00a0\n")), max_size=30))
+    def same(text: str) -> None:
+        line = text.rsplit("\n", 1)[-1]  # the search runs within one line
+        found = old_previous.search(line, 0, len(line))
+        assert _previous_word(line, 0, len(line)) == (found.group(1) if found else None)
+        assert _BIGRAM_RE.findall(text) == old_bigrams.findall(text)
+
+    same()
+
+
+def test_long_runs_of_letters_and_stops_stay_linear() -> None:
+    """A run of 200,000 letters after «word. » (cubic before) and 20,000 stops on one line (quadratic before)."""
+    import time
+
+    text = "قال الوزير. " + "ب" * 200_000 + "\n" + "اب. جد " * 20_000
+    started = time.process_time()
+    run(SplitPhrase(), text)
+    assert time.process_time() - started < 20  # seconds of CPU; was hours

@@ -118,8 +118,13 @@ def test_missing_explicit_glossary_is_an_error(tmp_path: Path) -> None:
         load_glossary(tmp_path / "absent.toml")
 
 
-def test_missing_default_glossary_gives_empty_glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_override_folder_without_a_glossary_keeps_the_bundled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = len(load_glossary())
     monkeypatch.setenv("AUDIT_REFERENCES", str(tmp_path))
+    assert len(load_glossary()) == bundled > 0
+    (tmp_path / "glossary.toml").write_text("", encoding="utf-8")
     assert len(load_glossary()) == 0
 
 

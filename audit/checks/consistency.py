@@ -395,7 +395,7 @@ class BatchEntitySpellingCheck(GlossaryUser, BatchCheck):
 class GlossaryVariantCheck(GlossaryUser, Check):
     """Glossary variant: a term, name or organisation written in a form the glossary lists as wrong.
 
-    The glossary (``references/glossary.toml``) lists known machine-translation renderings that are wrong or
+    The glossary (``audit/data/glossary.toml``) lists known machine-translation renderings that are wrong or
     non-preferred (``variants``), e.g. «المستوطنة الأوكرانية» (a settlement of houses) for "Ukrainian settlement"
     (a political settlement, «التسوية الأوكرانية»), or «منصة الحقيقة الاجتماعية» for Truth Social. When the
     article also uses the accepted rendering, the term is translated two ways (inconsistency). A wrong term or

@@ -543,6 +543,9 @@ _GLUE_WORDS = frozenset(
     ]
 )
 _MAX_PART = 16
+#: The longest word G501 searches for corrections (letters, clitics included). Arabic words with every clitic
+#: and suffix stay under 20 letters; the search costs time and memory growing with the square of the length.
+MAX_WORD_LETTERS = 40
 # Function words that are also word endings (the dual «ـان»): not a word of their own after another word.
 _SUFFIX_LIKE = frozenset({"ان", "او", "اي"})
 # Two-letter function words that also begin many transliterated names (Mc-, La-, Vi-, Ho-, De-, Li-).
@@ -972,6 +975,9 @@ class GarbledWordCheck(GlossaryUser, Check):
         "major_confidence": Option(0.97, "confidence from which a garbled word is a major error (odds 30:1)"),
         "min_letters": Option(3, "ignore words shorter than this (letters, clitics included)"),
         "max_name_shape": Option(0.75, "leave alone words that look this much like a transliterated name (0..1)"),
+        "max_letters": Option(
+            MAX_WORD_LETTERS, "a longer word is reported as garbled without a correction search (bounds its cost)"
+        ),
     }
 
     def __init__(self, settings: CheckSettings | None = None) -> None:
@@ -1048,6 +1054,8 @@ class GarbledWordCheck(GlossaryUser, Check):
             return Candidate(0.98, phrase, "a damaged glossary phrase", covers_next=True)
         if _ELONGATED_RE.search(word):
             return None  # «لااااا»: a drawn-out word, written so on purpose
+        if len(word) > self.config["max_letters"]:  # no Arabic word is this long: letters run together or noise
+            return Candidate(0.99, None, f"{len(word)} letters without a space, too long for one word")
         if len(word) <= 12 and impossible_spelling(written) is not None and not _article_word(written, analyst):
             corrections = analyst.corrections(written)
             suggestion = corrections[0].word if corrections else None

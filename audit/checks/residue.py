@@ -8,7 +8,7 @@ English comment-form line is reported once, as residue, not also as untranslated
 
 How a line becomes residue:
 
-1. **Patterns** (``references/residue_patterns.txt``, English and Arabic, format in its header): families of
+1. **Patterns** (``audit/data/residue_patterns.txt``, English and Arabic, format in its header): families of
    page furniture, bios, adverts, wire disclaimers (whole line), distributor tags and photo credits (a span).
 2. **Structure**, for residue no pattern knows:
    - an image file name line («gettyimages 2248985695 jpg», «IMG_2045.JPG»), anywhere;
@@ -30,7 +30,6 @@ consecutive residue lines of the same kind is one finding (one deletion for the 
 
 from __future__ import annotations
 
-import os
 import re
 import weakref
 from bisect import bisect_left
@@ -39,15 +38,15 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from audit import resources
 from audit.arabic.orthography import ARABIC_LETTER
 from audit.checks.base import ArticleContext, Check
 from audit.fixes import delete_lines, delete_span
 from audit.langid import ENGLISH_FUNCTION_WORDS, identify
 from audit.model import Category, Finding, Fix, Severity
-from audit.resources import reference_file
 from audit.text import LATIN_LETTER, Span
 
-PATTERN_FILE = "residue_patterns.txt"
+PATTERN_FILE = resources.RESIDUE_PATTERNS
 LINE_KINDS = ("page", "bio", "advert", "wire")
 SPAN_KINDS = ("inline-wire", "inline-credit")
 KINDS = LINE_KINDS + SPAN_KINDS
@@ -169,9 +168,9 @@ _EMPTY = ResiduePatterns(None, (), (), (), 0)
 
 
 def load_patterns(path: Path | None = None) -> ResiduePatterns:
-    """The residue patterns (default ``references/residue_patterns.txt``); none when the file is missing."""
+    """The residue patterns (default ``audit/data/residue_patterns.txt``); none when the file is missing."""
     if path is None:
-        return _default_patterns(os.environ.get("AUDIT_REFERENCES"))
+        return _default_patterns(resources.cache_key())
     try:
         mtime = path.stat().st_mtime
     except OSError:
@@ -180,9 +179,9 @@ def load_patterns(path: Path | None = None) -> ResiduePatterns:
 
 
 @lru_cache(maxsize=8)
-def _default_patterns(references: str | None) -> ResiduePatterns:
+def _default_patterns(key: resources.CacheKey) -> ResiduePatterns:
     """The default pattern file, read once per references folder (a process audits with one set of patterns)."""
-    return load_patterns(reference_file(PATTERN_FILE))
+    return parse_patterns(resources.read_text(PATTERN_FILE), resources.location(PATTERN_FILE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,7 +565,7 @@ class ScrapedPageResidue(_ResidueCheck):
     Lines that came with the web page, not with the article: comment forms ("Leave a Reply", «اترك تعليقاً»),
     "Source link", "Author" / "More From Author", share and subscribe prompts, related-post lists, tag and
     category lines, spam lines, author biographies. Found by the patterns in
-    ``references/residue_patterns.txt`` and by structure (short foreign lines, link lines and tag lists at the
+    ``audit/data/residue_patterns.txt`` and by structure (short foreign lines, link lines and tag lists at the
     head or tail, foreign paragraphs inside a residue block), so residue no pattern knows is found too.
     Consecutive residue lines are one finding. Major; critical when the block holds a paragraph that is not in
     Arabic (an English author bio). These lines are never also reported as untranslated (U101/U102).

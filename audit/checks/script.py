@@ -7,7 +7,7 @@ structure leaves the question open.
 
 Not errors (never reported): URLs and domains, e-mail addresses, @handles, #hashtags, codes with digits
 (COVID-19, H5N1), acronyms of two to six capitals (NATO, BBC), single letters, terms on the allowlist
-(``references/allowlist.txt`` plus the ``allow`` option of U102), and short Latin glosses in parentheses after
+(``audit/data/allowlist.txt`` plus the ``allow`` option of U102), and short Latin glosses in parentheses after
 their Arabic rendering («منظمة الصحة العالمية (WHO)»), which is standard practice in Arabic news.
 
 What is reported:
@@ -16,7 +16,7 @@ What is reported:
   English clause of four words or more inside an Arabic sentence. Critical.
 - **U102** a Latin-script name or term inside an Arabic sentence. Major when there is evidence that it should
   have been rendered in Arabic: the same name is transliterated elsewhere in the article (found by comparing
-  consonant skeletons, see :func:`latin_skeleton`), the glossary (``references/glossary.toml``) has an Arabic
+  consonant skeletons, see :func:`latin_skeleton`), the glossary (``audit/data/glossary.toml``) has an Arabic
   rendering, the run holds English function words («the», «of»), or it is a descriptive English name of
   three words or more («Institute for the Study of War»). Otherwise minor (info after an Arabic generic noun
   such as «شركة» or «مجلة», which shows the choice was deliberate): human translators legitimately keep obscure
@@ -32,7 +32,6 @@ residue is never reported here, even when the B2xx checks are switched off.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 import weakref
@@ -44,16 +43,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
+from audit import resources
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS, ARABIC_WORD_RE
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
 from audit.checks.residue import ResidueAnalysis, residue_of
 from audit.langid import ENGLISH_FUNCTION_WORDS as EN_FUNCTION_WORDS
 from audit.langid import identify
 from audit.model import Applicability, Category, Finding, Fix, Severity
-from audit.resources import reference_file
 from audit.text import LATIN_LETTER, Document
 
-ALLOWLIST_FILE = "allowlist.txt"
+ALLOWLIST_FILE = resources.ALLOWLIST
 
 # A Latin run: from a Latin letter up to the next Arabic letter or line break.
 _RUN_RE = re.compile(f"[{LATIN_LETTER}][^\n{ARABIC_LETTER}]*")
@@ -132,9 +131,9 @@ def _load_allowlist(path: Path, mtime: float) -> Allowlist:
 
 
 def load_allowlist(path: Path | None = None) -> Allowlist:
-    """``references/allowlist.txt`` (an empty allowlist when the file is missing)."""
+    """``audit/data/allowlist.txt`` (an empty allowlist when the file is missing)."""
     if path is None:
-        return _default_allowlist(os.environ.get("AUDIT_REFERENCES"))
+        return _default_allowlist(resources.cache_key())
     try:
         mtime = path.stat().st_mtime
     except OSError:
@@ -143,9 +142,9 @@ def load_allowlist(path: Path | None = None) -> Allowlist:
 
 
 @lru_cache(maxsize=8)
-def _default_allowlist(references: str | None) -> Allowlist:
+def _default_allowlist(key: resources.CacheKey) -> Allowlist:
     """The default allowlist, read once per references folder."""
-    return load_allowlist(reference_file(ALLOWLIST_FILE))
+    return parse_allowlist(resources.read_text(ALLOWLIST_FILE))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -616,11 +615,11 @@ class LatinName(Check):
     category = Category.UNTRANSLATED
     severity = Severity.MAJOR
     options: ClassVar[Mapping[str, Option]] = {
-        "allow": Option([], "more Latin-script terms that are fine (added to references/allowlist.txt)"),
+        "allow": Option([], "more Latin-script terms that are fine (added to audit/data/allowlist.txt)"),
         "unverified_severity": Option(
             "minor", "severity of a Latin name with no Arabic spelling in the article or glossary"
         ),
-        "use_glossary": Option(True, "take Arabic renderings from references/glossary.toml as evidence"),
+        "use_glossary": Option(True, "take Arabic renderings from audit/data/glossary.toml as evidence"),
     }
 
     def __init__(self, settings: CheckSettings | None = None) -> None:

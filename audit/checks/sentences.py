@@ -34,10 +34,42 @@ _STOP_RE = re.compile(rf"(?<![\w{ARABIC_MARKS}])(?P<prev>{_WORD})\.(?P<gap>[ \t\
 _TAIL_END_RE = re.compile(r"[.!?؟…]|\n")
 _WORD_RE = re.compile(r"\w+")
 _MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
-#: A comma after at most three words: the words before it are an adverbial opener («مرة أخرى، …»).
-_EARLY_COMMA_RE = re.compile(r"(?:\w+[ \t\u00a0]*){1,3}[،,]")
-#: The word right before a position, separated from it by blanks only.
-_PREVIOUS_WORD_RE = re.compile(r"(\w+)[ \t\u00a0]+$")
+#: A comma after at most three words: the words before it are an adverbial opener («مرة أخرى، …»). Words are
+#: separated by blanks, so a long run of letters is matched one way only (linear time, no backtracking).
+_EARLY_COMMA_RE = re.compile(r"\w+(?:[ \t\u00a0]+\w+){0,2}[ \t\u00a0]*[،,]")
+_BLANKS = " \t\u00a0"
+
+
+def _previous_word(text: str, start: int, end: int) -> str | None:
+    """The word right before ``end`` (not before ``start``), separated from it by blanks only."""
+    stop = end
+    while stop > start and text[stop - 1] in _BLANKS:
+        stop -= 1
+    if stop == end:
+        return None
+    begin = stop
+    while begin > start and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+        begin -= 1
+    return text[begin:stop] or None
+
+
+class _Quotes:
+    """Whether a position is inside quotation marks on its line, counted incrementally (positions only grow)."""
+
+    def __init__(self) -> None:
+        self.line_start = self.position = -1
+        self.straight = self.opening = self.closing = 0
+
+    def inside(self, text: str, line_start: int, position: int) -> bool:
+        if line_start != self.line_start or position < self.position:
+            self.line_start = self.position = line_start
+            self.straight = self.opening = self.closing = 0
+        piece = text[self.position : position]
+        self.straight += piece.count('"')
+        self.opening += sum(piece.count(q) for q in _OPEN_QUOTES)
+        self.closing += sum(piece.count(q) for q in _CLOSE_QUOTES)
+        self.position = position
+        return self.straight % 2 == 1 or self.opening > self.closing
 
 
 def _words(text: str) -> frozenset[str]:
@@ -153,8 +185,9 @@ class SplitPhrase(Check):
         morphology = load_morphology()
         bigrams: frozenset[tuple[str, str]] | None = None
         glossary_pairs = self._glossary_pairs
+        quotes = _Quotes()
         for match in _STOP_RE.finditer(text):
-            stop = self._stop(text, match)
+            stop = self._stop(text, match, quotes)
             if stop is None:
                 continue
             reason, severity = None, Severity.MAJOR
@@ -195,7 +228,7 @@ class SplitPhrase(Check):
     def _glossary_pairs(self) -> frozenset[tuple[str, str]]:
         return _glossary_pairs()
 
-    def _stop(self, text: str, match: re.Match[str]) -> _Stop | None:
+    def _stop(self, text: str, match: re.Match[str], quotes: _Quotes) -> _Stop | None:
         prev, nxt = fold(match.group("prev")), fold(match.group("next"))
         if len(prev) < 2 or prev in _ABBREVIATIONS or nxt in _ABBREVIATIONS:
             return None
@@ -204,13 +237,10 @@ class SplitPhrase(Check):
         tail_end = end.start() if end else len(text)
         tail_raw = tuple(_MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, match.start("next"), tail_end))
         tail = tuple(fold(w) for w in tail_raw)
-        before = text[line_start : match.start()]
-        in_quote = before.count('"') % 2 == 1 or sum(before.count(q) for q in _OPEN_QUOTES) > sum(
-            before.count(q) for q in _CLOSE_QUOTES
-        )
-        previous = _PREVIOUS_WORD_RE.search(text, line_start, match.start("prev"))
+        in_quote = quotes.inside(text, line_start, match.start())
+        previous = _previous_word(text, line_start, match.start("prev"))
         return _Stop(
-            before_prev=fold(previous.group(1)) if previous else None,
+            before_prev=fold(previous) if previous else None,
             prev_start=match.start("prev"),
             prev_end=match.end("prev"),
             next_start=match.start("next"),
@@ -344,7 +374,8 @@ def _unbroken_bigrams(folded: str) -> frozenset[tuple[str, str]]:
     return frozenset(_BIGRAM_RE.findall(folded))
 
 
-_BIGRAM_RE = re.compile(r"(\w+)[ \t]+(?=(\w+))")
+#: Starts at word starts only, so a long run of letters not followed by a blank is tried once (linear time).
+_BIGRAM_RE = re.compile(r"(?<!\w)(\w+)[ \t]+(?=(\w+))")
 
 
 def _plain_set(text: str) -> frozenset[str]:

@@ -1,6 +1,6 @@
 """Meaning traps: Arabic that reads fluently but says something else than the English meant.
 
-Two checks read the editable data file ``references/meaning_traps.toml`` (format in its header):
+Two checks read the editable data file ``audit/data/meaning_traps.toml`` (format in its header):
 
 - M901 lost negation: «أبداً», «مطلقاً», «قط» ("never", "at all") with no negator in their clause, as in
   «يجب أن يحدث أبداً» for "should never have happened";
@@ -15,7 +15,6 @@ offsets map back to the original text, so spans stay exact.
 from __future__ import annotations
 
 import bisect
-import os
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,12 +23,13 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+from audit import resources
 from audit.arabic.orthography import ARABIC_MARKS
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Category, Finding, Severity
-from audit.resources import read_toml, reference_file
+from audit.resources import read_toml
 
-TRAPS_FILE = "meaning_traps.toml"
+TRAPS_FILE = resources.MEANING_TRAPS
 
 _FOLD = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"), ("ی", "ي"), ("ک", "ك"))
 
@@ -423,9 +423,9 @@ def _load(path: Path, mtime: float) -> TrapBook:
 
 
 def load_traps(path: Path | None = None) -> TrapBook:
-    """Load (and cache until the file changes) the meaning traps; the default is ``references/meaning_traps.toml``."""
+    """Load (and cache until the file changes) the meaning traps; the default is ``audit/data/meaning_traps.toml``."""
     if path is None:
-        return _default_traps(os.environ.get("AUDIT_REFERENCES"))
+        return _default_traps(resources.cache_key())
     path = Path(path)
     try:
         mtime = path.stat().st_mtime
@@ -435,9 +435,9 @@ def load_traps(path: Path | None = None) -> TrapBook:
 
 
 @lru_cache(maxsize=8)
-def _default_traps(references: str | None) -> TrapBook:
+def _default_traps(key: resources.CacheKey) -> TrapBook:
     """The default meaning traps, read once per references folder."""
-    return load_traps(reference_file(TRAPS_FILE))
+    return parse_traps(resources.load_toml(TRAPS_FILE), resources.location(TRAPS_FILE))
 
 
 @dataclass(frozen=True)
@@ -493,7 +493,7 @@ class LostNegation(Check):
     of refusal or denial). Machine translation often drops the negator, and the sentence then says the
     opposite of the English. The clause is read back to its start (sentence punctuation, a comma, colon or
     semicolon, a quotation mark, a bracket); questions («هل ... أبداً؟» "ever") and fixed positive phrases
-    («دائماً وأبداً») are exempt. Word lists: ``[negation]`` in ``references/meaning_traps.toml``.
+    («دائماً وأبداً») are exempt. Word lists: ``[negation]`` in ``audit/data/meaning_traps.toml``.
 
     Bad: قال إن الصراع "يجب أن يحدث أبداً".
     Good: قال إن الصراع "ما كان يجب أن يحدث أبداً".
@@ -602,7 +602,7 @@ _MODAL_RE = re.compile(r"(?<!\w)(?:و)?(يجب|ينبغي)(?!\w)")
 class Calque(Check):
     """An English news idiom or name translated word for word («نقطة فلاش», «صورة البلياردو»).
 
-    Patterns and accepted renderings live in ``references/meaning_traps.toml``: each entry gives the English
+    Patterns and accepted renderings live in ``audit/data/meaning_traps.toml``: each entry gives the English
     expression, the calque (literal words or a regular expression) and what Arabic news writes instead.
     Calques that Arabic news really uses («البطة العرجاء», «الخط الأحمر», «كسر الجليد») are listed as
     accepted and never flagged. Severity is per entry: major when the reader gets a wrong or absurd

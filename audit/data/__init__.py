@@ -1,0 +1,1 @@
+"""The editable resources shipped with the package (read through :mod:`audit.resources`)."""
