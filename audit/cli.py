@@ -15,6 +15,11 @@ from typing import Any
 from audit import __version__
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+EXIT_CODES_HELP = """exit codes:
+  0  every article passed the gate (with --baseline: no new finding)
+  1  the gate failed for at least one article
+  2  a usage, configuration or input error (reports are still written for every readable article)
+  130  interrupted"""
 
 
 class UsageError(Exception):
@@ -28,15 +33,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="audit", description="Audit machine-translated Arabic news articles.")
+    parser = _Parser(
+        prog="audit",
+        description="Audit machine-translated Arabic news articles.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"audit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = commands.add_parser("check", help="audit articles and write reports")
+    check = commands.add_parser(
+        "check",
+        help="audit articles and write reports",
+        description="Audit articles and write reports. Every option can also be set in audit.toml or "
+        "[tool.audit] of pyproject.toml; the command line wins.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     check.add_argument("paths", nargs="+", metavar="PATH", help="article files, folders, JSONL or datasets")
     check.add_argument("--config", type=Path, help="audit.toml or pyproject.toml (default: found in the cwd)")
     check.add_argument("--select", help="comma-separated check codes or prefixes to run (default: all)")
-    check.add_argument("--ignore", help="comma-separated check codes or prefixes to skip")
+    check.add_argument("--ignore", help="comma-separated check codes or prefixes to skip (default: none)")
     check.add_argument(
         "--fail-under",
         metavar="SCORE",
@@ -47,23 +64,50 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("none", "minor", "major", "critical"),
         help="fail an article with any finding this severe (default: critical)",
     )
-    check.add_argument("--format", help="comma-separated report formats: json,md,csv,junit,sarif,html")
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="a previous report.json: fail only on findings it does not hold (default: none, every finding counts)",
+    )
+    check.add_argument(
+        "--format", help="comma-separated report formats: json,md,csv,junit,sarif,html,codequality (default: json)"
+    )
     check.add_argument("--output", help="report folder (default: reports)")
+    check.add_argument(
+        "--sarif-root", metavar="DIR", help="folder the paths in report.sarif are relative to (default: the cwd)"
+    )
     check.add_argument("--encoding", help="encoding of input files without a BOM (default: utf-8)")
     check.add_argument(
         "--jobs", type=int, metavar="N", help="processes for the checks (default 0: one per core for large batches)"
     )
     mt = check.add_argument_group("neural MT (off unless a model is given; also [translate] in the config)")
-    mt.add_argument("--retranslate-model", metavar="MODEL", help="English->Arabic model dir or hub id: re-translation")
-    mt.add_argument("--backtranslate-model", metavar="MODEL", help="Arabic->English model: back-translation (T101)")
+    mt.add_argument(
+        "--retranslate-model",
+        metavar="MODEL",
+        help="English->Arabic model dir or hub id: re-translation (default: none)",
+    )
+    mt.add_argument(
+        "--backtranslate-model", metavar="MODEL", help="Arabic->English model: back-translation (T101) (default: none)"
+    )
     mt.add_argument("--backend", choices=("transformers", "ctranslate2"), help="MT backend (default: transformers)")
     mt.add_argument("--device", help="cpu, cuda, cuda:N or auto (default: cpu)")
     mt.add_argument("--cache-dir", help="translation cache folder (default: ~/.cache/audit; '' = no cache)")
-    mt.add_argument("--allow-download", action="store_true", default=None, help="fetch missing hub models")
+    mt.add_argument(
+        "--allow-download", action="store_true", default=None, help="fetch missing hub models (default: off)"
+    )
     refs = check.add_argument_group("references: English originals and re-translations (also in the config)")
-    refs.add_argument("--references", metavar="DIR", help="folder of <id>.en.txt and <id>.<name>.ar.txt files")
-    refs.add_argument("--normalize", help="Arabic normalisation before metrics: comma-separated steps, none or all")
-    refs.add_argument("--embeddings", choices=("auto", "on", "off"), help="sentence embeddings for alignment")
+    refs.add_argument(
+        "--references", metavar="DIR", help="folder of <id>.en.txt and <id>.<name>.ar.txt files (default: none)"
+    )
+    refs.add_argument(
+        "--normalize",
+        help="Arabic normalisation before metrics: comma-separated steps, none or all "
+        "(default: diacritics,tatweel,digits)",
+    )
+    refs.add_argument(
+        "--embeddings", choices=("auto", "on", "off"), help="sentence embeddings for alignment (default: auto)"
+    )
 
     from audit.compare import add_compare_parser
 
@@ -93,6 +137,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         "references": getattr(args, "references", None),
         "normalize": getattr(args, "normalize", None),
         "embeddings": getattr(args, "embeddings", None),
+        "sarif_root": getattr(args, "sarif_root", None),
     }
 
 
@@ -122,6 +167,14 @@ def run_check(args: argparse.Namespace) -> int:
         except LookupError:
             raise UsageError(f"unknown encoding {config.encoding!r} (for Windows Arabic: cp1256)") from None
     load_resources(config.resources)
+    baseline = None
+    if args.baseline is not None:
+        from audit.baseline import Baseline, BaselineError, apply_baseline
+
+        try:
+            baseline = Baseline.load(args.baseline)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
     loaded = load_paths(args.paths, config.encoding)
     from audit.analyzers import ReferenceSetupError, reference_setup
 
@@ -138,6 +191,8 @@ def run_check(args: argparse.Namespace) -> int:
         except TranslationError as exc:
             raise UsageError(str(exc)) from None
     result = audit_batch(loaded, config, analyzers=analyzers)
+    if baseline is not None:
+        result = apply_baseline(result, baseline)
     try:
         written = write_reports(result, config.formats, Path(config.output))
     except ValueError as exc:
@@ -155,11 +210,13 @@ def run_check(args: argparse.Namespace) -> int:
             f"{mark}  {article.score:6.2f}  {article.article.id}  "
             f"(critical {counts.get('critical', 0)}, major {counts.get('major', 0)}, minor {counts.get('minor', 0)})"
         )
-        if not article.passed:
+        if not article.passed and result.baseline is None:
             for line in terminal_lines(f.to_dict() for f in article.findings):
                 print(line)
     if len(shown) > 20:
         print(f"... and {len(shown) - 20} more articles")
+    if baseline is not None:
+        _print_new_findings(result)
     passed = sum(1 for a in result.articles if a.passed)
     print(
         f"{len(result.articles)} articles: {passed} passed, {len(result.articles) - passed} failed, "
@@ -185,6 +242,18 @@ def load_resources(folder: str | None) -> None:
             load()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _print_new_findings(result: Any) -> None:
+    """Every finding the baseline does not hold, one line each, as ``path:line:column``."""
+    from audit.reporting.locations import LineIndex
+
+    new = [(a, a.findings[i]) for a in result.articles for i in sorted(a.baseline_new or ())]
+    print(f"{len(new)} new finding{'s' if len(new) != 1 else ''} not in the baseline {result.baseline}")
+    for article, finding in new:
+        line, column = LineIndex(article.article.text).position(finding.start)
+        where = f"{article.article.path or article.article.id}:{line}:{column}"
+        print(f"  {where}: {finding.check} {finding.severity.value} {finding.message} «{finding.text[:60]}»")
 
 
 def run_list_checks() -> int:

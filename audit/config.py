@@ -69,6 +69,8 @@ class Config:
     embeddings: str = "auto"
     #: A team's own copy of the resources (allowlist, patterns, glossary, traps), see :mod:`audit.resources`.
     resources: str | None = None
+    #: Folder SARIF paths are relative to (default: the current folder).
+    sarif_root: str | None = None
     #: Where the file came from, for the report.
     source: str | None = None
 
@@ -93,6 +95,7 @@ class Config:
             **({"resources": self.resources} if self.resources else {}),
             "normalize": list(self.normalize),
             "embeddings": self.embeddings,
+            **({"sarif_root": self.sarif_root} if self.sarif_root else {}),
         }
 
 
@@ -275,6 +278,7 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "resources": ("resources", _optional_string),
     "normalize": ("normalize", _normalize),
     "embeddings": ("embeddings", _embeddings),
+    "sarif_root": ("sarif_root", _optional_string),
 }
 
 

@@ -50,6 +50,8 @@ class ArticleResult:
     alignment: tuple[Mapping[str, Any], ...] = ()
     #: Sub-scores by MQM dimension (see :mod:`audit.scoring`), 0-100 each, plus those analyzers add.
     subscores: Mapping[str, float] = field(default_factory=dict)
+    #: With a baseline: the indices of ``findings`` it does not hold (None: no baseline).
+    baseline_new: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class BatchResult:
     errors: tuple[InputError, ...]
     config: Config
     signature: str
+    #: The baseline report the gate compared against, if any (see :mod:`audit.baseline`).
+    baseline: str | None = None
 
     @property
     def passed(self) -> bool:

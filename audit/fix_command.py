@@ -29,25 +29,31 @@ def add_fix_parser(commands: Any) -> None:
         help="write corrected articles from the findings' fixes, and a unified diff",
         description=(
             "Apply the fixes of the findings (safe ones by default) and write the corrected articles "
-            "to the output folder, with fixes.diff. Exit codes: 0 done (with --diff: nothing to fix), "
-            "1 with --diff: there are fixes to apply, 2 a usage, configuration or input error "
-            "(every readable article is still fixed)."
+            "to the output folder, with fixes.diff."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog="""exit codes:
+  0  done (with --diff: nothing to fix)
+  1  with --diff: there are fixes to apply
+  2  a usage, configuration or input error (every readable article is still fixed)""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     fix.add_argument("paths", nargs="+", metavar="PATH", help="article files, folders, JSONL or datasets")
-    fix.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes (corrected words, glossary forms)")
-    fix.add_argument("--diff", action="store_true", help="only print the unified diff; write nothing")
-    fix.add_argument("--output", type=Path, default=Path("fixed"), help="folder for the corrected articles")
-    fix.add_argument("--in-place", action="store_true", help="overwrite the article files themselves")
+    fix.add_argument(
+        "--unsafe", action="store_true", help="also apply unsafe fixes (corrected words, glossary forms) (default: off)"
+    )
+    fix.add_argument("--diff", action="store_true", help="only print the unified diff; write nothing (default: off)")
+    fix.add_argument(
+        "--output", type=Path, default=Path("fixed"), help="folder for the corrected articles (default: fixed)"
+    )
+    fix.add_argument("--in-place", action="store_true", help="overwrite the article files themselves (default: off)")
     fix.add_argument("--config", type=Path, help="audit.toml or pyproject.toml (default: found in the cwd)")
     fix.add_argument("--select", help="comma-separated check codes or prefixes whose fixes to apply (default: all)")
-    fix.add_argument("--ignore", help="comma-separated check codes or prefixes to skip")
+    fix.add_argument("--ignore", help="comma-separated check codes or prefixes to skip (default: none)")
     fix.add_argument("--encoding", help="encoding of input files without a BOM (default: utf-8)")
 
 
 def run_fix(args: argparse.Namespace) -> int:
-    from audit.cli import UsageError
+    from audit.cli import UsageError, load_resources
     from audit.config import ConfigError, load_config
     from audit.fixes import fix_batch
     from audit.inputs import load_paths
@@ -65,6 +71,7 @@ def run_fix(args: argparse.Namespace) -> int:
             codecs.lookup(config.encoding)
         except LookupError:
             raise UsageError(f"unknown encoding {config.encoding!r} (for Windows Arabic: cp1256)") from None
+    load_resources(config.resources)
     roots: dict[str, Path] = {}
     loaded: list[Article | InputError] = []
     for raw in args.paths:

@@ -42,6 +42,9 @@ def article_dict(result: ArticleResult) -> dict[str, Any]:
         "findings": finding_dicts(result.findings, article.text),
         "metrics": dict(result.metrics),
     }
+    if result.baseline_new is not None:
+        for index, finding in enumerate(data["findings"]):
+            finding["baseline"] = "new" if index in result.baseline_new else "known"
     if result.alignment:
         data["alignment"] = [dict(row) for row in result.alignment]
     if article.source is not None or article.retranslations:
@@ -64,7 +67,7 @@ def report_dict(result: BatchResult) -> dict[str, Any]:
         name: round(sum(a.subscores.get(name, 100.0) for a in result.articles) / len(result.articles), 2)
         for name in names
     }
-    summary = {
+    summary: dict[str, Any] = {
         "articles": len(articles),
         "passed": sum(1 for a in result.articles if a.passed),
         "failed": sum(1 for a in result.articles if not a.passed),
@@ -79,6 +82,10 @@ def report_dict(result: BatchResult) -> dict[str, Any]:
         "signature": result.signature,
         "formula": scoring.FORMULA,
     }
+    if result.baseline is not None:
+        new = sum(len(a.baseline_new or ()) for a in result.articles)
+        total = sum(len(a.findings) for a in result.articles)
+        summary["baseline"] = {"path": result.baseline, "new": new, "known": total - new}
     return {
         "schema": SCHEMA,
         "tool": {"name": "audit", "version": __version__},
@@ -104,6 +111,7 @@ def attach_texts(report: dict[str, Any], result: BatchResult) -> dict[str, Any]:
 
 
 def _reporters() -> dict[str, Callable[[], Reporter]]:
+    from audit.reporting.codequality import CodeQualityReporter
     from audit.reporting.html import HtmlReporter
     from audit.reporting.json_report import JsonReporter
     from audit.reporting.junit import JUnitReporter
@@ -117,6 +125,7 @@ def _reporters() -> dict[str, Callable[[], Reporter]]:
         "junit": JUnitReporter,
         "sarif": SarifReporter,
         "html": HtmlReporter,
+        "codequality": CodeQualityReporter,
     }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from audit.baseline import fingerprint
 from audit.model import Finding
 
 _NEWLINE_RE = re.compile("\n")
@@ -46,7 +47,14 @@ def finding_dicts(findings: Iterable[Finding], text: str) -> list[dict[str, Any]
     for finding in findings:
         line, column = index.position(finding.start)
         end_line, end_column = index.position(finding.end)
-        row = {**finding.to_dict(), "line": line, "column": column, "end_line": end_line, "end_column": end_column}
+        row = {
+            **finding.to_dict(),
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "fingerprint": fingerprint(finding.check, text, finding.start, finding.end),
+        }
         if finding.folded:
             row["folded"] = finding_dicts(finding.folded, text)
         rows.append(row)

@@ -5,8 +5,12 @@ finding is a result pointing at the article's file. Columns count Unicode code p
 (``columnKind: unicodeCodePoints``), the way Python indexes the text, with lines separated by
 ``\\n`` or ``\\r\\n``. An article read from a JSONL line points at that line of the JSONL file (its
 text is JSON-escaped there, so no columns); a dataset record points at the dataset and names the
-record. Suggestions go to ``properties.suggestion`` rather than SARIF ``fixes``: a suggestion is
-advice for the editor, not always literal replacement text. Input errors are tool notifications.
+record. Paths are relative to the current folder, or to ``sarif_root`` (``--sarif-root``), under the
+``%SRCROOT%`` base id; a file outside it keeps an absolute ``file:`` URI. Each result carries
+``partialFingerprints`` (the check and the text around the span, see :mod:`audit.baseline`) so review
+tools follow a finding across runs. A finding's fix (exact edits) becomes a SARIF ``fix`` for an article
+file; its suggestion, advice for the editor, goes to ``properties.suggestion``. Input errors are tool
+notifications.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from audit.baseline import FINGERPRINT_KEY
 from audit.model import Severity
 from audit.reporting.locations import Origin, artifact_uri, excerpt, parse_origin
 
@@ -34,7 +39,9 @@ class SarifReporter:
 
     def write(self, report: dict[str, Any], output: Path) -> list[Path]:
         path = output / "report.sarif"
-        path.write_text(json.dumps(build_sarif(report), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        root = report.get("config", {}).get("sarif_root")
+        log = build_sarif(report, Path(root) if root else None)
+        path.write_text(json.dumps(log, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return [path]
 
 
@@ -161,14 +168,35 @@ def _result(
     for key in ("suggestion", "confidence", "evidence"):
         if finding.get(key) is not None:
             properties[key] = finding[key]
-    return {
+    result: dict[str, Any] = {
         "ruleId": finding["check"],
         "ruleIndex": index,
         "level": LEVELS[finding["severity"]],
         "message": {"text": message},
         "locations": [location],
-        "properties": properties,
     }
+    if finding.get("fingerprint"):
+        result["partialFingerprints"] = {FINGERPRINT_KEY: finding["fingerprint"]}
+    fix = finding.get("fix")
+    if fix and origin is not None and not origin.is_record:
+        replacements = [
+            {
+                "deletedRegion": {"charOffset": edit["start"], "charLength": edit["end"] - edit["start"]},
+                **({"insertedContent": {"text": edit["replacement"]}} if edit["replacement"] else {}),
+            }
+            for edit in fix["edits"]
+        ]
+        result["fixes"] = [
+            {
+                "description": {"text": f"{fix['applicability']} fix: {finding['suggestion'] or 'delete'}"},
+                "artifactChanges": [{"artifactLocation": _artifact(origin.file, base), "replacements": replacements}],
+                "properties": {"applicability": fix["applicability"]},
+            }
+        ]
+    if finding.get("baseline"):
+        result["baselineState"] = "new" if finding["baseline"] == "new" else "unchanged"
+    result["properties"] = properties
+    return result
 
 
 def _notification(error: dict[str, Any], base: Path) -> dict[str, Any]:
