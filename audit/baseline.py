@@ -100,12 +100,15 @@ class Baseline:
         return frozenset(new)
 
 
+def gate_article(item: ArticleResult, baseline: Baseline) -> ArticleResult:
+    """One article gated on new findings only: it fails when a finding the baseline does not hold is
+    scored (minor or worse). The score stays computed over every finding."""
+    new = baseline.new_findings(item.article.id, item.findings, item.article.text)
+    failing = any(item.findings[i].severity is not Severity.INFO for i in new)
+    return replace(item, passed=not failing, baseline_new=new)
+
+
 def apply_baseline(result: BatchResult, baseline: Baseline) -> BatchResult:
-    """``result`` gated on new findings only: an article fails when a finding the baseline does not hold is
-    scored (minor or worse). Scores stay computed over every finding."""
-    articles: list[ArticleResult] = []
-    for item in result.articles:
-        new = baseline.new_findings(item.article.id, item.findings, item.article.text)
-        failing = any(item.findings[i].severity is not Severity.INFO for i in new)
-        articles.append(replace(item, passed=not failing, baseline_new=new))
+    """``result`` with every article gated on new findings only (see :func:`gate_article`)."""
+    articles: list[ArticleResult] = [gate_article(item, baseline) for item in result.articles]
     return replace(result, articles=tuple(articles), baseline=baseline.path)

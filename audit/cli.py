@@ -8,13 +8,16 @@ from __future__ import annotations
 import argparse
 import codecs
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from audit import __version__
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+#: New findings listed on the terminal with --baseline (all of them are in the reports).
+MAX_NEW_SHOWN = 200
 EXIT_CODES_HELP = """exit codes:
   0  every article passed the gate (with --baseline: no new finding)
   1  the gate failed for at least one article
@@ -81,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--jobs", type=int, metavar="N", help="processes for the checks (default 0: one per core for large batches)"
     )
+    check.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run in the same --output folder: articles already audited are skipped",
+    )
+    check.add_argument("--engine", choices=("local", "dask"), help="where per-article work runs (default: local)")
+    check.add_argument(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster"
+    )
     mt = check.add_argument_group("neural MT (off unless a model is given; also [translate] in the config)")
     mt.add_argument(
         "--retranslate-model",
@@ -133,6 +145,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         "output": args.output,
         "encoding": args.encoding,
         "jobs": args.jobs,
+        "engine": getattr(args, "engine", None),
+        "scheduler": getattr(args, "scheduler", None),
         "translate": _translate_overrides(args),
         "references": getattr(args, "references", None),
         "normalize": getattr(args, "normalize", None),
@@ -149,10 +163,9 @@ def _translate_overrides(args: argparse.Namespace) -> dict[str, Any] | None:
 
 def run_check(args: argparse.Namespace) -> int:
     from audit.config import ConfigError, load_config
-    from audit.engine import audit_batch
+    from audit.engine import RunSpec, max_jobs
     from audit.inputs import load_paths
-    from audit.reporting import available_formats, write_reports
-    from audit.reporting.groups import terminal_lines
+    from audit.reporting import available_formats
 
     try:
         config = load_config(args.config, _overrides(args), search_dir=Path.cwd())
@@ -169,12 +182,23 @@ def run_check(args: argparse.Namespace) -> int:
     load_resources(config.resources)
     baseline = None
     if args.baseline is not None:
-        from audit.baseline import Baseline, BaselineError, apply_baseline
+        from audit.baseline import Baseline, BaselineError
 
         try:
             baseline = Baseline.load(args.baseline)
         except BaselineError as exc:
             raise UsageError(str(exc)) from None
+    from audit import resources
+
+    if config.resources is None and resources.override_dir():  # the environment's folder travels in the config
+        config = replace(config, resources=resources.override_dir())
+    if config.jobs > max_jobs():
+        print(
+            f"audit: note: --jobs {config.jobs} is more than this machine's {max_jobs()} cores; using {max_jobs()}",
+            file=sys.stderr,
+        )
+        config = replace(config, jobs=max_jobs())
+    executor = _executor(config)
     loaded = load_paths(args.paths, config.encoding)
     from audit.analyzers import ReferenceSetupError, reference_setup
 
@@ -190,40 +214,125 @@ def run_check(args: argparse.Namespace) -> int:
             loaded = translate_with_settings(loaded, config.translate)
         except TranslationError as exc:
             raise UsageError(str(exc)) from None
-    result = audit_batch(loaded, config, analyzers=analyzers)
-    if baseline is not None:
-        result = apply_baseline(result, baseline)
+
+    from audit.run import AuditRun, OutputBusy, OutputUnusable
+
+    output = Path(config.output)
+    spec = RunSpec(config=config, analyzers=tuple(analyzers))
+    run = AuditRun(output, spec, args.paths, resume=args.resume, baseline=baseline)
     try:
-        written = write_reports(result, config.formats, Path(config.output))
-    except ValueError as exc:
+        run.open()  # the output folder is checked and locked before any article is audited
+    except (OutputBusy, OutputUnusable) as exc:
         raise UsageError(str(exc)) from None
+    try:
+        for note in run.notes:
+            print(f"audit: note: {note}", file=sys.stderr)
+        try:
+            result = run.audit(loaded, executor)
+        finally:
+            executor.close()
+        written, report = _write_run_reports(run, result, config)
+        run.complete(result)
     except OSError as exc:
         raise UsageError(f"cannot write reports to {config.output}: {exc}") from None
+    finally:
+        run.close()
+    return _print_outcome(report, result, written, config, baseline)
+
+
+def _executor(config: Any) -> Any:
+    from audit.engine import LocalExecutor
+
+    if config.engine == "dask":
+        from audit.dask_engine import DaskEngineError, DaskExecutor
+
+        try:
+            return DaskExecutor(config.scheduler, config.jobs)
+        except DaskEngineError as exc:
+            raise UsageError(str(exc)) from None
+    return LocalExecutor(config.jobs)
+
+
+def _write_run_reports(run: Any, result: Any, config: Any) -> tuple[list[Path], dict[str, Any]]:
+    from audit.engine import score_signature
+    from audit.reporting import build_report, write_report_files
+    from audit.run import ArticleRecords, ArticleTexts
+
+    records = ArticleRecords(result.results, result.articles)
+    signature = score_signature(config)
+    report = build_report(records, result.errors, config, signature, run.baseline_path)
+    output = Path(config.output)
+
+    def with_texts() -> dict[str, Any]:
+        return {**report, "articles": ArticleTexts(records, run.store, result.order)}
+
+    written = write_report_files(
+        report,
+        config.formats,
+        output,
+        with_texts,
+        max_inline_bytes=int(config.max_report_mb * 2**20),
+        results_file=result.results,
+    )
+    _stale_pages(output, written)
+    return written, report
+
+
+def _stale_pages(output: Path, written: list[Path]) -> None:
+    """Article pages of an earlier run that this one did not write are removed; stale reports are named."""
+    fresh = {p.resolve() for p in written}
+    pages = (output / "articles").resolve()
+    if any(p.parent == pages for p in fresh):
+        removed = 0
+        for page in pages.glob("*.html"):
+            if page.resolve() not in fresh:
+                page.unlink()
+                removed += 1
+        if removed:
+            print(f"audit: note: removed {removed} article pages left by an earlier run", file=sys.stderr)
+    reports = ("report.json", "report.md", "report.csv", "junit.xml", "report.sarif", "index.html")
+    old = [name for name in reports if (output / name).exists() and (output / name).resolve() not in fresh]
+    if old:
+        print(
+            f"audit: note: {', '.join(old)} in {output} are from an earlier run (not written this time)",
+            file=sys.stderr,
+        )
+
+
+def _print_outcome(report: dict[str, Any], result: Any, written: list[Path], config: Any, baseline: Any) -> int:
+    import heapq
+
+    from audit.reporting.groups import terminal_lines
+    from audit.run import ArticleRecords
 
     for error in result.errors:
         print(f"error: {error.path or error.id}: {error.message}", file=sys.stderr)
-    shown = sorted(result.articles, key=lambda a: a.score)
-    for article in shown[:20]:
-        mark = "pass" if article.passed else "FAIL"
-        counts = article.metrics.get("counts", {})
+    records = ArticleRecords(result.results, result.articles)
+    brief = (
+        (r["score"], index, r["id"], r["passed"], r["metrics"].get("counts", {}), r["findings"])
+        for index, r in enumerate(records)
+    )
+    for score, _, article_id, passed, counts, findings in heapq.nsmallest(20, brief):
+        mark = "pass" if passed else "FAIL"
         print(
-            f"{mark}  {article.score:6.2f}  {article.article.id}  "
+            f"{mark}  {score:6.2f}  {article_id}  "
             f"(critical {counts.get('critical', 0)}, major {counts.get('major', 0)}, minor {counts.get('minor', 0)})"
         )
-        if not article.passed and result.baseline is None:
-            for line in terminal_lines(f.to_dict() for f in article.findings):
+        if not passed and baseline is None:
+            for line in terminal_lines(findings):
                 print(line)
-    if len(shown) > 20:
-        print(f"... and {len(shown) - 20} more articles")
+    if result.articles > 20:
+        print(f"... and {result.articles - 20} more articles")
     if baseline is not None:
-        _print_new_findings(result)
-    passed = sum(1 for a in result.articles if a.passed)
+        _print_new_findings(records, baseline)
+    summary = report["summary"]
+    output = Path(config.output)
     print(
-        f"{len(result.articles)} articles: {passed} passed, {len(result.articles) - passed} failed, "
-        f"{len(result.errors)} errors; reports in {config.output}: "
-        f"{', '.join(sorted({p.name for p in written if p.parent == Path(config.output)}))}"
+        f"{summary['articles']} articles: {summary['passed']} passed, {summary['failed']} failed, "
+        f"{summary['errors']} errors; reports in {config.output}: "
+        f"{', '.join(sorted({p.name for p in written if p.parent == output} | {'results.jsonl'}))}"
     )
-    return result.exit_code
+    return {"pass": EXIT_OK, "fail": EXIT_GATE}.get(summary["gate"], EXIT_ERROR)
 
 
 def load_resources(folder: str | None) -> None:
@@ -244,16 +353,24 @@ def load_resources(folder: str | None) -> None:
         raise UsageError(str(exc)) from None
 
 
-def _print_new_findings(result: Any) -> None:
+def _print_new_findings(records: Iterable[dict[str, Any]], baseline: Any) -> None:
     """Every finding the baseline does not hold, one line each, as ``path:line:column``."""
-    from audit.reporting.locations import LineIndex
-
-    new = [(a, a.findings[i]) for a in result.articles for i in sorted(a.baseline_new or ())]
-    print(f"{len(new)} new finding{'s' if len(new) != 1 else ''} not in the baseline {result.baseline}")
-    for article, finding in new:
-        line, column = LineIndex(article.article.text).position(finding.start)
-        where = f"{article.article.path or article.article.id}:{line}:{column}"
-        print(f"  {where}: {finding.check} {finding.severity.value} {finding.message} «{finding.text[:60]}»")
+    count = 0
+    lines: list[str] = []
+    for article in records:
+        for finding in article["findings"]:
+            if finding.get("baseline") != "new":
+                continue
+            count += 1
+            if len(lines) < MAX_NEW_SHOWN:
+                where = f"{article['path'] or article['id']}:{finding.get('line')}:{finding.get('column')}"
+                text = finding["text"][:60]
+                lines.append(f"  {where}: {finding['check']} {finding['severity']} {finding['message']} «{text}»")
+    print(f"{count} new finding{'s' if count != 1 else ''} not in the baseline {baseline.path}")
+    for line in lines:
+        print(line)
+    if count > len(lines):
+        print(f"  ... and {count - len(lines)} more (see report.json)")
 
 
 def run_list_checks() -> int:

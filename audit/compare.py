@@ -250,10 +250,9 @@ def compare(
     from audit.engine import audit_batch
     from audit.metrics import sacrebleu_metrics
     from audit.normalize import normalizer
-    from audit.references import AlignmentSettings, configure, embedder
+    from audit.references import AlignmentSettings, embedder
 
     settings = AlignmentSettings(embeddings=config.embeddings)
-    configure(settings)
     embed, method = embedder(settings)
     normalize = normalizer(config.normalize)
     corpus = build_corpus(systems, embed)

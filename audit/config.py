@@ -41,6 +41,7 @@ DEFAULT_WEIGHTS: Mapping[Severity, float] = {
     Severity.CRITICAL: 25.0,
 }
 FAIL_ON_CHOICES = ("none", "minor", "major", "critical")
+ENGINES = ("local", "dask")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,12 @@ class Config:
     resources: str | None = None
     #: Folder SARIF paths are relative to (default: the current folder).
     sarif_root: str | None = None
+    #: Where per-article work runs: "local" (this machine's processes) or "dask" (a Dask cluster).
+    engine: str = "local"
+    #: The Dask scheduler address (``tcp://host:8786``); ``None`` starts a local cluster.
+    scheduler: str | None = None
+    #: Above this size of ``results.jsonl`` (MiB), ``report.json`` holds the summary and points at that file.
+    max_report_mb: float = 256.0
     #: Where the file came from, for the report.
     source: str | None = None
 
@@ -169,6 +176,19 @@ def _jobs(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"'{key}' is a number of processes (0 = automatic), not {value!r}")
     return value
+
+
+def _engine(key: str, value: Any) -> str:
+    if value not in ENGINES:
+        raise ConfigError(f"'{key}' is one of {', '.join(ENGINES)}, not {value!r}")
+    return str(value)
+
+
+def _megabytes(key: str, value: Any) -> float:
+    number = _number(key, value)
+    if number <= 0:
+        raise ConfigError(f"'{key}' is a size in MiB greater than 0, not {value!r}")
+    return number
 
 
 def _optional_string(key: str, value: Any) -> str | None:
@@ -279,6 +299,9 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "normalize": ("normalize", _normalize),
     "embeddings": ("embeddings", _embeddings),
     "sarif_root": ("sarif_root", _optional_string),
+    "engine": ("engine", _engine),
+    "scheduler": ("scheduler", _optional_string),
+    "max_report_mb": ("max_report_mb", _megabytes),
 }
 
 

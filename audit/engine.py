@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from audit import scoring
@@ -70,17 +73,14 @@ class BatchResult:
     @property
     def exit_code(self) -> int:
         """0 every article passed, 1 the gate failed, 2 an input error."""
-        if self.errors:
-            return 2
-        return 0 if self.passed else 1
+        return exit_code(self.errors, self.passed)
 
 
-def _progress(items: Sequence[Any], label: str) -> Iterable[Any]:
-    if len(items) < 2 or not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=label, unit="article", file=sys.stderr, leave=False)
+def exit_code(errors: Sequence[InputError], all_passed: bool) -> int:
+    """0 every article passed, 1 the gate failed, 2 an input error."""
+    if errors:
+        return 2
+    return 0 if all_passed else 1
 
 
 def _valid(finding: Finding, text: str) -> bool:
@@ -91,7 +91,7 @@ def _valid(finding: Finding, text: str) -> bool:
 
 @dataclass
 class _ArticleOutput:
-    """What the per-article checks and analyzers found in one article (sent back from a worker process)."""
+    """What the per-article checks and analyzers found in one article (sent back from a worker)."""
 
     findings: list[Finding] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
@@ -129,71 +129,236 @@ def _run_article(
     return output
 
 
-#: The checks and analyzers of the batch being audited, inherited by forked worker processes.
-_worker_state: tuple[Sequence[Check], Sequence[BatchCheck], Sequence[Analyzer]] = ((), (), ())
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything the per-article work needs; it is sent to every worker (a local process or a Dask worker).
+
+    Run settings travel here, in the configuration, never in process-wide state or environment variables.
+    ``checks`` is ``None`` when the checks are built from the configuration where the work runs (once per
+    worker, so resources such as lexicons are loaded once per worker, not per article).
+    """
+
+    config: Config
+    checks: tuple[AnyCheck, ...] | None = None
+    analyzers: tuple[Analyzer, ...] = ()
+
+    def split_checks(self) -> tuple[list[Check], list[BatchCheck]]:
+        checks = self.checks
+        if checks is None:
+            checks = _built_checks(self.config)
+        return [c for c in checks if isinstance(c, Check)], [c for c in checks if isinstance(c, BatchCheck)]
 
 
-def _run_in_worker(article: Article) -> _ArticleOutput:
-    return _run_article(ArticleContext(article), *_worker_state)
+#: Checks built from a configuration in this process, by configuration signature (one worker, one build).
+_BUILT: dict[str, tuple[AnyCheck, ...]] = {}
+
+
+def _built_checks(config: Config) -> tuple[AnyCheck, ...]:
+    key = config_signature(config)
+    if key not in _BUILT:
+        from audit import resources
+
+        # A worker reads the resources the run's configuration names (a remote worker sees no local setting).
+        resources.configure(config.resources)
+        _BUILT.clear()
+        _BUILT[key] = tuple(build_checks(config.select, config.ignore, config.checks))
+    return _BUILT[key]
+
+
+def score_signature(config: Config) -> str:
+    """The sacrebleu-style signature of the scores (see :func:`audit.scoring.signature`)."""
+    return scoring.signature(config.weights, config.fail_under, config.fail_on, config.gates)
+
+
+def config_signature(config: Config) -> str:
+    """A digest of everything in the configuration that changes an article's result (not output settings)."""
+    from audit import __version__
+    from audit.checks import check_classes
+
+    data = {k: v for k, v in config.to_dict().items() if k != "source"}
+    data["version"] = __version__
+    data["registry"] = sorted(check_classes())
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class ArticleOutcome:
+    """One article audited: its result, what the batch pass needs later, and errors met on the way."""
+
+    result: ArticleResult
+    output: _ArticleOutput
+    errors: list[InputError]
+
+    @property
+    def article(self) -> Article:
+        return self.result.article
+
+
+def audit_articles(spec: RunSpec, articles: Sequence[Article]) -> list[ArticleOutcome]:
+    """The per-article work for a chunk of articles: checks, analyzers, ``collect`` of batch checks, score."""
+    checks, batch_checks = spec.split_checks()
+    outcomes = []
+    for article in articles:
+        ctx = ArticleContext(article, spec.config)
+        output = _run_article(ctx, checks, batch_checks, spec.analyzers)
+        errors = list(output.errors)
+        result = _score_article(ctx, output.findings, output.metrics, output.alignment, spec.config, errors)
+        outcomes.append(ArticleOutcome(result=result, output=output, errors=errors))
+    return outcomes
+
+
+def rescore(
+    article: Article, output: _ArticleOutput, extra: Sequence[Finding], config: Config
+) -> tuple[ArticleResult, list[InputError]]:
+    """An article's result once the batch checks have added ``extra`` findings to it."""
+    ctx = ArticleContext(article, config)
+    errors: list[InputError] = []
+    valid = []
+    for finding in extra:
+        if _valid(finding, ctx.text):
+            valid.append(finding)
+        else:
+            errors.append(_span_error(article, finding))
+    ignored: list[InputError] = []  # the per-article findings were validated when the article was audited
+    result = _score_article(ctx, [*output.findings, *valid], output.metrics, output.alignment, config, ignored)
+    return result, errors
+
+
+def batch_findings(
+    batch_checks: Sequence[BatchCheck], contexts: Sequence[ArticleContext], collected: Callable[[str], Sequence[Any]]
+) -> tuple[dict[int, list[Finding]], list[InputError]]:
+    """The batch checks over the whole batch: findings by article position, and the checks that failed.
+
+    ``contexts`` and ``collected(code)`` may be lazy sequences read from disk: only the articles a finding
+    lands in need their text.
+    """
+    found: dict[int, list[Finding]] = {}
+    errors: list[InputError] = []
+    for batch_check in batch_checks:
+        try:
+            for index, finding in batch_check.run_batch(contexts, collected(batch_check.code)):
+                found.setdefault(index, []).append(finding)
+        except Exception as exc:  # a faulty batch check must not lose the batch
+            errors.append(InputError(id="*", path=None, message=f"internal error in check {batch_check.code}: {exc!r}"))
+    return found, errors
 
 
 #: Below this much text a batch is audited in one process: starting workers would cost more than it saves.
 PARALLEL_MIN_CHARS = 200_000
+#: The most worker processes a local run starts (more than the cores only adds switching and memory).
+MAX_JOBS = 32
 _FORK_UNSAFE_MODULES = ("torch", "ctranslate2")
 
 
+def max_jobs() -> int:
+    """The largest useful ``--jobs``: the machine's cores, never more than :data:`MAX_JOBS`."""
+    return max(1, min(os.cpu_count() or 1, MAX_JOBS))
+
+
 def worker_count(jobs: int, articles: Sequence[Article]) -> int:
-    """How many processes audit the batch: ``jobs``, or with 0 (auto) one per core for a large batch.
+    """How many processes audit the batch: ``jobs`` (at most :func:`max_jobs`), or with 0 (auto) one per core
+    for a large batch.
 
     Auto stays in one process for small batches, where there is no fork, and once a neural MT library
     is loaded (its thread pools do not survive a fork).
     """
     if jobs > 0:
-        return min(jobs, max(len(articles), 1))
+        return min(jobs, max_jobs(), max(len(articles), 1))
     if len(articles) < 4 or sum(len(a.text) for a in articles) < PARALLEL_MIN_CHARS:
         return 1
+    return auto_jobs(len(articles))
+
+
+def auto_jobs(count: int | None = None) -> int:
+    """Worker processes for a large (or unknown-size) batch: one per core, unless forking is unsafe."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if any(name in sys.modules for name in _FORK_UNSAFE_MODULES):
         return 1
-    return min(os.cpu_count() or 1, 8, len(articles))
+    return min(max_jobs(), 8, count if count is not None else 8)
 
 
-def _run_articles(
-    contexts: Sequence[ArticleContext],
-    checks: Sequence[Check],
-    batch_checks: Sequence[BatchCheck],
-    analyzers: Sequence[Analyzer],
-    jobs: int,
-) -> Iterable[_ArticleOutput]:
-    if jobs <= 1:
-        return (_run_article(ctx, checks, batch_checks, analyzers) for ctx in _progress(contexts, "audit"))
-    return _run_parallel([ctx.article for ctx in contexts], checks, batch_checks, analyzers, jobs)
+def chunks(items: Iterable[Article], max_articles: int = 32, max_chars: int = 200_000) -> Iterator[list[Article]]:
+    """Articles in bounded chunks (by count and by characters), read lazily from ``items``."""
+    chunk: list[Article] = []
+    size = 0
+    for article in items:
+        chunk.append(article)
+        size += len(article.text)
+        if len(chunk) >= max_articles or size >= max_chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
-def _run_parallel(
-    articles: list[Article],
-    checks: Sequence[Check],
-    batch_checks: Sequence[BatchCheck],
-    analyzers: Sequence[Analyzer],
-    jobs: int,
-) -> list[_ArticleOutput]:
-    global _worker_state
-    _worker_state = (checks, batch_checks, analyzers)
-    chunk = max(1, min(16, len(articles) // (jobs * 8)))
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return list(_progress_iter(pool.imap(_run_in_worker, articles, chunksize=chunk), len(articles)))
-    finally:
-        _worker_state = ((), (), ())
+class Executor(Protocol):
+    """Runs :func:`audit_articles` over chunks and yields the outcomes chunk by chunk, in input order, with
+    a bounded number of chunks in flight."""
+
+    def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleOutcome]]: ...
+
+    def close(self) -> None: ...
 
 
-def _progress_iter(items: Iterable[Any], total: int) -> Iterable[Any]:
-    if total < 2 or not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
+class LocalExecutor:
+    """This process, or forked worker processes on this machine.
 
-    return tqdm(items, total=total, desc="audit", unit="article", file=sys.stderr, leave=False)
+    ``jobs`` 1 keeps one process; ``jobs`` N starts N workers; 0 (automatic) audits in this process until
+    the batch proves large (:data:`PARALLEL_MIN_CHARS`), then starts one worker per core for the rest.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(0, jobs)
+
+    def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleOutcome]]:
+        chunks = iter(chunks)
+        jobs = self.jobs
+        if jobs == 0:
+            seen_chars = seen_articles = 0
+            for chunk in chunks:
+                yield audit_articles(spec, chunk)
+                seen_chars += sum(len(a.text) for a in chunk)
+                seen_articles += len(chunk)
+                if seen_chars >= PARALLEL_MIN_CHARS and seen_articles >= 4:
+                    break
+            jobs = auto_jobs()
+        if jobs <= 1:
+            for chunk in chunks:
+                yield audit_articles(spec, chunk)
+            return
+        first = next(chunks, None)
+        if first is None:
+            return
+        if spec.checks is None:
+            spec = replace(spec, checks=_built_checks(spec.config))  # built once, inherited by every fork
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, initializer=_init_worker, initargs=(spec,)) as pool:
+            pending: deque[Any] = deque([pool.apply_async(_audit_in_worker, (first,))])
+            for chunk in chunks:
+                pending.append(pool.apply_async(_audit_in_worker, (chunk,)))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+
+    def close(self) -> None:
+        pass
+
+
+#: The spec a forked worker process received when it started (see :class:`LocalExecutor`).
+_worker_spec: RunSpec | None = None
+
+
+def _init_worker(spec: RunSpec) -> None:
+    global _worker_spec
+    _worker_spec = spec
+
+
+def _audit_in_worker(chunk: list[Article]) -> list[ArticleOutcome]:
+    assert _worker_spec is not None
+    return audit_articles(_worker_spec, chunk)
 
 
 def audit_batch(
@@ -202,44 +367,56 @@ def audit_batch(
     checks: Sequence[AnyCheck] | None = None,
     analyzers: Sequence[Analyzer] = (),
 ) -> BatchResult:
-    """Audit every article; input errors are carried along, never raised.
+    """Audit every article in memory; input errors are carried along, never raised.
 
     Per-article checks run in ``worker_count(config.jobs, ...)`` processes; checks that read the whole
-    batch, and scoring, run in this one. Results do not depend on the number of processes.
+    batch run in this one. Results do not depend on the number of processes. For batches too large for
+    memory, :mod:`audit.runstore` streams the same work to disk.
     """
-    if checks is None:
-        checks = build_checks(config.select, config.ignore, config.checks)
+    spec = RunSpec(config=config, checks=tuple(checks) if checks is not None else None, analyzers=tuple(analyzers))
     articles: list[Article] = []
-    errors: list[InputError] = []
+    # Errors in input order: (number of articles before it, error).
+    placed: list[tuple[int, InputError]] = []
     for item in loaded:
-        (errors if isinstance(item, InputError) else articles).append(item)  # type: ignore[arg-type]
-
-    contexts = [ArticleContext(a) for a in articles]
-    article_checks = [c for c in checks if isinstance(c, Check)]
-    batch_checks = [c for c in checks if isinstance(c, BatchCheck)]
-    jobs = worker_count(config.jobs, articles)
-    outputs = list(_run_articles(contexts, article_checks, batch_checks, analyzers, jobs))
-    for output in outputs:
-        errors.extend(output.errors)
-
-    for batch_check in batch_checks:
-        try:
-            collected = [output.collected.get(batch_check.code) for output in outputs]
-            for index, finding in batch_check.run_batch(contexts, collected):
-                outputs[index].findings.append(finding)
-        except Exception as exc:  # same
-            errors.append(InputError(id="*", path=None, message=f"internal error in check {batch_check.code}: {exc!r}"))
-
-    signature = scoring.signature(config.weights, config.fail_under, config.fail_on, config.gates)
-    results = [
-        _score_article(ctx, output.findings, output.metrics, output.alignment, config, errors)
-        for ctx, output in zip(contexts, outputs, strict=True)
-    ]
-    return BatchResult(articles=tuple(results), errors=tuple(errors), config=config, signature=signature)
+        if isinstance(item, InputError):
+            placed.append((len(articles), item))
+        else:
+            articles.append(item)
+    executor = LocalExecutor(worker_count(config.jobs, articles))
+    outcomes = [o for chunk in executor.map_chunks(spec, chunks(articles)) for o in chunk]
+    _, batch_checks = spec.split_checks()
+    contexts = [ArticleContext(a, config) for a in articles] if batch_checks else []
+    extra, batch_errors = batch_findings(
+        batch_checks, contexts, lambda code: [o.output.collected.get(code) for o in outcomes]
+    )
+    results: list[ArticleResult] = []
+    errors: list[InputError] = []
+    placed_iter = iter(placed)
+    next_error = next(placed_iter, None)
+    for index, outcome in enumerate(outcomes):
+        while next_error is not None and next_error[0] <= index:
+            errors.append(next_error[1])
+            next_error = next(placed_iter, None)
+        errors.extend(outcome.errors)
+        result = outcome.result
+        if index in extra:
+            result, more = rescore(outcome.article, outcome.output, extra[index], config)
+            errors.extend(more)
+        results.append(result)
+    while next_error is not None:
+        errors.append(next_error[1])
+        next_error = next(placed_iter, None)
+    errors.extend(batch_errors)
+    return BatchResult(articles=tuple(results), errors=tuple(errors), config=config, signature=score_signature(config))
 
 
 def _internal_error(article: Article, code: str, exc: Exception) -> InputError:
     return InputError(id=article.id, path=article.path, message=f"internal error in {code}: {exc!r}")
+
+
+def _span_error(article: Article, finding: Finding) -> InputError:
+    message = f"internal error in {finding.check}: span {finding.start}-{finding.end} does not match"
+    return InputError(id=article.id, path=article.path, message=message)
 
 
 def _score_article(
@@ -253,13 +430,7 @@ def _score_article(
     unique: dict[tuple[str, int, int], Finding] = {}
     for finding in found:
         if not _valid(finding, ctx.text):
-            errors.append(
-                InputError(
-                    id=ctx.article.id,
-                    path=ctx.article.path,
-                    message=f"internal error in {finding.check}: span {finding.start}-{finding.end} does not match",
-                )
-            )
+            errors.append(_span_error(ctx.article, finding))
             continue
         unique.setdefault((finding.check, finding.start, finding.end), finding)
     ordered = fold(sorted(unique.values(), key=lambda f: (f.start, -f.severity.rank, f.end, f.check)))

@@ -128,17 +128,20 @@ class AlignmentSettings:
     embeddings: str = "auto"
 
 
-_settings = AlignmentSettings()
+_default_settings = AlignmentSettings()
 
 
 def configure(settings: AlignmentSettings) -> None:
-    """Set how articles are aligned (the command line does this from the configuration)."""
-    global _settings
-    _settings = settings
+    """Set how articles built without a configuration are aligned (library use and tests); an audit run
+    always aligns as its configuration says."""
+    global _default_settings
+    _default_settings = settings
 
 
-def current_settings() -> AlignmentSettings:
-    return _settings
+def settings_for(ctx: ArticleContext) -> AlignmentSettings:
+    """How this article is aligned: from the run's configuration the context carries."""
+    config = ctx.config
+    return AlignmentSettings(embeddings=config.embeddings) if config is not None else _default_settings
 
 
 def embedder(settings: AlignmentSettings) -> tuple[Embedder | None, str]:
@@ -311,7 +314,7 @@ def reference_view(ctx: ArticleContext) -> ReferenceView:
     """The article's aligned view, computed once per article context."""
     view = _views.get(ctx)
     if view is None:
-        view = ReferenceView(ctx, _settings)
+        view = ReferenceView(ctx, settings_for(ctx))
         _views[ctx] = view
     return view
 

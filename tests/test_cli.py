@@ -101,6 +101,9 @@ def test_exit_1_when_the_gate_fails(tmp_path: Path, capsys: pytest.CaptureFixtur
         "report.csv",
         "junit.xml",
         "report.sarif",
+        "results.jsonl",
+        "manifest.json",
+        ".audit-run",
     }
 
 

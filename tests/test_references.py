@@ -144,8 +144,8 @@ def test_reference_free_findings_stay_exactly_the_same_with_references() -> None
     plain = Article(id="a", text=ARTICLE + "Click here to subscribe to our newsletter.\n")
     with_refs = Article(id="a", text=plain.text, source=ENGLISH, retranslations={"human": HUMAN, "engineB": ENGINE})
     checks = build_checks()
-    before = audit_batch([plain], Config(), checks=checks)
-    after = audit_batch([with_refs], Config(), checks=checks, analyzers=[ReferenceAnalyzer()])
+    before = audit_batch([plain], Config(embeddings="off"), checks=checks)
+    after = audit_batch([with_refs], Config(embeddings="off"), checks=checks, analyzers=[ReferenceAnalyzer()])
     reference_codes = {c.code for c in checks if c.requires}
 
     def free(findings: tuple[Finding, ...]) -> list[Finding]:  # a reference finding may fold into a residue block

@@ -11,10 +11,13 @@ import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from audit.model import Article, Category, Finding, Fix, Severity
 from audit.text import Document
+
+if TYPE_CHECKING:
+    from audit.config import Config
 
 T = TypeVar("T")
 
@@ -57,10 +60,15 @@ class CheckSettings:
 
 
 class ArticleContext:
-    """One article as the checks see it: the text, its segmentation and the optional references."""
+    """One article as the checks see it: the text, its segmentation and the optional references.
 
-    def __init__(self, article: Article) -> None:
+    ``config`` is the run's configuration (``None`` outside a run): settings that are not one check's
+    options, such as how articles are aligned with references, are read from it.
+    """
+
+    def __init__(self, article: Article, config: Config | None = None) -> None:
         self.article = article
+        self.config = config
         self.text = article.text
         self.doc = Document(article.text)
         self._memo: dict[str, Any] = {}

@@ -347,49 +347,61 @@ class BatchEntitySpellingCheck(GlossaryUser, BatchCheck):
     def run_batch(
         self, contexts: Sequence[ArticleContext], collected: Sequence[Any] | None = None
     ) -> Iterator[tuple[int, Finding]]:
+        """Two passes over the collected spellings; memory grows with the distinct spellings, not the batch."""
         if len(contexts) < 2:
             return
         glossary = self.glossary
-        # One representative occurrence list per article and spelling (articles count once per spelling).
-        per_article: list[dict[str, list[Occurrence]]] = (
-            list(collected) if collected is not None else [self.collect(ctx) for ctx in contexts]
+        per_article: Sequence[dict[str, list[Occurrence]]] = (
+            collected if collected is not None else [self.collect(ctx) for ctx in contexts]
         )
-        groups: dict[str, dict[str, set[int]]] = {}
+        # Pass 1: per skeleton, each spelling with the number of articles using it, its first article and
+        # that article's occurrences (the representative one, as the first article counts).
+        groups: dict[str, dict[str, int]] = {}
+        first: dict[str, tuple[int, list[Occurrence]]] = {}
         for index, forms in enumerate(per_article):
-            for form in forms:
+            for form, occurrences in (forms or {}).items():
                 key = skeleton(form)
                 if len(key) >= 3:
-                    groups.setdefault(key, {}).setdefault(form, set()).add(index)
+                    spellings = groups.setdefault(key, {})
+                    spellings[form] = spellings.get(form, 0) + 1
+                    first.setdefault(form, (index, occurrences))
+        # The spellings to report, each with the preferred one and what to say.
+        report: dict[str, tuple[str, str, str]] = {}
         for spellings in groups.values():
             if len(spellings) < 2 or not _same_entity(list(spellings)):
                 continue
-            articles = set().union(*spellings.values())
-            if len(articles) < 2:
-                continue
-            counts = Counter({form: len(indexes) for form, indexes in spellings.items()})
-            representative = {form: per_article[min(idx)][form] for form, idx in spellings.items()}
+            if all(n == 1 for n in spellings.values()) and len({first[f][0] for f in spellings}) == 1:
+                continue  # one article only: C601's
+            counts = Counter(spellings)
+            representative = {form: first[form][1] for form in spellings}
             preferred, evidence = preferred_spelling(representative, counts, glossary)
-            backed = evidence != "majority"
             summary = ", ".join(f"«{form}» in {count} article(s)" for form, count in counts.most_common())
-            for form, indexes in spellings.items():
-                if form == preferred:
+            for form in spellings:
+                if form != preferred:
+                    report[form] = (preferred, summary, evidence)
+        if not report:
+            return
+        # Pass 2: the articles that use a reported spelling and not the preferred one.
+        for index, forms in enumerate(per_article):
+            for form, occurrences in (forms or {}).items():
+                if form not in report:
                     continue
-                for index in sorted(indexes):
-                    if preferred in per_article[index]:
-                        continue  # inconsistent inside the article: reported by C601
-                    first = per_article[index][form][0]
-                    yield (
-                        index,
-                        self.finding(
-                            contexts[index].text,
-                            first.start,
-                            first.end,
-                            f"this name is spelled differently in other articles of the batch ({summary})",
-                            suggestion=preferred,
-                            confidence=0.8 if backed else 0.6,
-                            evidence=_EVIDENCE[evidence] + " in the batch",
-                        ),
-                    )
+                preferred, summary, evidence = report[form]
+                if preferred in forms:
+                    continue  # inconsistent inside the article: reported by C601
+                occurrence = occurrences[0]
+                yield (
+                    index,
+                    self.finding(
+                        contexts[index].text,
+                        occurrence.start,
+                        occurrence.end,
+                        f"this name is spelled differently in other articles of the batch ({summary})",
+                        suggestion=preferred,
+                        confidence=0.8 if evidence != "majority" else 0.6,
+                        evidence=_EVIDENCE[evidence] + " in the batch",
+                    ),
+                )
 
 
 class GlossaryVariantCheck(GlossaryUser, Check):

@@ -6,13 +6,14 @@ so all formats agree. A new format is one class with ``name`` and ``write`` and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from audit import __version__, scoring
-from audit.engine import ArticleResult, BatchResult
-from audit.model import Severity
+from audit.config import Config
+from audit.engine import ArticleResult, BatchResult, exit_code
+from audit.model import InputError, Severity
 from audit.reporting.locations import finding_dicts
 
 SCHEMA = "audit-report/2"
@@ -52,48 +53,92 @@ def article_dict(result: ArticleResult) -> dict[str, Any]:
     return data
 
 
-def report_dict(result: BatchResult) -> dict[str, Any]:
-    """The ``report.json`` contract (schema ``audit-report/2``): extend it, never break it."""
-    articles = [article_dict(a) for a in result.articles]
-    severities = {s.value: 0 for s in Severity}
-    categories: dict[str, int] = {}
-    for article in result.articles:
-        for finding in article.findings:
-            severities[finding.severity.value] += 1
-            categories[finding.category.value] = categories.get(finding.category.value, 0) + 1
-    scores = [a.score for a in result.articles]
-    names = list(dict.fromkeys(name for a in result.articles for name in a.subscores))
-    subscores = {
-        name: round(sum(a.subscores.get(name, 100.0) for a in result.articles) / len(result.articles), 2)
-        for name in names
-    }
-    summary: dict[str, Any] = {
-        "articles": len(articles),
-        "passed": sum(1 for a in result.articles if a.passed),
-        "failed": sum(1 for a in result.articles if not a.passed),
-        "errors": len(result.errors),
-        "gate": "pass" if result.exit_code == 0 else ("error" if result.exit_code == 2 else "fail"),
-        "mean_score": round(sum(scores) / len(scores), 2) if scores else None,
-        "min_score": min(scores) if scores else None,
-        "mean_subscores": subscores,
-        "words": sum(a.words for a in result.articles),
-        "findings": severities,
-        "categories": dict(sorted(categories.items())),
-        "signature": result.signature,
-        "formula": scoring.FORMULA,
-    }
-    if result.baseline is not None:
-        new = sum(len(a.baseline_new or ()) for a in result.articles)
-        total = sum(len(a.findings) for a in result.articles)
-        summary["baseline"] = {"path": result.baseline, "new": new, "known": total - new}
+class SummaryBuilder:
+    """The ``summary`` of a report, built one article record at a time."""
+
+    def __init__(self) -> None:
+        self.articles = self.passed = self.words = 0
+        self.score_total = 0.0
+        self.min_score: float | None = None
+        self.severities = {s.value: 0 for s in Severity}
+        self.categories: dict[str, int] = {}
+        #: Sub-score name -> (sum, number of articles that have it), in order of first appearance.
+        self.subscores: dict[str, list[float]] = {}
+        self.total_findings = self.new_findings = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.articles += 1
+        self.passed += 1 if record["passed"] else 0
+        self.words += record["words"]
+        score = record["score"]
+        self.score_total += score
+        self.min_score = score if self.min_score is None else min(self.min_score, score)
+        for finding in record["findings"]:
+            self.total_findings += 1
+            self.new_findings += 1 if finding.get("baseline") == "new" else 0
+            self.severities[finding["severity"]] += 1
+            self.categories[finding["category"]] = self.categories.get(finding["category"], 0) + 1
+        for name, value in (record.get("subscores") or {}).items():
+            total = self.subscores.setdefault(name, [0.0, 0])
+            total[0] += value
+            total[1] += 1
+
+    def summary(self, errors: Sequence[InputError], signature: str, baseline: str | None = None) -> dict[str, Any]:
+        code = exit_code(errors, self.passed == self.articles)
+        summary: dict[str, Any] = {
+            "articles": self.articles,
+            "passed": self.passed,
+            "failed": self.articles - self.passed,
+            "errors": len(errors),
+            "gate": "pass" if code == 0 else ("error" if code == 2 else "fail"),
+            "mean_score": round(self.score_total / self.articles, 2) if self.articles else None,
+            "min_score": self.min_score,
+            # An article without a sub-score counts as 100 in its mean.
+            "mean_subscores": {
+                name: round((total + 100.0 * (self.articles - int(count))) / self.articles, 2)
+                for name, (total, count) in self.subscores.items()
+            },
+            "words": self.words,
+            "findings": self.severities,
+            "categories": dict(sorted(self.categories.items())),
+            "signature": signature,
+            "formula": scoring.FORMULA,
+        }
+        if baseline is not None:
+            known = self.total_findings - self.new_findings
+            summary["baseline"] = {"path": baseline, "new": self.new_findings, "known": known}
+        return summary
+
+
+def build_report(
+    articles: Iterable[dict[str, Any]],
+    errors: Sequence[InputError],
+    config: Config,
+    signature: str,
+    baseline: str | None = None,
+) -> dict[str, Any]:
+    """The ``report.json`` contract (schema ``audit-report/2``): extend it, never break it.
+
+    ``articles`` is iterated once here for the summary; the report keeps it as it is (a list, or a lazy,
+    re-iterable view of ``results.jsonl``) so that large batches are written without being held in memory.
+    """
+    builder = SummaryBuilder()
+    for record in articles:
+        builder.add(record)
     return {
         "schema": SCHEMA,
         "tool": {"name": "audit", "version": __version__},
-        "config": result.config.to_dict(),
+        "config": config.to_dict(),
         "articles": articles,
-        "errors": [e.to_dict() for e in result.errors],
-        "summary": summary,
+        "errors": [e.to_dict() for e in errors],
+        "summary": builder.summary(errors, signature, baseline),
     }
+
+
+def report_dict(result: BatchResult) -> dict[str, Any]:
+    """The ``report.json`` contract of an in-memory batch."""
+    articles = [article_dict(a) for a in result.articles]
+    return build_report(articles, result.errors, result.config, result.signature, result.baseline)
 
 
 def attach_texts(report: dict[str, Any], result: BatchResult) -> dict[str, Any]:
@@ -134,16 +179,45 @@ def available_formats() -> list[str]:
 
 
 def write_reports(result: BatchResult, formats: list[str] | tuple[str, ...], output: Path) -> list[Path]:
-    """Write every requested format into ``output``; unknown format names raise ``ValueError``."""
+    """Write every requested format of an in-memory batch into ``output``; unknown formats raise ``ValueError``."""
+    report = report_dict(result)
+    return write_report_files(report, formats, output, lambda: attach_texts(report, result))
+
+
+def write_report_files(
+    report: dict[str, Any],
+    formats: list[str] | tuple[str, ...] | Iterable[str],
+    output: Path,
+    with_texts: Callable[[], dict[str, Any]] | None = None,
+    max_inline_bytes: int | None = None,
+    results_file: Path | None = None,
+) -> list[Path]:
+    """Write every requested format of ``report`` into ``output``.
+
+    ``with_texts`` gives the report with the article texts, for reporters that show them. When the articles
+    come from ``results_file`` and it is larger than ``max_inline_bytes``, ``report.json`` holds the summary
+    and points at that file instead of repeating every article.
+    """
     registry = _reporters()
+    formats = list(formats)
     unknown = [f for f in formats if f not in registry]
     if unknown:
         raise ValueError(f"unknown format(s) {', '.join(unknown)}; valid formats: {', '.join(sorted(registry))}")
     output.mkdir(parents=True, exist_ok=True)
-    report = report_dict(result)
     written: list[Path] = []
     for name in formats:
         reporter = registry[name]()
-        data = attach_texts(report, result) if getattr(reporter, "needs_text", False) else report
+        data = report
+        if getattr(reporter, "needs_text", False) and with_texts is not None:
+            data = with_texts()
+        elif name == "json" and results_file is not None and max_inline_bytes is not None:
+            size = results_file.stat().st_size
+            if size > max_inline_bytes:
+                data = {key: value for key, value in report.items() if key != "articles"}
+                data["articles_file"] = results_file.name
+                data["articles_note"] = (
+                    f"the {len(report['articles'])} article records ({size / 2**20:.1f} MiB) are in "
+                    f"{results_file.name}, one per line, not repeated here (limit: max_report_mb)"
+                )
         written.extend(reporter.write(data, output))
     return written

@@ -8,6 +8,7 @@ how many it left out. The full detail is in ``report.json``.
 from __future__ import annotations
 
 import csv
+import heapq
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,15 @@ _MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]<>#|~!])")
 _SPACE_RE = re.compile(r"\s+")
 
 
+def _brief(article: dict[str, Any]) -> dict[str, Any]:
+    """What the articles table shows of an article (its findings counted, not kept)."""
+    counts = dict.fromkeys(_SEVERITIES, 0)
+    for finding in article["findings"]:
+        counts[finding["severity"]] += 1
+    keys = ("id", "score", "passed", "words", "subscores")
+    return {**{key: article.get(key) for key in keys}, "counts": counts}
+
+
 def cell(value: Any, limit: int = MAX_CELL) -> str:
     """A table cell: one line, cut to ``limit`` characters, Markdown and HTML characters escaped."""
     text = _SPACE_RE.sub(" ", "" if value is None else str(value)).strip()
@@ -42,9 +52,10 @@ def quoted(text: str, limit: int = 60) -> str:
 
 def worst_findings(report: dict[str, Any], limit: int) -> list[tuple[dict[str, Any], Group]]:
     """(article, group of repeated findings) pairs, most severe first, then lowest article score, then position."""
-    pairs = [(article, group) for article in report["articles"] for group in group_findings(article["findings"])]
-    pairs.sort(key=lambda p: (-_SEVERITY_RANK[p[1].severity], p[0]["score"], p[0]["id"], p[1].first["start"]))
-    return pairs[:limit]
+    pairs = ((article, group) for article in report["articles"] for group in group_findings(article["findings"]))
+    return heapq.nsmallest(
+        limit, pairs, key=lambda p: (-_SEVERITY_RANK[p[1].severity], p[0]["score"], p[0]["id"], p[1].first["start"])
+    )
 
 
 def _lowest_subscore(article: dict[str, Any]) -> str:
@@ -93,7 +104,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["", "| Category | Findings |", "| --- | ---: |"]
         lines += [f"| {cell(name)} | {count} |" for name, count in summary["categories"].items()]
 
-    articles = sorted(report["articles"], key=lambda a: (a["passed"], a["score"], a["id"]))
+    total_articles = len(report["articles"])
+    articles = heapq.nsmallest(
+        MAX_ARTICLE_ROWS, (_brief(a) for a in report["articles"]), key=lambda a: (a["passed"], a["score"], a["id"])
+    )
     if articles:
         lines += [
             "",
@@ -102,18 +116,16 @@ def render_markdown(report: dict[str, Any]) -> str:
             "| Result | Score | Article | Critical | Major | Minor | Info | Words | Lowest sub-score |",
             "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
-        for article in articles[:MAX_ARTICLE_ROWS]:
-            counts = {name: 0 for name in _SEVERITIES}
-            for finding in article["findings"]:
-                counts[finding["severity"]] += 1
+        for article in articles:
+            counts = article["counts"]
             mark = "pass" if article["passed"] else "**FAIL**"
             lines.append(
                 f"| {mark} | {article['score']:.2f} | {cell(article['id'], 60)} | {counts['critical']} | "
                 f"{counts['major']} | {counts['minor']} | {counts['info']} | {article['words']} | "
                 f"{_lowest_subscore(article)} |"
             )
-        if len(articles) > MAX_ARTICLE_ROWS:
-            lines.append(f"\n… and {len(articles) - MAX_ARTICLE_ROWS} more articles (see report.json).")
+        if total_articles > MAX_ARTICLE_ROWS:
+            lines.append(f"\n… and {total_articles - MAX_ARTICLE_ROWS} more articles (see report.json).")
 
     total_findings = sum(len(group_findings(a["findings"])) for a in report["articles"])
     if total_findings:

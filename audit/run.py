@@ -1,0 +1,662 @@
+"""A streamed, resumable audit run and its output folder.
+
+Articles are read lazily, audited in bounded chunks and each result is appended to ``results.jsonl`` (one
+article a line, the article record of ``report.json``) as soon as it is scored. Batch checks keep what their
+``collect`` step returned for each article on disk and add their findings in a final pass, which rewrites
+``results.jsonl`` in input order. Memory does not grow with the batch.
+
+The output folder holds, besides the reports:
+
+* ``manifest.json``: the configuration signature, the tool version, the inputs and whether the run finished;
+* ``results.jsonl``: the article records;
+* ``.audit-run/``: the state ``--resume`` reads (the lock file, a fixed-size frame per audited article, the
+  records before the batch pass, what batch checks collected, and each article with its findings).
+
+A frame is written last, after everything it points at, and carries a checksum: a run killed at any moment
+(SIGKILL included) leaves a prefix of valid frames, and ``--resume`` continues from it, skipping every
+article already audited under the same configuration signature with the same content hash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import pickle
+import socket
+import struct
+import sys
+import time
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from audit import __version__
+from audit.baseline import Baseline, gate_article
+from audit.checks import ArticleContext
+from audit.engine import (
+    ArticleOutcome,
+    ArticleResult,
+    Executor,
+    RunSpec,
+    _ArticleOutput,
+    batch_findings,
+    chunks,
+    config_signature,
+    rescore,
+)
+from audit.model import Article, InputError
+
+STATE_DIR = ".audit-run"
+RESULTS = "results.jsonl"
+MANIFEST = "manifest.json"
+LOCK = "lock"
+MANIFEST_SCHEMA = "audit-run/1"
+# key digest, content digest, then (offset, length) of the record line, the details and the collected data,
+# flags and a CRC of everything before it.
+_FRAME = struct.Struct("<16s16sQIQIQII")
+_FRAME_CRC = struct.Struct("<I")
+FRAME_SIZE = _FRAME.size + _FRAME_CRC.size
+_HAS_ERRORS = 1
+
+
+class OutputBusy(Exception):
+    """The output folder is in use by another run that is still alive."""
+
+
+class OutputUnusable(Exception):
+    """The output folder cannot be created or written."""
+
+
+# --- lock ----------------------------------------------------------------------------------------
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunLock:
+    """``.audit-run/lock``: the pid, host and start time of the run using the folder.
+
+    A lock whose process is gone (same host, no such pid) is stale and taken over; a live one refuses.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.held = False
+        self.stale: dict[str, Any] | None = None
+
+    def acquire(self) -> None:
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                owner = self._owner()
+                if owner is None:  # being written right now, or unreadable: give it a moment
+                    time.sleep(0.2)
+                    owner = self._owner()
+                if owner is not None and self._is_live(owner):
+                    started = owner.get("started", "?")
+                    raise OutputBusy(
+                        f"the output folder {self.path.parent.parent} is in use by another audit run "
+                        f"(pid {owner.get('pid')} on {owner.get('host')}, started {started}); "
+                        "wait for it to finish or choose another --output"
+                    ) from None
+                self.stale = owner
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.unlink()
+                continue
+            data = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            }
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            self.held = True
+            return
+        raise OutputBusy(f"cannot take the lock {self.path}: another run keeps taking it")
+
+    def _owner(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    @staticmethod
+    def _is_live(owner: dict[str, Any]) -> bool:
+        pid = owner.get("pid")
+        if not isinstance(pid, int):
+            return False
+        if owner.get("host") != socket.gethostname():
+            return True  # another machine's run: it cannot be checked, so it is respected
+        return _alive(pid)
+
+    def release(self) -> None:
+        if self.held:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            self.held = False
+
+
+# --- files written atomically ---------------------------------------------------------------------
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``path`` through a temporary file in the same folder, renamed over it when complete."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def article_keys(article: Article) -> tuple[bytes, bytes]:
+    """(identity digest, content digest) of an article: what ``--resume`` matches."""
+    key = hashlib.blake2b(f"{article.id}\0{article.path}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    content = json.dumps(
+        [article.text, article.source, sorted(article.retranslations.items()), dict(article.meta)],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return key, digest
+
+
+# --- the run's state --------------------------------------------------------------------------------
+
+
+@dataclass
+class Frame:
+    key: bytes
+    digest: bytes
+    record: tuple[int, int]
+    details: tuple[int, int]
+    collected: tuple[int, int]
+    flags: int
+
+
+class RunStore:
+    """The append-only state of a run in ``.audit-run/`` and the streamed ``results.jsonl``."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.state = output / STATE_DIR
+        self.frames_path = self.state / "frames.bin"
+        self.records_path = self.state / "records.jsonl"
+        self.details_path = self.state / "details.bin"
+        self.collected_path = self.state / "collected.bin"
+        self.results_path = output / RESULTS
+        self.count = 0
+        self.index: dict[bytes, int] = {}
+        self._handles: dict[str, IO[bytes]] = {}
+        self._sizes = {"records": 0, "details": 0, "collected": 0}
+        self._readers: dict[str, IO[bytes]] = {}
+
+    # opening: afresh or from a valid prefix
+
+    def reset(self) -> None:
+        for path in (self.frames_path, self.records_path, self.details_path, self.collected_path):
+            path.write_bytes(b"")
+        self.results_path.write_bytes(b"")
+        self.count = 0
+        self.index = {}
+        self._sizes = {"records": 0, "details": 0, "collected": 0}
+
+    def recover(self) -> int:
+        """Keep the longest valid prefix of frames (and of the files they point at); returns its length."""
+        paths = (self.frames_path, self.records_path, self.details_path, self.collected_path)
+        if not all(p.is_file() for p in paths):
+            self.reset()
+            return 0
+        sizes = {
+            "records": self.records_path.stat().st_size,
+            "details": self.details_path.stat().st_size,
+            "collected": self.collected_path.stat().st_size,
+        }
+        valid = 0
+        ends = {"records": 0, "details": 0, "collected": 0}
+        index: dict[bytes, int] = {}
+        with self.frames_path.open("rb") as handle:
+            while True:
+                raw = handle.read(FRAME_SIZE)
+                if len(raw) < FRAME_SIZE:
+                    break
+                frame = _decode_frame(raw)
+                if frame is None:
+                    break
+                extents = {"records": frame.record, "details": frame.details, "collected": frame.collected}
+                if any(offset + length > sizes[name] for name, (offset, length) in extents.items()):
+                    break
+                for name, (offset, length) in extents.items():
+                    ends[name] = max(ends[name], offset + length)
+                index.setdefault(frame.key + frame.digest, valid)
+                valid += 1
+        with self.frames_path.open("r+b") as handle:
+            handle.truncate(valid * FRAME_SIZE)
+        for name, path in (
+            ("records", self.records_path),
+            ("details", self.details_path),
+            ("collected", self.collected_path),
+        ):
+            with path.open("r+b") as handle:
+                handle.truncate(ends[name])
+        self._sizes = ends
+        self.count = valid
+        self.index = index
+        # The visible stream starts again from the records kept.
+        tmp = self.results_path.with_name(f".{RESULTS}.tmp")
+        with self.records_path.open("rb") as source, tmp.open("wb") as target:
+            while block := source.read(1 << 20):
+                target.write(block)
+        os.replace(tmp, self.results_path)
+        return valid
+
+    def open_for_append(self) -> None:
+        for name, path in (
+            ("frames", self.frames_path),
+            ("records", self.records_path),
+            ("details", self.details_path),
+            ("collected", self.collected_path),
+            ("results", self.results_path),
+        ):
+            self._handles[name] = path.open("ab")
+
+    # writing
+
+    def append(self, key: bytes, digest: bytes, outcome: ArticleOutcome, line: bytes) -> int:
+        output = outcome.output
+        collected = output.collected
+        details = zlib.compress(
+            pickle.dumps(
+                (outcome.article, output.findings, output.metrics, output.alignment, outcome.errors),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            ),
+            1,
+        )
+        packed = pickle.dumps(collected, protocol=pickle.HIGHEST_PROTOCOL) if collected else b""
+        extents = {}
+        for name, data in (("details", details), ("collected", packed), ("records", line)):
+            extents[name] = (self._sizes[name], len(data))
+            self._handles[name].write(data)
+            self._sizes[name] += len(data)
+        self._handles["results"].write(line)
+        flags = _HAS_ERRORS if outcome.errors else 0
+        self._handles["frames"].write(_encode_frame(key, digest, extents, flags))
+        number = self.count
+        self.index.setdefault(key + digest, number)
+        self.count += 1
+        return number
+
+    def flush(self) -> None:
+        # Frames last: a frame on disk never points past the end of the data it describes.
+        for name in ("details", "collected", "records", "results", "frames"):
+            handle = self._handles.get(name)
+            if handle is not None:
+                handle.flush()
+
+    def close(self) -> None:
+        self.flush()
+        for handle in [*self._handles.values(), *self._readers.values()]:
+            handle.close()
+        self._handles = {}
+        self._readers = {}
+
+    # reading
+
+    def _reader(self, name: str, path: Path) -> IO[bytes]:
+        if name in self._handles:
+            self._handles[name].flush()
+        handle = self._readers.get(name)
+        if handle is None:
+            handle = self._readers[name] = path.open("rb")
+        return handle
+
+    def frame(self, number: int) -> Frame:
+        handle = self._reader("frames", self.frames_path)
+        handle.seek(number * FRAME_SIZE)
+        frame = _decode_frame(handle.read(FRAME_SIZE))
+        if frame is None:
+            raise OSError(f"{self.frames_path}: frame {number} is damaged")
+        return frame
+
+    def _read(self, name: str, path: Path, extent: tuple[int, int]) -> bytes:
+        handle = self._reader(name, path)
+        handle.seek(extent[0])
+        return handle.read(extent[1])
+
+    def record_line(self, frame: Frame) -> bytes:
+        return self._read("records", self.records_path, frame.record)
+
+    def details(self, frame: Frame) -> tuple[Article, _ArticleOutput, list[InputError]]:
+        article, findings, metrics, alignment, errors = pickle.loads(
+            zlib.decompress(self._read("details", self.details_path, frame.details))
+        )
+        return article, _ArticleOutput(findings=findings, metrics=metrics, alignment=alignment), errors
+
+    def collected(self, frame: Frame) -> dict[str, Any]:
+        data = self._read("collected", self.collected_path, frame.collected)
+        return pickle.loads(data) if data else {}
+
+
+def _encode_frame(key: bytes, digest: bytes, extents: dict[str, tuple[int, int]], flags: int) -> bytes:
+    body = _FRAME.pack(key, digest, *extents["records"], *extents["details"], *extents["collected"], flags)
+    return body + _FRAME_CRC.pack(zlib.crc32(body))
+
+
+def _decode_frame(raw: bytes) -> Frame | None:
+    if len(raw) != FRAME_SIZE:
+        return None
+    body, (crc,) = raw[: _FRAME.size], _FRAME_CRC.unpack(raw[_FRAME.size :])
+    if zlib.crc32(body) != crc:
+        return None
+    key, digest, r_off, r_len, d_off, d_len, c_off, c_len, flags = _FRAME.unpack(body)
+    return Frame(key, digest, (r_off, r_len), (d_off, d_len), (c_off, c_len), flags)
+
+
+# --- lazy views for the batch pass and the reports ------------------------------------------------
+
+
+class _Contexts(Sequence[ArticleContext]):
+    """Article contexts in input order, read from disk when asked for."""
+
+    def __init__(self, store: RunStore, order: array[int], spec: RunSpec) -> None:
+        self.store, self.order, self.spec = store, order, spec
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, index: int) -> ArticleContext:  # type: ignore[override]
+        article, _, _ = self.store.details(self.store.frame(self.order[index]))
+        return ArticleContext(article, self.spec.config)
+
+    def __iter__(self) -> Iterator[ArticleContext]:
+        for index in range(len(self.order)):
+            yield self[index]
+
+
+class _Collected(Sequence[Any]):
+    """One batch check's collected data per article, in input order, read from disk when asked for."""
+
+    def __init__(self, store: RunStore, order: array[int], code: str) -> None:
+        self.store, self.order, self.code = store, order, code
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, index: int) -> Any:  # type: ignore[override]
+        if index < 0:
+            index += len(self.order)
+        if not 0 <= index < len(self.order):
+            raise IndexError(index)
+        return self.store.collected(self.store.frame(self.order[index])).get(self.code)
+
+    def __iter__(self) -> Iterator[Any]:
+        for index in range(len(self.order)):
+            yield self[index]
+
+
+class ArticleRecords:
+    """The article records of ``results.jsonl``, read one at a time each time they are iterated."""
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path, self.count = path, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        with self.path.open("rb") as handle:
+            for line in handle:
+                if line.strip():
+                    yield json.loads(line)
+
+
+class ArticleTexts:
+    """The article records with each article's ``text`` (and ``reference_texts``), for the HTML report."""
+
+    def __init__(self, records: ArticleRecords, store: RunStore, order: array[int]) -> None:
+        self.records, self.store, self.order = records, store, order
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for record, number in zip(self.records, self.order, strict=True):
+            article, _, _ = self.store.details(self.store.frame(number))
+            extra: dict[str, Any] = {"text": article.text}
+            if article.source is not None or article.retranslations:
+                extra["reference_texts"] = {"source": article.source, "retranslations": dict(article.retranslations)}
+            yield {**record, **extra}
+
+
+# --- the run -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    """What a finished run produced: the article count, the errors (in input order) and the file of records."""
+
+    articles: int
+    errors: list[InputError]
+    results: Path
+    audited: int
+    reused: int
+    order: array[int] = field(default_factory=lambda: array("q"))
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+
+
+class AuditRun:
+    """One run into one output folder: lock, manifest, streamed audit, batch pass, final ``results.jsonl``."""
+
+    def __init__(
+        self,
+        output: Path,
+        spec: RunSpec,
+        inputs: Sequence[str],
+        resume: bool = False,
+        baseline: Baseline | None = None,
+    ) -> None:
+        self.output = output
+        self.spec = spec
+        self.inputs = list(inputs)
+        self.resume = resume
+        self.baseline = baseline
+        self.baseline_path = baseline.path if baseline is not None else None
+        self.signature = config_signature(spec.config)
+        if baseline is not None:  # the gate depends on the baseline's findings, not just its name
+            held = sorted(f"{k}:{n}" for k, n in baseline.exact.items()) + sorted(
+                f"{k}:{n}" for k, n in baseline.loose.items()
+            )
+            digest = hashlib.sha256("\n".join(held).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            self.signature += f"+baseline:{digest}"
+        self.store = RunStore(output)
+        self.lock = RunLock(output / STATE_DIR / LOCK)
+        self.notes: list[str] = []
+
+    # before the audit starts
+
+    def open(self) -> None:
+        """Check and lock the output folder, then start afresh or resume; raises before any audit work."""
+        try:
+            self.output.mkdir(parents=True, exist_ok=True)
+            (self.output / STATE_DIR).mkdir(exist_ok=True)
+            probe = self.output / STATE_DIR / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise OutputUnusable(f"cannot write reports to {self.output}: {exc}") from None
+        self.lock.acquire()
+        if self.lock.stale is not None:
+            self.notes.append(f"took over a stale lock left by pid {self.lock.stale.get('pid')} (no longer running)")
+        try:
+            previous = self._manifest()
+            if self.resume and previous is not None and previous.get("signature") == self.signature:
+                kept = self.store.recover()
+                self.notes.append(f"resuming: {kept} articles already audited are kept")
+            else:
+                if self.resume and previous is not None:
+                    self.notes.append("the configuration changed since the earlier run: starting afresh")
+                elif previous is not None and not previous.get("complete"):
+                    self.notes.append("an earlier run here did not finish; starting afresh (--resume continues it)")
+                self.store.reset()
+            self._write_manifest(complete=False)
+            self.store.open_for_append()
+        except OSError as exc:
+            self.lock.release()
+            raise OutputUnusable(f"cannot write reports to {self.output}: {exc}") from None
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def _manifest(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self.output / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _write_manifest(self, complete: bool, **extra: Any) -> None:
+        manifest = {
+            "schema": MANIFEST_SCHEMA,
+            "tool": {"name": "audit", "version": __version__},
+            "signature": self.signature,
+            "config": self.spec.config.to_dict(),
+            "inputs": self.inputs,
+            "complete": complete,
+            **extra,
+        }
+        write_atomic(self.output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+
+    def close(self) -> None:
+        self.store.close()
+        self.lock.release()
+
+    # the audit
+
+    def audit(
+        self, items: Iterable[Article | InputError], executor: Executor, progress: bool | None = None
+    ) -> RunResult:
+        """Audit ``items`` into the folder; articles audited before under the same signature are skipped."""
+        store = self.store
+        order: array[int] = array("q")
+        placed: list[tuple[int, InputError]] = []
+        audited = reused = 0
+        pending_positions: list[int] = []
+        keys: list[tuple[bytes, bytes]] = []
+        bar = _progress_bar(progress)
+
+        def to_audit() -> Iterator[Article]:
+            nonlocal reused
+            for item in items:
+                if isinstance(item, InputError):
+                    placed.append((len(order), item))
+                    continue
+                key, digest = article_keys(item)
+                number = store.index.get(key + digest)
+                if number is not None:
+                    order.append(number)
+                    reused += 1
+                    if bar is not None:
+                        bar.update(1)
+                    continue
+                pending_positions.append(len(order))
+                order.append(-1)
+                keys.append((key, digest))
+                yield item
+
+        done = 0
+        for outcomes in executor.map_chunks(self.spec, chunks(to_audit())):
+            from audit.reporting import article_dict
+
+            for outcome in outcomes:
+                key, digest = keys[done]
+                number = store.append(key, digest, outcome, _line(article_dict(self._gated(outcome.result))))
+                order[pending_positions[done]] = number
+                done += 1
+            # Positions and keys of the articles written are no longer needed.
+            del pending_positions[:done], keys[:done]
+            audited += done
+            done = 0
+            store.flush()
+            if bar is not None:
+                bar.update(len(outcomes))
+        if bar is not None:
+            bar.close()
+        errors = self._finish(order, placed)
+        return RunResult(
+            articles=len(order),
+            errors=errors,
+            results=store.results_path,
+            audited=audited,
+            reused=reused,
+            order=order,
+        )
+
+    def _finish(self, order: array[int], placed: list[tuple[int, InputError]]) -> list[InputError]:
+        """The batch pass, then ``results.jsonl`` rewritten in input order with the batch findings merged."""
+        store, config = self.store, self.spec.config
+        store.flush()
+        _, batch_checks = self.spec.split_checks()
+        contexts = _Contexts(store, order, self.spec)
+        extra, batch_errors = batch_findings(batch_checks, contexts, lambda code: _Collected(store, order, code))
+        from audit.reporting import article_dict
+
+        errors: list[InputError] = []
+        placed_iter = iter(placed)
+        next_error = next(placed_iter, None)
+        tmp = store.results_path.with_name(f".{RESULTS}.tmp")
+        with tmp.open("wb") as target:
+            for position, number in enumerate(order):
+                while next_error is not None and next_error[0] <= position:
+                    errors.append(next_error[1])
+                    next_error = next(placed_iter, None)
+                frame = store.frame(number)
+                if frame.flags & _HAS_ERRORS or position in extra:
+                    article, output, article_errors = store.details(frame)
+                    errors.extend(article_errors)
+                    if position in extra:
+                        result, more = rescore(article, output, extra[position], config)
+                        errors.extend(more)
+                        target.write(_line(article_dict(self._gated(result))))
+                        continue
+                target.write(store.record_line(frame))
+        while next_error is not None:
+            errors.append(next_error[1])
+            next_error = next(placed_iter, None)
+        errors.extend(batch_errors)
+        os.replace(tmp, store.results_path)
+        return errors
+
+    def _gated(self, result: ArticleResult) -> ArticleResult:
+        return result if self.baseline is None else gate_article(result, self.baseline)
+
+    def complete(self, result: RunResult) -> None:
+        self._write_manifest(
+            complete=True,
+            articles=result.articles,
+            errors=len(result.errors),
+        )
+
+
+def _progress_bar(progress: bool | None) -> Any:
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(desc="audit", unit="article", file=sys.stderr, leave=False)
