@@ -87,11 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--resume",
         action="store_true",
-        help="continue an interrupted run in the same --output folder: articles already audited are skipped",
+        help="continue an interrupted run in the same --output folder: articles already audited are skipped "
+        "(default: off, the run starts afresh)",
     )
     check.add_argument("--engine", choices=("local", "dask"), help="where per-article work runs (default: local)")
     check.add_argument(
-        "--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster"
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786) (default: a local cluster)"
     )
     mt = check.add_argument_group("neural MT (off unless a model is given; also [translate] in the config)")
     mt.add_argument(
