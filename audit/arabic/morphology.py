@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from audit.arabic.orthography import ARABIC_LETTER_RE, MARKS_RE, fold_alef_yeh
 
@@ -165,13 +166,17 @@ class Morphology:
     MAX_PREFIX = 4
     MAX_SUFFIX = 6
 
-    def __init__(self, data_dir: Path) -> None:
-        self._prefixes = read_dictionary(data_dir / "dictPrefixes")
-        self._stems = read_dictionary(data_dir / "dictStems")
-        self._suffixes = read_dictionary(data_dir / "dictSuffixes")
-        self._ab = buckwalter_table(data_dir / "tableAB")
-        self._ac = buckwalter_table(data_dir / "tableAC")
-        self._bc = buckwalter_table(data_dir / "tableBC")
+    def __init__(self, data_dir: Path, tables: tuple[Any, ...] | None = None) -> None:
+        if tables is not None:  # (prefixes, stems, suffixes, AB, AC, BC) from the compiled lexicon: no parsing
+            self._prefixes, self._stems, self._suffixes = tables[:3]
+            self._ab, self._ac, self._bc = (frozenset(pairs) for pairs in tables[3:])
+        else:
+            self._prefixes = read_dictionary(data_dir / "dictPrefixes")
+            self._stems = read_dictionary(data_dir / "dictStems")
+            self._suffixes = read_dictionary(data_dir / "dictSuffixes")
+            self._ab = buckwalter_table(data_dir / "tableAB")
+            self._ac = buckwalter_table(data_dir / "tableAC")
+            self._bc = buckwalter_table(data_dir / "tableBC")
         if not self._stems:
             raise OSError(f"no Buckwalter stems in {data_dir}")
         self._cache: dict[str, tuple[Reading, ...]] = {}
@@ -244,7 +249,11 @@ def load_morphology() -> Morphology | None:
     data_dir = buckwalter_data_dir()
     if data_dir is None:
         return None
+    from audit.arabic.compiled import compiled_lexicon
+
+    compiled = compiled_lexicon()
+    tables = compiled.buckwalter_entries() if compiled is not None else None
     try:
-        return Morphology(data_dir)
+        return Morphology(data_dir, tables)
     except OSError:
         return None

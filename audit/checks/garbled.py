@@ -26,6 +26,7 @@ from math import log10
 from operator import ne
 from typing import ClassVar
 
+from audit.arabic.compiled import INDEXED_ZIPF, compiled_lexicon
 from audit.arabic.lexicon import (
     ArabicTokens,
     CombinedLexicon,
@@ -37,6 +38,7 @@ from audit.arabic.lexicon import (
     load_lexicon,
 )
 from audit.arabic.orthography import ARABIC_MARKS
+from audit.arabic.wordmodel import WordModel
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
 from audit.checks.consistency import GlossaryUser, article_tokens, skeleton
 from audit.glossary import Glossary, normalize_arabic
@@ -269,6 +271,7 @@ SLIP_ODDS = {
     "extra": -3.0,
     "other": -3.3,
     "fused": -2.3,
+    "split": -2.0,
     "plural-s": -4.0,
 }
 SLIP_NAMES = {
@@ -282,6 +285,7 @@ SLIP_NAMES = {
     "extra": "an extra letter",
     "other": "a wrong letter",
     "fused": "two words fused",
+    "split": "a word split in two",
     "plural-s": "an extra final letter",
 }
 #: Zipf frequency given to a word form never seen in real text (the rarest listed forms are about 1).
@@ -331,7 +335,6 @@ _LIKELY_SUBSTITUTIONS: dict[str, tuple[tuple[str, str], ...]] = {
 #: The correction search reaches every form of this Zipf frequency (or, behind a one-letter clitic, whose stem
 #: is 0.7 more common) through an index; the rest, reachable only by the unlikely slips (a wrong letter, a missing
 #: one), are searched when the decision depends on them. See :meth:`WordAnalyst.likely_corrections`.
-INDEXED_ZIPF = 3.0
 #: The best odds (before the in-article bonus) a correction outside the index can have.
 UNINDEXED_ODDS = INDEXED_ZIPF + max(SLIP_ODDS["other"], SLIP_ODDS["missing"])
 _NO_BOUND = float("-inf")
@@ -364,6 +367,9 @@ class Candidate:
     reason: str
     #: The suggestion also spells the word after this one (a damaged phrase: «بجنرة القرم»).
     covers_next: bool = False
+
+    #: the index of the other half of a word split in two (the finding covers both halves)
+    other_half: int | None = None
 
     @property
     def replacement(self) -> str | None:
@@ -553,6 +559,19 @@ _NAME_STARTS = frozenset({"ما", "لا", "في", "هو", "دي", "لي"})
 _CLOSING_INSIDE_RE = re.compile("[ةى](?=.)|^[ةى]")
 #: log10 odds of a missing space between two words.
 MISSING_SPACE = -1.5
+#: Words longer than this (letters) are not searched for corrections: no Arabic word is that long, and the search
+#: grows with the length.
+MAX_SEARCH_LETTERS = 24
+#: The word-shape odds (:meth:`WordAnalyst.shape_odds`): weights and centres of the mean and worst-spot log10
+#: probabilities per letter under the better of the Arabic and names models (odds 0 at the centres).
+SHAPE_MEAN_WEIGHT = 2.5
+SHAPE_MEAN_CENTRE = -1.0
+SHAPE_WORST_WEIGHT = 0.5
+SHAPE_WORST_CENTRE = -2.0
+#: Odds taken off the word-shape evidence per Zipf unit a word is seen in real text (above :data:`UNSEEN`).
+SHAPE_SEEN_WEIGHT = 1.0
+#: The Zipf frequency the whole of a word split in two must have.
+SPLIT_ZIPF = 3.0
 
 
 class WordAnalyst:
@@ -562,9 +581,16 @@ class WordAnalyst:
     known word counts as moderately common and an unknown one as unseen, and only the cheap slips are searched.
     """
 
-    def __init__(self, lexicon: CombinedLexicon, frequencies: WordFrequencies | None) -> None:
+    def __init__(
+        self,
+        lexicon: CombinedLexicon,
+        frequencies: WordFrequencies | None,
+        shapes: tuple[WordModel, WordModel] | None = None,
+    ) -> None:
         self.lexicon = lexicon
         self.frequencies = frequencies
+        #: the word-shape models of Arabic words and of transliterated names (:mod:`audit.arabic.wordmodel`)
+        self.shapes = shapes
         self._corrections: KeyedCache[str, tuple[Correction, ...]] = KeyedCache(self._find_corrections, 100_000)
         self._likely: KeyedCache[str, tuple[tuple[Correction, ...], float]] = KeyedCache(
             self._find_likely_corrections, 100_000
@@ -576,11 +602,29 @@ class WordAnalyst:
 
     def _word_zipf(self, word: str) -> float:
         if self.frequencies is not None:
-            frequency = self.frequencies.table.get(word)
-            return log10(frequency) + 9.0 if frequency else 0.0
+            return self.frequencies.zipf(word)
         if len(word) == 2:
             return 6.0 if word in _GLUE_WORDS else 0.0
         return 3.5 if self.lexicon.knows(fold(word)) else 0.0
+
+    def shape_features(self, word: str) -> tuple[float, float, float, float]:
+        """(mean, worst spot) log10 probability per letter of ``word`` as an Arabic word, then as a name;
+        zeros without the models. Words longer than :data:`MAX_SEARCH_LETTERS` are judged by their beginning."""
+        if self.shapes is None:
+            return (0.0, 0.0, 0.0, 0.0)
+        word = word[: 2 * MAX_SEARCH_LETTERS]
+        arabic, names = self.shapes
+        return (arabic.score(word), arabic.worst(word), names.score(word), names.worst(word))
+
+    def shape_odds(self, word: str) -> float:
+        """log10 odds that ``word`` (unknown to the lexicons) is damaged, from its shape alone: how far it is from
+        any plausible Arabic word or transliterated name (``-inf`` without the models)."""
+        if self.shapes is None:
+            return float("-inf")
+        arabic_mean, arabic_worst, name_mean, name_worst = self.shape_features(word)
+        mean = max(arabic_mean, name_mean)
+        worst = max(arabic_worst, name_worst)
+        return SHAPE_MEAN_WEIGHT * (SHAPE_MEAN_CENTRE - mean) + SHAPE_WORST_WEIGHT * (SHAPE_WORST_CENTRE - worst)
 
     def plausibility(self, word: str) -> float:
         """Zipf frequency of the word as written, or of its clitic-free stem (a little less), at least UNSEEN."""
@@ -621,40 +665,43 @@ class WordAnalyst:
         deletions = {word[:i] + word[i + 1 :]: _deletion_kind(word, i) for i in range(n)}
         swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :]: "transposed" for i in range(n - 1)}
         swaps.pop(word, None)
-        if self.frequencies is not None and self.zipf(word) < 2.0:
+        frequencies = self.frequencies
+        if frequencies is not None and self.zipf(word) < 2.0:
             # An unseen form: every substitution and insertion, kept only when the form exists. A form seen in
             # real text is a name, a rare word or a common misspelling: the cheap slips below.
-            table = self.frequencies.table
-            candidates = {w: k for w, k in deletions.items() if w in table}
-            candidates.update({w: k for w, k in swaps.items() if w in table and w not in candidates})
+            likely: list[tuple[str, str]] = []
             if exhaustive:
                 substituted: Iterable[int] = range(n)
                 inserted: Iterable[int] = range(n + 1)
             else:  # only where a common form is one letter away; elsewhere only the likely substitutions
-                index = self._frequent_deletions
-                substituted = [i for i in range(min(n, len(index))) if word[:i] + word[i + 1 :] in index[i]]
-                inserted = [i for i in range(min(n + 1, len(index))) if word in index[i]]
-                for i in set(range(n)).difference(substituted):
-                    for new, kind in _LIKELY_SUBSTITUTIONS.get(word[i], ()):
-                        form = word[:i] + new + word[i + 1 :]
-                        if form in table:
-                            candidates.setdefault(form, kind)
-            contains = table.__contains__
-            for i in substituted:
-                old, before, after = word[i], word[:i], word[i + 1 :]
-                for form in filter(contains, [before + c + after for c in ALPHABET if c != old]):
-                    candidates.setdefault(form, _SUBSTITUTION.get((old, form[i]), "other"))
-            for i in inserted:
-                before, after = word[:i], word[i:]
-                for form in filter(contains, [before + c + after for c in ALPHABET]):
-                    candidates.setdefault(form, "missing")
+                hits = frequencies.deleted_at([*deletions, word])
+                substituted = [i for i in range(n) if i in hits.get(word[:i] + word[i + 1 :], ())]
+                inserted = [i for i in range(n + 1) if i in hits.get(word, ())]
+                likely = [
+                    (word[:i] + new + word[i + 1 :], kind)
+                    for i in sorted(set(range(n)).difference(substituted))
+                    for new, kind in _LIKELY_SUBSTITUTIONS.get(word[i], ())
+                ]
+            replaced = [
+                (word[:i] + c + word[i + 1 :], _SUBSTITUTION.get((word[i], c), "other"))
+                for i in substituted
+                for c in ALPHABET
+                if c != word[i]
+            ]
+            added = [(word[:i] + c + word[i:], "missing") for i in inserted for c in ALPHABET]
+            forms = frequencies.existing([*deletions, *swaps, *(f for f, _ in likely + replaced + added)])
+            candidates = {w: k for w, k in deletions.items() if w in forms}
+            candidates.update({w: k for w, k in swaps.items() if w in forms and w not in candidates})
+            for form, kind in likely + replaced + added:
+                if form in forms:
+                    candidates.setdefault(form, kind)
         else:  # only the cheap slips
             candidates = {**swaps, **deletions}
             for i, old in enumerate(word):
                 for new in _SIMILAR_TO.get(old, ()):
                     candidates.setdefault(word[:i] + new + word[i + 1 :], "similar")
-            if self.frequencies is not None:
-                forms = self.frequencies.table.keys()
+            if frequencies is not None:
+                forms = frequencies.existing(candidates)
                 candidates = {w: k for w, k in candidates.items() if w in forms}
         return candidates
 
@@ -677,26 +724,6 @@ class WordAnalyst:
         found.sort(key=lambda c: -c.odds)
         return tuple(found)
 
-    @cached_property
-    def _frequent_deletions(self) -> list[set[str]]:
-        """For each position, the common forms (see :data:`INDEXED_ZIPF`) with the letter there deleted: a
-        word is one substitution from a common form at position ``i`` only if it is in entry ``i`` once its own
-        letter ``i`` is deleted, and one insertion at ``i`` only if it is itself in entry ``i``."""
-        if self.frequencies is None:
-            return []
-        margin = 0.01  # the index may hold a few forms more, never fewer
-        common = self.frequencies.forms_at_least(INDEXED_ZIPF - margin)
-        table = self.frequencies.table
-        behind_clitic = [
-            clitic + stem
-            for stem in self.frequencies.forms_at_least(INDEXED_ZIPF + 0.7 - margin)
-            for clitic in "وفبلك"
-            if clitic + stem in table
-        ]
-        forms = [*common, *behind_clitic]
-        longest = max(map(len, forms), default=0)
-        return [{form[:i] + form[i + 1 :] for form in forms if len(form) > i} for i in range(longest)]
-
     def fused(self, word: str) -> Correction | None:
         """Two words fused into a non-word («الأمريكالثلاثة», «هذاستثمار»): after a head that is not a clitic, the
         word ends with a common word that starts with the article («ال» after two letters or more is a word
@@ -715,32 +742,17 @@ class WordAnalyst:
                 odds = frequency + SLIP_ODDS["fused"]
             elif self.zipf(head) < 3.0 and len(tail) >= 5 and frequency >= 4.5:
                 odds = frequency + SLIP_ODDS["fused"] - 0.7
-            elif frequency < 1.0 and len(tail) >= 4 and tail in self._word_ends:
-                meant, frequency = self._word_ends[tail]
+            elif frequency < 1.0 and len(tail) >= 4 and (end := self.frequencies.word_end(tail)) is not None:
+                meant, frequency = end
                 odds = frequency + SLIP_ODDS["fused"] - 1.0
             if odds is not None and (best is None or odds > best.odds):
                 best = Correction(word=meant, slip="fused", odds=odds)
         return best
 
-    @cached_property
-    def _word_ends(self) -> dict[str, tuple[str, float]]:
-        """Common words (Zipf 4 and more, five letters or more) by their end without the first one or two
-        letters: what is left of the second word of a fusion."""
-        ends: dict[str, tuple[str, float]] = {}
-        if self.frequencies is None:
-            return ends
-        floor = 10 ** (4.0 - 9.0)
-        for form, frequency in self.frequencies.table.items():
-            if frequency >= floor and len(form) >= 5 and _ARABIC_FORM_RE.fullmatch(form):
-                zipf = self.zipf(form)
-                for drop in (1, 2):
-                    end = form[drop:]
-                    if len(end) >= 4 and zipf > ends.get(end, ("", 0.0))[1]:
-                        ends[end] = (form, zipf)
-        return ends
-
     def run_of_words(self, word: str, minimum: int = 2) -> tuple[str, ...] | None:
         """The common words ``word`` is made of when it is several words written without spaces, else None."""
+        if len(word) > 4 * MAX_SEARCH_LETTERS:
+            return None
         return self._runs[(word, minimum)]
 
     def _find_run(self, key: tuple[str, int]) -> tuple[str, ...] | None:
@@ -771,8 +783,11 @@ class WordAnalyst:
         costs one more missing space; one such part is allowed for every two common ones, in runs of three or
         more."""
         n = len(word)
-        table = self.frequencies.table if self.frequencies is not None else None
-        if table is not None:
+        table: set[str] | None = None
+        if self.frequencies is not None:
+            table = self.frequencies.existing(
+                word[a:b] for a in range(n) for b in range(a + minimum, min(n, a + _MAX_PART) + 1)
+            )
             heads = (word[:b] for b in range(minimum, min(n, _MAX_PART) + 1))
             tails = (word[a:] for a in range(max(0, n - _MAX_PART), n - minimum + 1))
             if not (any(map(table.__contains__, heads)) and any(map(table.__contains__, tails))):
@@ -934,7 +949,9 @@ def word_analyst(lexicon: CombinedLexicon) -> WordAnalyst:
     key = (id(lexicon), id(frequencies))
     analyst = _ANALYSTS.get(key)
     if analyst is None or analyst.lexicon is not lexicon:
-        analyst = _ANALYSTS[key] = WordAnalyst(lexicon, frequencies)
+        compiled = compiled_lexicon()
+        shapes = (compiled.model("arabic"), compiled.model("names")) if compiled is not None else None
+        analyst = _ANALYSTS[key] = WordAnalyst(lexicon, frequencies, shapes)
     return analyst
 
 
@@ -983,6 +1000,8 @@ class GarbledWordCheck(GlossaryUser, Check):
     def __init__(self, settings: CheckSettings | None = None) -> None:
         super().__init__(settings)
         self._lexicon: CombinedLexicon | None = None
+        #: when a list, each weighed word is added to it with its word-shape features (for calibration)
+        self.trace: list[tuple[str, tuple[float, ...], float, float]] | None = None
 
     @cached_property
     def _reportable_odds(self) -> float:
@@ -1019,12 +1038,19 @@ class GarbledWordCheck(GlossaryUser, Check):
         if not candidates:
             return
         article = _Article(ctx, tokens, lexicon, self.glossary, word_analyst(load_lexicon(self.config["lexicons"])))
+        covered: set[int] = set()
         for index in candidates:
+            if index in covered:
+                continue
             candidate = self.assess(article, index)
             if candidate is None or candidate.confidence < self.config["min_confidence"]:
                 continue
             major = candidate.confidence >= self.config["major_confidence"]
-            start, end = tokens.starts[index], tokens.ends[index]
+            first = last = index
+            if candidate.other_half is not None:
+                first, last = min(index, candidate.other_half), max(index, candidate.other_half)
+                covered.add(last)
+            start, end = tokens.starts[first], tokens.ends[last]
             yield self.finding(
                 text,
                 start,
@@ -1063,7 +1089,7 @@ class GarbledWordCheck(GlossaryUser, Check):
         # Evidence that the word is a name, a term or a rare real word rather than damage.
         if article.contexts.distinct(stem) >= 2:
             return None  # recurs in different contexts: a name or a term
-        if article.source_names and _skeleton(stem) in article.source_names:
+        if article.source_names and not article.source_names.isdisjoint({_skeleton(stem), _skeleton(word)}):
             return None  # a transliteration of a name of the English original
         if _FOREIGN_LETTERS_RE.search(word):
             return None  # Persian letters (گ ڤ پ چ): a transliterated name, not a slip
@@ -1083,32 +1109,26 @@ class GarbledWordCheck(GlossaryUser, Check):
         if derived_known(word, article.lexicon):
             against += 1.0
         as_written = analyst.plausibility(written)
-        corrections, bound = analyst.likely_corrections(written)
-        best = _best_correction(corrections, bound, tokens.counts)
-        # A correction the first pass left out (odds ``bound`` at most, plus the bonus if it is in the article)
-        # could be the best one: settle the outcome without the full search when no such correction can change it.
-        # The corrections found at or under the bound are not sure to rank among the first eight either.
-        highest = bound + (IN_ARTICLE if bound != _NO_BOUND and article.near_word(written) else 0.0)
-        lower = _best_correction(tuple(c for c in corrections if c.odds <= bound), _NO_BOUND, tokens.counts)
-        if lower is not None:
-            highest = max(highest, lower[0])
-        if bound != _NO_BOUND and (best is None or best[0] <= highest):
-            floor = self._reportable_odds - 0.01
-            settled = False
-            if highest - as_written - against < min(floor, 0.6):  # no correction reaches the report, and the
-                fusion = analyst.fused(written)  # fusion is weighed against it (below)
-                if fusion is None or fusion.odds - as_written - against < floor:
-                    return None  # neither a correction nor the fusion can be reported
-                if fusion.odds - 0.3 > highest + 0.01:
-                    best, settled = (fusion.odds, fusion), True  # the fusion beats any correction
-            if not settled:
-                best = _best_correction(analyst.corrections(written), _NO_BOUND, tokens.counts)
-        if best is None or best[0] - as_written - against < 0.6:  # not already a clear slip: maybe a fusion
-            fusion = analyst.fused(written)
-            if fusion is not None and (best is None or fusion.odds - 0.3 > best[0]):
-                best = (fusion.odds, fusion)
-        if best is None:
-            return None
+        split = _split_word(article, index)
+        if split is not None:
+            other, joined, odds = split
+            odds -= as_written + against
+            if odds >= self._reportable_odds:
+                confidence = round(1.0 / (1.0 + 10.0 ** (-odds)), 3)
+                return Candidate(confidence, joined, f"a word split in two: «{joined}»?", other_half=other)
+        shape = analyst.shape_odds(written) - against - SHAPE_SEEN_WEIGHT * (as_written - UNSEEN)
+        if self.trace is not None:
+            self.trace.append((written, analyst.shape_features(written), against, as_written))
+        best = self._correction(article, written, as_written, against, shape)
+        reportable = self._reportable_odds
+        if best is None or best[0] - as_written - against < shape:
+            if shape < reportable:
+                return None
+            confidence = round(1.0 / (1.0 + 10.0 ** (-shape)), 3)
+            suggestion = best[1].word if best is not None and best[1].slip != "fused" else None
+            if suggestion is not None and best is not None and best[0] - as_written - against < 0.0:
+                suggestion = None  # a correction only when it is likely
+            return Candidate(confidence, suggestion, "no Arabic word or name is spelt like this")
         odds, correction = best
         odds -= as_written + against
         confidence = 1.0 / (1.0 + 10.0 ** (-odds))
@@ -1120,6 +1140,64 @@ class GarbledWordCheck(GlossaryUser, Check):
             confidence = min(confidence, 0.6)  # a spelling slip, not a damaged word: minor
             reason = f"spelling of «{correction.word}»"
         return Candidate(confidence, correction.word, reason)
+
+    def _correction(
+        self, article: _Article, written: str, as_written: float, against: float, shape: float
+    ) -> tuple[float, Correction] | None:
+        """The best correction of ``written`` (a slip away, or the fusion of two words) with its odds before the
+        evidence against it; None when none can be reported (nor beat the word-shape evidence ``shape``)."""
+        tokens, analyst = article.tokens, article.analyst
+        if len(written) > MAX_SEARCH_LETTERS:
+            return None
+        corrections, bound = analyst.likely_corrections(written)
+        best = _best_correction(corrections, bound, tokens.counts)
+        # A correction the first pass left out (odds ``bound`` at most, plus the bonus if it is in the article)
+        # could be the best one: settle the outcome without the full search when no such correction can change it.
+        # The corrections found at or under the bound are not sure to rank among the first eight either.
+        highest = bound + (IN_ARTICLE if bound != _NO_BOUND and article.near_word(written) else 0.0)
+        lower = _best_correction(tuple(c for c in corrections if c.odds <= bound), _NO_BOUND, tokens.counts)
+        if lower is not None:
+            highest = max(highest, lower[0])
+        if bound != _NO_BOUND and (best is None or best[0] <= highest):
+            floor = min(self._reportable_odds, shape) - 0.01
+            settled = False
+            if highest - as_written - against < min(floor, 0.6):  # no correction reaches the report, and the
+                fusion = analyst.fused(written)  # fusion is weighed against it (below)
+                if fusion is None or fusion.odds - as_written - against < floor:
+                    return best if best is not None and shape >= self._reportable_odds else None
+                if fusion.odds - 0.3 > highest + 0.01:
+                    best, settled = (fusion.odds, fusion), True  # the fusion beats any correction
+            if not settled:
+                best = _best_correction(analyst.corrections(written), _NO_BOUND, tokens.counts)
+        if best is None or best[0] - as_written - against < 0.6:  # not already a clear slip: maybe a fusion
+            fusion = analyst.fused(written)
+            if fusion is not None and (best is None or fusion.odds - 0.3 > best[0]):
+                best = (fusion.odds, fusion)
+        return best
+
+
+def _split_word(article: _Article, index: int) -> tuple[int, str, float] | None:
+    """(index of the other half, the whole word, log10 odds before the evidence against) when word ``index`` and
+    a neighbour separated by one space are the two halves of a common word («الحك ومة» → «الحكومة»)."""
+    tokens, analyst = article.tokens, article.analyst
+    best: tuple[int, str, float] | None = None
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(tokens):
+            continue
+        first, second = min(index, other), max(index, other)
+        if tokens.text[tokens.ends[first] : tokens.starts[second]] != " " or len(tokens.folded[other]) < 2:
+            continue
+        joined = _MARKS_RE.sub("", tokens.raw[first] + tokens.raw[second])
+        if len(joined) > MAX_SEARCH_LETTERS:
+            continue
+        frequency = analyst.zipf(joined)
+        half = analyst.plausibility(_MARKS_RE.sub("", tokens.raw[other]))
+        if frequency < SPLIT_ZIPF or frequency - half < 1.0:
+            continue  # not a common word, or no more common than its other half: two words after all
+        odds = frequency + SLIP_ODDS["split"] - max(half - 3.0, 0.0)
+        if best is None or odds > best[2]:
+            best = (other, joined, odds)
+    return best
 
 
 def _best_correction(

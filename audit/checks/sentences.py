@@ -208,6 +208,8 @@ class SplitPhrase(Check):
             if reason is None and morphology is not None:
                 reason, severity = self._grammar(stop, morphology)
             if reason is None:
+                reason, severity = _both_sides(stop, morphology)
+            if reason is None:
                 continue
             yield self.finding(
                 text,
@@ -299,6 +301,154 @@ class SplitPhrase(Check):
         ):
             return "leaves an indefinite noun phrase without a verb", Severity.MINOR
         return None, Severity.MAJOR
+
+
+#: Words that cannot end an Arabic sentence: prepositions, conjunctions, particles that need what follows,
+#: relative pronouns and quantifiers that head a phrase («بما», «حتى», «مثل», «كل»); also after «و»/«ف».
+_NO_END = _words(
+    "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ تجاه بشأن لصالح وفق وفقا مثل بدون دون رغم بسبب عند "
+    "عقب إثر فوق تحت أمام خلف وراء داخل خارج حتى ضمن طوال لكي كي أن إن لأن بأن وأن لكن بل أو أم ثم إذا إذ لو "
+    "لم لن قد سوف ليس لا ما هل الذي التي الذين اللذين اللتين اللواتي اللاتي بما مما عما فيما كما لما "
+    "كل بعض أي أية غير عدة أحد إحدى جميع معظم كافة نفس مختلف بضع "
+    "أنه أنها أنهم أنني أننا إنه إنها إنهم إنني إننا لأنه لأنها لأنهم بأنه بأنها بأنهم لكنه لكنها لكنهم"
+)
+#: Words (as written, hamza kept) that never start a sentence: «أن» (that) needs the clause before it.
+_NO_START = frozenset({"أن", "بأن", "وأن", "لأن", "أنه", "أنها", "أنهم", "بأنه", "بأنها"})
+#: Prepositions that mostly continue the phrase before them (the verb or noun that governs them): after a stop
+#: they are the rest of the sentence, unless they open one of the set phrases of :data:`_OPENING_PHRASES`.
+_GOVERNED = _words("من إلى عن على مع ضد عند حول نحو لدى بين عبر تجاه بواسطة")
+#: Set phrases that open a sentence with one of the prepositions above.
+_OPENING_PHRASES = frozenset(
+    tuple(fold(w) for w in phrase.split())
+    for phrase in (
+        "من جهة",
+        "من جهته",
+        "من جهتها",
+        "من ناحية",
+        "من ناحيته",
+        "من ناحيتها",
+        "من المتوقع",
+        "من المقرر",
+        "من المرجح",
+        "من الممكن",
+        "من المهم",
+        "من الضروري",
+        "من المحتمل",
+        "من غير",
+        "من بين",
+        "من أجل",
+        "من هنا",
+        "من ثم",
+        "على الرغم",
+        "على سبيل",
+        "على صعيد",
+        "على الصعيد",
+        "على أي",
+        "على الجانب",
+        "على العكس",
+        "على النقيض",
+        "على مدى",
+        "على مدار",
+        "على وجه",
+        "عن طريق",
+        "مع ذلك",
+        "مع هذا",
+        "مع أن",
+        "مع بداية",
+        "مع نهاية",
+        "مع اقتراب",
+        "مع استمرار",
+        "مع تزايد",
+        "بين عامي",
+        "حول العالم",
+        "عند وصوله",
+        "عند وصولها",
+        "إلى جانب",
+        "إلى ذلك",
+    )
+)
+
+
+def _opening_phrase(tail: tuple[str, ...]) -> bool:
+    return tuple(tail[:2]) in _OPENING_PHRASES
+
+
+#: Tags of readings that make a word complete at the end of a sentence: a pronoun suffix («فيه», «منها»).
+_PRONOUN_TAGS = ("PRON", "POSS_PRON", "PVSUFF_DO", "IVSUFF_DO", "CVSUFF_DO")
+#: Parts of speech that need a following word.
+_NEEDS_MORE = frozenset(
+    {"PREP", "CONJ", "SUB_CONJ", "REL_PRON", "FUNC_WORD", "NEG_PART", "FUT_PART", "VERB_PART", "INTERROG_PART"}
+)
+
+
+def _has_pronoun(readings: tuple[Reading, ...]) -> bool:
+    return any(tag.startswith(_PRONOUN_TAGS) for r in readings for tag in r.tags)
+
+
+def _cannot_end(word: str, readings: tuple[Reading, ...]) -> bool:
+    """A word a sentence cannot stop on: a function word that needs its complement."""
+    if word in _NO_END:
+        return True
+    if word[:1] in ("و", "ف") and word[1:] in _NO_END:  # «وفي», «فإن»; not «واحد»
+        return not readings or all("CONJ" in r.proclitics for r in readings)
+    return bool(readings) and not _has_pronoun(readings) and all(r.stem in _NEEDS_MORE for r in readings)
+
+
+def _construct_noun(word: str, readings: tuple[Reading, ...]) -> bool:
+    """An indefinite noun without tanween or a pronoun: the first term of a construct phrase («قائمة»)."""
+    if word.startswith("ال") or word.endswith("ا") or not readings or _has_pronoun(readings):
+        return False
+    nouns = [r for r in readings if not r.is_verb]
+    return (
+        any(r.stem == "NOUN" for r in nouns)
+        and all(r.stem in ("NOUN", "ADJ") and "DET" not in r.proclitics for r in nouns)
+        and not any("INDEF" in tag for r in nouns for tag in r.tags)
+    )
+
+
+def _starts_sentence(word: str, readings: tuple[Reading, ...]) -> bool:
+    """A word that can open a sentence: an opener, a verb, a word with «و»/«ف», a pronoun, a demonstrative, a
+    name, or a definite noun (a nominal sentence)."""
+    if word in _SENTENCE_OPENERS or word in _QUANTIFIERS or word.startswith("ال") or not readings:
+        return True
+    for reading in readings:
+        stem = reading.stem
+        if reading.is_verb or "CONJ" in reading.proclitics or "DET" in reading.proclitics:
+            return True
+        if stem.startswith(("PRON", "DEM_PRON", "NOUN_PROP")) or stem in _NEEDS_MORE:
+            return True
+    return False
+
+
+def _nominal(word: str, readings: tuple[Reading, ...]) -> bool:
+    """A noun, adjective or name (or an unknown word, mostly a name) that is no verb and has no conjunction."""
+    if word in _SENTENCE_OPENERS or word in _QUANTIFIERS:
+        return False
+    return not any(r.is_verb or "CONJ" in r.proclitics or r.stem in _NEEDS_MORE for r in readings)
+
+
+def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None, Severity]:
+    """A stop judged from both sides: the word before cannot end a sentence, or the word before leaves a
+    construction open and the word after continues it. (reason or None, severity by confidence)."""
+    prev_readings = morphology.readings(stop.prev_raw) if morphology is not None else ()
+    next_readings = morphology.readings(stop.next_raw) if morphology is not None else ()
+    if _cannot_end(stop.prev, prev_readings):
+        return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
+    if stop.next_raw in _NO_START:
+        return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MAJOR
+    if morphology is None or stop.comma_soon or stop.in_quote:
+        return None, Severity.MAJOR
+    if stop.next in _GOVERNED and not stop.prev.endswith("ا") and not _opening_phrase(stop.tail):
+        return f"is followed by «{stop.next_raw}», which continues the phrase before", Severity.MINOR
+    nominal = _nominal(stop.next, next_readings)
+    if nominal and _construct_noun(stop.prev, prev_readings):
+        return "separates a noun from the noun it is construct with", Severity.MINOR
+    verb = bool(prev_readings) and all(r.is_verb for r in prev_readings) and not _has_pronoun(prev_readings)
+    if nominal and verb:
+        return "separates a verb from its subject or object", Severity.MINOR
+    if not stop.prev.endswith("ا") and not _starts_sentence(stop.next, next_readings):
+        return "is followed by a word that cannot start a sentence", Severity.MINOR
+    return None, Severity.MAJOR
 
 
 def _continues_noun(

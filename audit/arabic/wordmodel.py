@@ -1,0 +1,137 @@
+"""Character n-gram models of word shapes: how plausible a letter string is as an Arabic word, or as a foreign name
+written in Arabic letters.
+
+A model is an interpolated Witten–Bell character model of order :data:`ORDER` over word types (each distinct word
+counted once, so that the model learns spelling, not frequency), with ``^`` padding before a word and ``$`` after
+it. Training yields rows ``(gram, log10 P(last letter | the letters before), log10 backoff weight of gram as a
+context)``; the rows live in the compiled lexicon (:mod:`audit.arabic.compiled`) and are read on demand, so a model
+costs nothing to load. :meth:`WordModel.score` gives the mean log10 probability per letter (the ``$`` included):
+about -1.0 for ordinary Arabic words, -2 and below for letter strings no Arabic word resembles.
+
+Two models are trained: ``arabic`` on the Arabic-script forms of a large word-frequency list, and ``names`` on
+transliterated foreign names (the glossary's renderings, the proper nouns of the Buckwalter lexicon, and frequent
+forms of real text that no dictionary knows, which are mostly names).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from math import log10
+
+#: n-gram order (letters of context plus one).
+ORDER = 4
+PAD = "^"
+END = "$"
+#: log10 probability of a letter never seen in training (after the unigram level).
+UNSEEN_LETTER = -5.0
+
+Row = tuple[str, float, float]
+
+
+def train(words: Iterable[str], order: int = ORDER) -> Iterator[Row]:
+    """The rows of an interpolated Witten–Bell model of ``words`` (each distinct word counted once)."""
+    counts: list[Counter[str]] = [Counter() for _ in range(order + 1)]
+    for word in set(words):
+        padded = PAD * (order - 1) + word + END
+        for i in range(order - 1, len(padded)):
+            for n in range(1, order + 1):
+                counts[n][padded[i - n + 1 : i + 1]] += 1
+    # Per context: total count and number of distinct followers.
+    totals: list[Counter[str]] = [Counter() for _ in range(order + 1)]
+    followers: list[Counter[str]] = [Counter() for _ in range(order + 1)]
+    for n in range(1, order + 1):
+        for gram, count in counts[n].items():
+            totals[n][gram[:-1]] += count
+            followers[n][gram[:-1]] += 1
+    probability: dict[str, float] = {}
+    letters = len(counts[1]) + 1
+    for n in range(1, order + 1):
+        for gram, count in counts[n].items():
+            context = gram[:-1]
+            total, kinds = totals[n][context], followers[n][context]
+            lower = probability[gram[1:]] if n > 1 else 1.0 / letters
+            probability[gram] = (count + kinds * lower) / (total + kinds)
+    for n in range(1, order + 1):
+        for gram in counts[n]:
+            backoff = 0.0
+            if n < order and gram in totals[n + 1]:
+                total, kinds = totals[n + 1][gram], followers[n + 1][gram]
+                backoff = log10(kinds / (total + kinds))
+            yield gram, round(log10(probability[gram]), 4), round(backoff, 4)
+    for n in range(2, order + 1):  # contexts made of padding only («^^^»): no probability of their own
+        for context in totals[n]:
+            if context not in counts[n - 1]:
+                total, kinds = totals[n][context], followers[n][context]
+                yield context, 0.0, round(log10(kinds / (total + kinds)), 4)
+
+
+class WordModel:
+    """A trained model read through ``lookup`` (gram -> (log10 probability, log10 backoff) for the grams it has).
+
+    ``lookup`` takes a list of grams and returns the rows found, so that a store can answer them in one query.
+    """
+
+    def __init__(self, lookup: Callable[[list[str]], Mapping[str, tuple[float, float]]], order: int = ORDER) -> None:
+        self._lookup = lookup
+        self.order = order
+        self._rows: dict[str, tuple[float, float] | None] = {}
+        self._scores: dict[str, float] = {}
+
+    def _fetch(self, grams: Iterable[str]) -> None:
+        missing = [g for g in set(grams) if g not in self._rows]
+        if not missing:
+            return
+        if len(self._rows) > 500_000:
+            self._rows.clear()
+        found = self._lookup(missing)
+        for gram in missing:
+            self._rows[gram] = found.get(gram)
+
+    def _grams(self, word: str) -> list[str]:
+        padded = PAD * (self.order - 1) + word + END
+        grams = []
+        for i in range(self.order - 1, len(padded)):
+            for n in range(1, self.order + 1):
+                grams.append(padded[i - n + 1 : i + 1])
+            grams.extend(padded[i - n + 1 : i] for n in range(2, self.order + 1))
+        return grams
+
+    def letter_scores(self, word: str) -> list[float]:
+        """log10 P(letter | letters before) for each letter of ``word`` and the end of the word."""
+        self._fetch(self._grams(word))
+        padded = PAD * (self.order - 1) + word + END
+        scores = []
+        for i in range(self.order - 1, len(padded)):
+            scores.append(self._letter(padded[i - self.order + 1 : i + 1]))
+        return scores
+
+    def _letter(self, gram: str) -> float:
+        backoff = 0.0
+        while gram:
+            row = self._rows.get(gram)
+            if row is not None:
+                return backoff + row[0]
+            context = self._rows.get(gram[:-1]) if len(gram) > 1 else None
+            if context is not None:
+                backoff += context[1]
+            gram = gram[1:]
+        return backoff + UNSEEN_LETTER
+
+    def score(self, word: str) -> float:
+        """Mean log10 probability per letter (end of word included); higher is more plausible."""
+        cached = self._scores.get(word)
+        if cached is None:
+            letters = self.letter_scores(word)
+            cached = sum(letters) / len(letters)
+            if len(self._scores) > 200_000:
+                self._scores.clear()
+            self._scores[word] = cached
+        return cached
+
+    def worst(self, word: str, width: int = 2) -> float:
+        """The lowest mean log10 probability of ``width`` consecutive letters: the least Arabic-looking spot."""
+        letters = self.letter_scores(word)
+        if len(letters) <= width:
+            return sum(letters) / len(letters)
+        return min(sum(letters[i : i + width]) / width for i in range(len(letters) - width + 1))

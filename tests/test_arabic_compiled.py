@@ -1,0 +1,98 @@
+"""The compiled Arabic lexicon (build, reuse, rebuild) and the word-shape models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.arabic import compiled
+from audit.arabic.wordmodel import WordModel, train
+
+WORDS = ["كتاب", "الكتاب", "كتب", "مكتبة", "المكتبة", "قلم", "الأقلام", "مدرسة", "المدرسة", "مدارس", "يكتب", "تكتب"]
+
+
+def _model(words: list[str]) -> WordModel:
+    rows = {gram: (logp, backoff) for gram, logp, backoff in train(words)}
+    return WordModel(lambda grams: {g: rows[g] for g in grams if g in rows})
+
+
+def test_word_model_prefers_familiar_shapes() -> None:
+    model = _model(WORDS)
+    assert model.score("الكتب") > model.score("قخحظث")
+    assert model.worst("المكتب") > model.worst("المكظتب")
+    assert len(model.letter_scores("كتاب")) == len("كتاب") + 1  # the end of the word is scored too
+
+
+def test_word_model_probabilities_sum_to_one() -> None:
+    model = _model(WORDS)
+    letters = [*sorted({c for w in WORDS for c in w}), "$"]
+    for context in ("^^^", "^^ك", "كتا"):
+        grams = [context + c for c in letters]
+        model._fetch(g[k:] for g in grams for k in range(4))
+        model._fetch(g[k:-1] for g in grams for k in range(3))
+        total = sum(10 ** model._letter(g) for g in grams)
+        assert total == pytest.approx(1.0, abs=0.02)
+
+
+@pytest.fixture
+def small_inputs(monkeypatch: pytest.MonkeyPatch) -> compiled.LexiconInputs:
+    table = {w: 3.0 + i / 10 for i, w in enumerate(WORDS)}
+    monkeypatch.setattr(compiled, "_frequency_table", lambda: dict(table))
+    monkeypatch.setattr(compiled, "_buckwalter_blob", lambda: (None, ["لندن"]))
+    monkeypatch.setattr(compiled, "_unknown_to_aspell", lambda forms: [])
+    monkeypatch.setattr(compiled, "_glossary_words", lambda: ["زيلينسكي"])
+    return compiled.LexiconInputs(wordfreq="test", buckwalter=None, aspell=None, glossary="g1")
+
+
+def test_built_once_then_reused(small_inputs: compiled.LexiconInputs, tmp_path: Path, capsys) -> None:
+    first = compiled.open_compiled(tmp_path, small_inputs)
+    assert "building the Arabic lexicon cache" in capsys.readouterr().err
+    assert first.frequencies.get("كتاب") == pytest.approx(3.0)
+    assert "قلم" in first.frequencies and "قخح" not in first.frequencies
+    assert first.buckwalter_tables() is None
+    second = compiled.open_compiled(tmp_path, small_inputs)
+    assert capsys.readouterr().err == ""  # no second build
+    assert second.path == first.path
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_corrupt_cache_is_rebuilt(small_inputs: compiled.LexiconInputs, tmp_path: Path, capsys) -> None:
+    path = compiled.open_compiled(tmp_path, small_inputs).path
+    path.write_bytes(b"not a database at all")
+    capsys.readouterr()
+    again = compiled.open_compiled(tmp_path, small_inputs)
+    assert "building" in capsys.readouterr().err
+    assert again.frequencies.get("قلم") is not None
+
+
+def test_changed_input_rebuilds_and_removes_the_old_file(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:
+    old = compiled.open_compiled(tmp_path, small_inputs).path
+    newer = compiled.LexiconInputs(wordfreq="test2", buckwalter=None, aspell=None, glossary="g1")
+    new = compiled.open_compiled(tmp_path, newer).path
+    assert new != old and new.exists() and not old.exists()
+
+
+def test_unwritable_cache_folder_falls_back(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    lexicon = compiled.open_compiled(blocker / "cache", small_inputs)  # a folder under a file cannot exist
+    assert lexicon.frequencies.get("كتاب") is not None
+
+
+def test_correction_indexes(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:
+    lexicon = compiled.open_compiled(tmp_path, small_inputs)
+    # «مدرسة» (Zipf 3.7) with its letter 2 deleted is «مدسة».
+    assert 2 in lexicon.deleted_at(["مدسة"])["مدسة"]
+    assert lexicon.model("arabic").score("كتاب") > lexicon.model("arabic").score("ظظظ")
+
+
+def test_frequency_table_reads_everything_after_many_lookups(
+    small_inputs: compiled.LexiconInputs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compiled, "BULK_AFTER", 5)
+    table = compiled.open_compiled(tmp_path, small_inputs).frequencies
+    assert table.zipfs(["كتاب", "xx", "yy"]) == {"كتاب": pytest.approx(3.0)}
+    assert table._all is None
+    assert table.zipfs([f"z{i}" for i in range(10)] + ["قلم"]) == {"قلم": pytest.approx(3.5)}
+    assert table._all is not None and len(table) == len(WORDS)
