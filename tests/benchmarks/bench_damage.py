@@ -45,11 +45,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from audit.arabic.lexicon import fold, load_lexicon  # noqa: E402
+from audit.arabic.orthography import ARABIC_MARKS, ARABIC_WORD_RE  # noqa: E402
 from audit.checks import build_checks  # noqa: E402
 from audit.checks.base import AnyCheck, ArticleContext, BatchCheck, Check  # noqa: E402
-from audit.lexicon import fold, load_lexicon  # noqa: E402
 from audit.model import Article, Finding, Severity  # noqa: E402
-from audit.text import ARABIC_MARKS, ARABIC_WORD_RE  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 OUTPUT = ROOT / "reports" / "bench" / "damage.json"
