@@ -330,3 +330,25 @@ def test_overlong_word_is_reported_without_a_correction_search(monkeypatch: pyte
     monkeypatch.undo()
     shorter = run(GarbledWordCheck(CheckSettings(options={"max_letters": 10**6})), "كلمة " + "بتم" * 4)
     assert all("too long" not in f.message for f in shorter)
+
+
+@needs_frequencies
+@pytest.mark.parametrize("damaged", ["الثضماء", "بقخحدة", "يجقشها", "أحطخدك"])
+def test_words_no_arabic_word_or_name_resembles_are_flagged(damaged: str) -> None:
+    text = f"وقال المسؤول إن {damaged} كانت موضوع النقاش في الاجتماع الأخير للحكومة."
+    [finding] = run(GarbledWordCheck(), text)
+    assert finding.text == damaged
+
+
+@needs_frequencies
+def test_transliterated_names_keep_their_shape_protection() -> None:
+    text = "التقى الوزير بنظيره سكرامنتو في العاصمة، وناقشا مع زيلينسكي وماكرون خطة السلام."
+    assert run(GarbledWordCheck(), text) == []
+
+
+@needs_frequencies
+def test_word_split_in_two_is_joined_again() -> None:
+    text = "أعلنت الحك ومة عن خطة جديدة لدعم المزارعين هذا العام."
+    [finding] = run(GarbledWordCheck(), text)
+    assert finding.text == "الحك ومة" and finding.suggestion == "الحكومة"
+    assert finding.fix is not None

@@ -216,3 +216,32 @@ def test_long_runs_of_letters_and_stops_stay_linear() -> None:
     started = time.process_time()
     run(SplitPhrase(), text)
     assert time.process_time() - started < 20  # seconds of CPU; was hours
+
+
+@needs_lexicon
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("قال الوزير إن الحكومة ستدعم المشاريع بما. في ذلك الطرق والجسور.", Severity.MAJOR),
+        ("تطبق القواعد الجديدة حتى. عند استخدامك الخدمة من الخارج.", Severity.MAJOR),
+        ("وأكد المسؤولون. أن الاتفاق سيوقع غدا في العاصمة.", Severity.MAJOR),
+        ("نشرت اللجنة قائمة. ترشيحات الحزب للانتخابات المقبلة.", Severity.MINOR),
+        ("وقال إن الفريق لعب بشكل جيد في المباراة. ضد منتخب البرازيل، وفاز بهدفين.", Severity.MINOR),
+    ],
+)
+def test_full_stop_judged_from_both_sides(text: str, severity: Severity) -> None:
+    [finding] = run(SplitPhrase(), text)
+    assert finding.check == "S701" and finding.severity is severity
+
+
+@needs_lexicon
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وصل الوفد إلى القاهرة. وقال المتحدث إن المحادثات ستبدأ غدا.",
+        "ارتفعت الأسعار مرة أخرى. من المتوقع أن تستمر في الارتفاع.",
+        "انتهت المباراة بالتعادل. على الرغم من ذلك، تأهل الفريق.",
+    ],
+)
+def test_ordinary_sentence_boundaries_stay_quiet(text: str) -> None:
+    assert run(SplitPhrase(), text) == []

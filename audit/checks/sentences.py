@@ -232,7 +232,9 @@ class SplitPhrase(Check):
 
     def _stop(self, text: str, match: re.Match[str], quotes: _Quotes) -> _Stop | None:
         prev, nxt = fold(match.group("prev")), fold(match.group("next"))
-        if len(prev) < 2 or prev in _ABBREVIATIONS or nxt in _ABBREVIATIONS:
+        plain_next = _MARKS_RE.sub("", match.group("next"))
+        initial = nxt in _ABBREVIATIONS and text.startswith(".", match.end("next"))  # «دي. كي. أريا»
+        if len(prev) < 2 or prev in _ABBREVIATIONS or (initial and plain_next not in _NO_START):
             return None
         line_start = text.rfind("\n", 0, match.start()) + 1
         end = _TAIL_END_RE.search(text, match.end("next"))
@@ -316,7 +318,7 @@ _NO_END = _words(
 _NO_START = frozenset({"أن", "بأن", "وأن", "لأن", "أنه", "أنها", "أنهم", "بأنه", "بأنها"})
 #: Prepositions that mostly continue the phrase before them (the verb or noun that governs them): after a stop
 #: they are the rest of the sentence, unless they open one of the set phrases of :data:`_OPENING_PHRASES`.
-_GOVERNED = _words("من إلى عن على مع ضد عند حول نحو لدى بين عبر تجاه بواسطة")
+_GOVERNED = _words("من إلى عن على مع ضد عند حول نحو لدى بين عبر تجاه بواسطة تحت فوق أمام خلف داخل خارج ضمن وسط")
 #: Set phrases that open a sentence with one of the prepositions above.
 _OPENING_PHRASES = frozenset(
     tuple(fold(w) for w in phrase.split())
@@ -421,10 +423,12 @@ def _starts_sentence(word: str, readings: tuple[Reading, ...]) -> bool:
 
 
 def _nominal(word: str, readings: tuple[Reading, ...]) -> bool:
-    """A noun, adjective or name (or an unknown word, mostly a name) that is no verb and has no conjunction."""
+    """A noun, adjective or name (or an unknown word, mostly a name) without a conjunction: not only a verb."""
     if word in _SENTENCE_OPENERS or word in _QUANTIFIERS:
         return False
-    return not any(r.is_verb or "CONJ" in r.proclitics or r.stem in _NEEDS_MORE for r in readings)
+    if any("CONJ" in r.proclitics or r.stem in _NEEDS_MORE for r in readings):
+        return False
+    return not readings or any(r.stem in ("NOUN", "ADJ", "NOUN_PROP") for r in readings)
 
 
 def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None, Severity]:
@@ -436,19 +440,34 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
     if stop.next_raw in _NO_START:
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MAJOR
-    if morphology is None or stop.comma_soon or stop.in_quote:
-        return None, Severity.MAJOR
-    if stop.next in _GOVERNED and not stop.prev.endswith("ا") and not _opening_phrase(stop.tail):
+    accusative = stop.prev.endswith("ا")  # «… متأخرا.»: an adverb in the accusative closes a sentence
+    if stop.next in _GOVERNED and not accusative and not _opening_phrase(stop.tail):
         return f"is followed by «{stop.next_raw}», which continues the phrase before", Severity.MINOR
+    if morphology is None or stop.comma_soon:
+        return None, Severity.MAJOR
     nominal = _nominal(stop.next, next_readings)
     if nominal and _construct_noun(stop.prev, prev_readings):
         return "separates a noun from the noun it is construct with", Severity.MINOR
     verb = bool(prev_readings) and all(r.is_verb for r in prev_readings) and not _has_pronoun(prev_readings)
     if nominal and verb:
         return "separates a verb from its subject or object", Severity.MINOR
-    if not stop.prev.endswith("ا") and not _starts_sentence(stop.next, next_readings):
+    if stop.in_quote or accusative:
+        return None, Severity.MAJOR
+    if not _starts_sentence(stop.next, next_readings):
         return "is followed by a word that cannot start a sentence", Severity.MINOR
+    if _coordinated_fragment(stop, next_readings, morphology):
+        return "leaves a coordinated phrase without a verb", Severity.MINOR
     return None, Severity.MAJOR
+
+
+def _coordinated_fragment(stop: _Stop, next_readings: tuple[Reading, ...], morphology: Morphology) -> bool:
+    """«… بسوء الأحوال الجوية. والتضاريس القاسية.»: «و» + a noun after a stop, and no verb up to the next
+    punctuation: the rest of a list, not a new sentence."""
+    if stop.next[:1] not in ("و", "ف") or not next_readings or any(r.is_verb for r in next_readings):
+        return False
+    if not all("CONJ" in r.proclitics and r.stem in ("NOUN", "ADJ", "NOUN_PROP") for r in next_readings):
+        return False
+    return not any(any(r.is_verb for r in morphology.readings(w)) for w in stop.tail_raw[1:8])
 
 
 def _continues_noun(
