@@ -181,6 +181,9 @@ def run_check(args: argparse.Namespace) -> int:
         except LookupError:
             raise UsageError(f"unknown encoding {config.encoding!r} (for Windows Arabic: cp1256)") from None
     load_resources(config.resources)
+    from audit.arabic import compiled
+
+    compiled.configure(config.cache_dir)
     baseline = None
     if args.baseline is not None:
         from audit.baseline import Baseline, BaselineError

@@ -70,6 +70,8 @@ class Config:
     embeddings: str = "auto"
     #: A team's own copy of the resources (allowlist, patterns, glossary, traps), see :mod:`audit.resources`.
     resources: str | None = None
+    #: Folder of the compiled Arabic lexicon (see :mod:`audit.arabic.compiled`); ``None`` = the platform cache folder.
+    cache_dir: str | None = None
     #: Folder SARIF paths are relative to (default: the current folder).
     sarif_root: str | None = None
     #: Where per-article work runs: "local" (this machine's processes) or "dask" (a Dask cluster).
@@ -100,6 +102,7 @@ class Config:
             **({"translate": dict(self.translate)} if self.translate else {}),
             **({"references": self.references} if self.references else {}),
             **({"resources": self.resources} if self.resources else {}),
+            **({"cache_dir": self.cache_dir} if self.cache_dir else {}),
             "normalize": list(self.normalize),
             "embeddings": self.embeddings,
             **({"sarif_root": self.sarif_root} if self.sarif_root else {}),
@@ -296,6 +299,7 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "translate": ("translate", _translate),
     "references": ("references", _optional_string),
     "resources": ("resources", _optional_string),
+    "cache_dir": ("cache_dir", _optional_string),
     "normalize": ("normalize", _normalize),
     "embeddings": ("embeddings", _embeddings),
     "sarif_root": ("sarif_root", _optional_string),

@@ -157,9 +157,11 @@ def _built_checks(config: Config) -> tuple[AnyCheck, ...]:
     key = config_signature(config)
     if key not in _BUILT:
         from audit import resources
+        from audit.arabic import compiled
 
         # A worker reads the resources the run's configuration names (a remote worker sees no local setting).
         resources.configure(config.resources)
+        compiled.configure(config.cache_dir)
         _BUILT.clear()
         _BUILT[key] = tuple(build_checks(config.select, config.ignore, config.checks))
     return _BUILT[key]

@@ -39,7 +39,7 @@ def test_word_model_probabilities_sum_to_one() -> None:
 def small_inputs(monkeypatch: pytest.MonkeyPatch) -> compiled.LexiconInputs:
     table = {w: 3.0 + i / 10 for i, w in enumerate(WORDS)}
     monkeypatch.setattr(compiled, "_frequency_table", lambda: dict(table))
-    monkeypatch.setattr(compiled, "_buckwalter_blob", lambda: (None, ["لندن"]))
+    monkeypatch.setattr(compiled, "_buckwalter_blobs", lambda: (None, None, ["لندن"]))
     monkeypatch.setattr(compiled, "_unknown_to_aspell", lambda forms: [])
     monkeypatch.setattr(compiled, "_glossary_words", lambda: ["زيلينسكي"])
     return compiled.LexiconInputs(wordfreq="test", buckwalter=None, aspell=None, glossary="g1")
@@ -96,3 +96,18 @@ def test_frequency_table_reads_everything_after_many_lookups(
     assert table._all is None
     assert table.zipfs([f"z{i}" for i in range(10)] + ["قلم"]) == {"قلم": pytest.approx(3.5)}
     assert table._all is not None and len(table) == len(WORDS)
+
+
+def test_cache_folder_comes_from_the_configuration(tmp_path: Path) -> None:
+    from audit.config import load_config
+
+    config_file = tmp_path / "audit.toml"
+    config_file.write_text(f'cache_dir = "{tmp_path / "lexicon"}"\n', encoding="utf-8")
+    config = load_config(path=config_file)
+    assert config.cache_dir == str(tmp_path / "lexicon")
+    compiled.configure(config.cache_dir)
+    try:
+        assert compiled.default_cache_dir() == tmp_path / "lexicon"
+    finally:
+        compiled.configure(None)
+    assert compiled.default_cache_dir() != tmp_path / "lexicon"

