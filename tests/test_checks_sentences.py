@@ -245,3 +245,10 @@ def test_full_stop_judged_from_both_sides(text: str, severity: Severity) -> None
 )
 def test_ordinary_sentence_boundaries_stay_quiet(text: str) -> None:
     assert run(SplitPhrase(), text) == []
+
+
+@pytest.mark.parametrize("ending", ["بما", "حتى", "مثل"])
+def test_sentence_stopping_mid_construction_is_an_omission(ending: str) -> None:
+    text = f"وقال الوزير إن الحكومة ستواصل دعم القطاعات الأساسية {ending}.\nوأضاف أن الخطة ستعلن قريبا."
+    [finding] = run(DanglingWord(), text)
+    assert finding.check == "S702" and finding.text == ending

