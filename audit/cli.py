@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="a previous report.json: fail only on findings it does not hold (default: none, every finding counts)",
     )
     check.add_argument(
-        "--format", help="comma-separated report formats: json,md,csv,junit,sarif,html,codequality (default: json)"
+        "--format",
+        help="comma-separated report formats: json,md,csv,junit,sarif,html,codequality,parquet (default: json)",
     )
     check.add_argument("--output", help="report folder (default: reports)")
     check.add_argument(

@@ -244,3 +244,32 @@ def test_jobs_above_the_cores_are_capped_with_a_note(
     batch = make_batch(tmp_path / "in", 2)
     main(["check", str(batch), "--output", "out", "--jobs", "500"])
     assert f"--jobs 500 is more than this machine's {max_jobs()} cores; using {max_jobs()}" in capsys.readouterr().err
+
+
+def test_parquet_results_read_by_pandas_and_datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pd = pytest.importorskip("pandas")
+    datasets = pytest.importorskip("datasets")
+    monkeypatch.chdir(tmp_path)
+    batch = make_batch(tmp_path / "in", 12)
+    main(["check", str(batch), "--output", "out", "--jobs", "1", "--format", "json,parquet"])
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    articles = pd.read_parquet(tmp_path / "out" / "articles.parquet")
+    findings = pd.read_parquet(tmp_path / "out" / "findings.parquet")
+    assert list(articles["id"]) == [a["id"] for a in report["articles"]]
+    assert list(articles["score"]) == [a["score"] for a in report["articles"]]
+    expected = [(a["id"], f["check"], f["start"], f["text"]) for a in report["articles"] for f in a["findings"]]
+    assert list(zip(findings["article"], findings["check"], findings["start"], findings["text"], strict=True)) == (
+        expected
+    )
+    loaded = {
+        name: datasets.load_dataset(
+            "parquet",
+            data_files=str(tmp_path / "out" / f"{name}.parquet"),
+            split="train",
+            cache_dir=str(tmp_path / "hf-cache"),
+        )
+        for name in ("articles", "findings")
+    }
+    assert loaded["articles"].num_rows == 12 and loaded["findings"].num_rows == len(expected)
+    first = loaded["articles"][0]
+    assert {s["name"] for s in first["subscores"]} == set(report["articles"][0]["subscores"])

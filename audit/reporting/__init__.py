@@ -161,6 +161,7 @@ def _reporters() -> dict[str, Callable[[], Reporter]]:
     from audit.reporting.json_report import JsonReporter
     from audit.reporting.junit import JUnitReporter
     from audit.reporting.markdown import CsvReporter, MarkdownReporter
+    from audit.reporting.parquet import ParquetReporter
     from audit.reporting.sarif import SarifReporter
 
     return {
@@ -171,6 +172,7 @@ def _reporters() -> dict[str, Callable[[], Reporter]]:
         "sarif": SarifReporter,
         "html": HtmlReporter,
         "codequality": CodeQualityReporter,
+        "parquet": ParquetReporter,
     }
 
 

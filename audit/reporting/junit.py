@@ -9,9 +9,11 @@ JUnit schema (``tests/schemas/junit.xsd``), which Jenkins, GitLab and GitHub rep
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,16 +85,35 @@ class JUnitReporter:
     name = "junit"
 
     def write(self, report: dict[str, Any], output: Path) -> list[Path]:
+        """Written one test case at a time: the articles may be a lazy view of ``results.jsonl``."""
         path = output / "junit.xml"
-        tree = ET.ElementTree(build_junit(report))
-        ET.indent(tree)
-        tree.write(path, encoding="utf-8", xml_declaration=True)
+        root, suite = _suite(report)
+        ET.SubElement(suite, "cases")  # where the test cases go
+        _tail(suite, report)
+        ET.indent(root)
+        head, tail = ET.tostring(root, encoding="unicode").split("<cases />", 1)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with tmp.open("w", encoding="utf-8", errors="surrogatepass") as handle:
+            handle.write("<?xml version='1.0' encoding='utf-8'?>\n")
+            handle.write(head.rstrip(" "))
+            for case in _cases(report):
+                ET.indent(case, level=2)
+                handle.write("    " + ET.tostring(case, encoding="unicode").rstrip() + "\n")
+            handle.write(tail.lstrip("\n"))
+        os.replace(tmp, path)
         return [path]
 
 
 def build_junit(report: dict[str, Any], timestamp: datetime | None = None) -> ET.Element:
+    root, suite = _suite(report, timestamp)
+    suite.extend(_cases(report))
+    _tail(suite, report)
+    return root
+
+
+def _suite(report: dict[str, Any], timestamp: datetime | None = None) -> tuple[ET.Element, ET.Element]:
     summary, config = report["summary"], report["config"]
-    articles, errors = report["articles"], report["errors"]
+    errors = report["errors"]
     when = (timestamp or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S")
     root = ET.Element("testsuites")
     suite = _element(
@@ -103,8 +124,8 @@ def build_junit(report: dict[str, Any], timestamp: datetime | None = None) -> ET
         id=0,
         timestamp=when,
         hostname=socket.gethostname() or "localhost",
-        tests=len(articles) + len(errors),
-        failures=sum(1 for a in articles if not a["passed"]),
+        tests=summary["articles"] + len(errors),
+        failures=summary["failed"],
         errors=len(errors),
         skipped=0,
         time=0,
@@ -122,21 +143,31 @@ def build_junit(report: dict[str, Any], timestamp: datetime | None = None) -> ET
     }
     for name, value in values.items():
         _element(properties, "property", name=name, value=value)
+    return root, suite
 
-    for article in articles:
-        case = _element(suite, "testcase", name=article["id"], classname=_classname(article["path"]), time=0)
-        if article["passed"]:
-            continue
-        header = f"score {article['score']:.2f} ({article['words']} words, penalty {article['metrics'].get('penalty')})"
-        _element(
-            case,
-            "failure",
-            "\n".join([header, *finding_lines(article)]),
-            message=f"{article['id']}: {failure_reasons(article, config)}",
-            type="audit.gate",
-        )
-    for error in errors:
-        case = _element(suite, "testcase", name=error["id"], classname=_classname(error["path"]), time=0)
+
+def _cases(report: dict[str, Any]) -> Iterator[ET.Element]:
+    """One ``<testcase>`` per article, then one per input error, each built on its own."""
+    config = report["config"]
+    holder = ET.Element("holder")
+    for article in report["articles"]:
+        case = _element(holder, "testcase", name=article["id"], classname=_classname(article["path"]), time=0)
+        holder.remove(case)
+        if not article["passed"]:
+            header = (
+                f"score {article['score']:.2f} ({article['words']} words, penalty {article['metrics'].get('penalty')})"
+            )
+            _element(
+                case,
+                "failure",
+                "\n".join([header, *finding_lines(article)]),
+                message=f"{article['id']}: {failure_reasons(article, config)}",
+                type="audit.gate",
+            )
+        yield case
+    for error in report["errors"]:
+        case = _element(holder, "testcase", name=error["id"], classname=_classname(error["path"]), time=0)
+        holder.remove(case)
         internal = error["message"].startswith("internal error")
         _element(
             case,
@@ -145,6 +176,11 @@ def build_junit(report: dict[str, Any], timestamp: datetime | None = None) -> ET
             message=error["message"],
             type="audit.internal_error" if internal else "audit.input_error",
         )
+        yield case
+
+
+def _tail(suite: ET.Element, report: dict[str, Any]) -> None:
+    summary, errors = report["summary"], report["errors"]
     _element(
         suite,
         "system-out",
@@ -152,4 +188,3 @@ def build_junit(report: dict[str, Any], timestamp: datetime | None = None) -> ET
         f"{summary['errors']} errors\nsignature: {summary['signature']}\nformula: {summary['formula']}\n",
     )
     _element(suite, "system-err", "".join(f"{e['path'] or e['id']}: {e['message']}\n" for e in errors))
-    return root

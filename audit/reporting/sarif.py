@@ -15,12 +15,13 @@ notifications.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from audit.baseline import FINGERPRINT_KEY
 from audit.model import Severity
+from audit.reporting.json_report import write_json
 from audit.reporting.locations import Origin, artifact_uri, excerpt, parse_origin
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -40,20 +41,29 @@ class SarifReporter:
     def write(self, report: dict[str, Any], output: Path) -> list[Path]:
         path = output / "report.sarif"
         root = report.get("config", {}).get("sarif_root")
-        log = build_sarif(report, Path(root) if root else None)
-        path.write_text(json.dumps(log, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        log = build_sarif(report, Path(root) if root else None, lazy=True)
+        write_json(path, log)  # streamed: results and articles are generated as they are written
         return [path]
 
 
-def build_sarif(report: dict[str, Any], base: Path | None = None) -> dict[str, Any]:
-    """The SARIF log of a report; relative URIs are relative to ``base`` (default: the current folder)."""
+def build_sarif(report: dict[str, Any], base: Path | None = None, lazy: bool = False) -> dict[str, Any]:
+    """The SARIF log of a report; relative URIs are relative to ``base`` (default: the current folder).
+
+    With ``lazy``, ``results`` and ``properties.articles`` are generators, for a streaming writer.
+    """
     base = (base or Path.cwd()).resolve()
     rules, rule_index = _rules(report)
-    results = []
-    for article in report["articles"]:
-        origin = parse_origin(article["path"]) if article["path"] else None
-        for finding in article["findings"]:
-            results.append(_result(article, finding, origin, rule_index[finding["check"]], base))
+
+    def results() -> Iterator[dict[str, Any]]:
+        for article in report["articles"]:
+            origin = parse_origin(article["path"]) if article["path"] else None
+            for finding in article["findings"]:
+                yield _result(article, finding, origin, rule_index[finding["check"]], base)
+
+    def articles() -> Iterator[dict[str, Any]]:
+        for a in report["articles"]:
+            yield {"id": a["id"], "path": a["path"], "score": a["score"], "passed": a["passed"], "words": a["words"]}
+
     notifications = [_notification(error, base) for error in report["errors"]]
     summary = report["summary"]
     run: dict[str, Any] = {
@@ -74,17 +84,14 @@ def build_sarif(report: dict[str, Any], base: Path | None = None) -> dict[str, A
         "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
         "newlineSequences": ["\r\n", "\n"],
-        "results": results,
+        "results": results() if lazy else list(results()),
         "properties": {
             "signature": summary["signature"],
             "formula": summary["formula"],
             "gate": summary["gate"],
             "summary": summary,
             "config": report["config"],
-            "articles": [
-                {"id": a["id"], "path": a["path"], "score": a["score"], "passed": a["passed"], "words": a["words"]}
-                for a in report["articles"]
-            ],
+            "articles": articles() if lazy else list(articles()),
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
