@@ -352,3 +352,17 @@ def test_word_split_in_two_is_joined_again() -> None:
     [finding] = run(GarbledWordCheck(), text)
     assert finding.text == "الحك ومة" and finding.suggestion == "الحكومة"
     assert finding.fix is not None
+
+
+@needs_frequencies
+def test_word_cut_short_is_completed() -> None:
+    cut = word_analyst(lexicon).cut_short("تتجاو")
+    assert cut is not None and cut.word == "تتجاوز" and cut.slip == "cut"
+    assert word_analyst(lexicon).cut_short("قخحظ") is None
+
+
+@needs_frequencies
+def test_two_letter_half_of_a_split_word_is_joined() -> None:
+    text = "أعلنت الجمع ية العامة للأمم المتحدة عن قرار جديد هذا الأسبوع."
+    [finding] = run(GarbledWordCheck(), text)
+    assert finding.text == "الجمع ية" and finding.suggestion == "الجمعية"

@@ -402,6 +402,16 @@ class CompiledLexicon:
             found.setdefault(key, set()).add(position)
         return {key: frozenset(positions) for key, positions in found.items()}
 
+    def completion(self, prefix: str, extra: int, zipf: float) -> tuple[str, float] | None:
+        """The most common form of Zipf ``zipf`` or more that is ``prefix`` and one to ``extra`` letters more."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT word, zipf FROM forms WHERE word > ? AND word < ? AND zipf >= ? AND length(word) <= ? "
+                "ORDER BY zipf DESC LIMIT 1",
+                (prefix, prefix + "\U0010ffff", zipf, len(prefix) + extra),
+            ).fetchone()
+        return None if row is None else (row[0], row[1])
+
     def word_end(self, tail: str) -> tuple[str, float] | None:
         """The most common frequent form that is ``tail`` with one or two letters more in front, and its Zipf."""
         rows = self._rows("SELECT form, zipf FROM word_ends WHERE tail IN ({marks})", [tail])

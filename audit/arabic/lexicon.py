@@ -390,6 +390,13 @@ class WordFrequencies:
         index = self._deletions
         return {key: index[key] for key in keys if key in index}
 
+    def completion(self, prefix: str, extra: int = 3, zipf: float = 3.5) -> tuple[str, float] | None:
+        """The most common form of Zipf ``zipf`` or more that is ``prefix`` with one to ``extra`` letters more
+        (a word cut short), and its Zipf; only with the compiled lexicon (None otherwise)."""
+        if self._compiled is None:
+            return None
+        return self._compiled.completion(prefix, extra, zipf)
+
     def word_end(self, tail: str) -> tuple[str, float] | None:
         """The most common frequent form that is ``tail`` with one or two letters more in front, and its Zipf."""
         if self._compiled is not None:

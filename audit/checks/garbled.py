@@ -278,6 +278,7 @@ SLIP_ODDS = {
     "other": -3.3,
     "fused": -2.3,
     "split": -2.0,
+    "cut": -2.8,
     "plural-s": -4.0,
 }
 SLIP_NAMES = {
@@ -292,6 +293,7 @@ SLIP_NAMES = {
     "other": "a wrong letter",
     "fused": "two words fused",
     "split": "a word split in two",
+    "cut": "a word cut short",
     "plural-s": "an extra final letter",
 }
 #: Zipf frequency given to a word form never seen in real text (the rarest listed forms are about 1).
@@ -580,6 +582,9 @@ SHAPE_SEEN_WEIGHT = 1.0
 #: segment); so does that of a word longer than this (letters): no Arabic word is.
 RUN_TOGETHER_CONFIDENCE = 0.9
 RUN_TOGETHER_LETTERS = 14
+#: A word cut short: the word meant is this common (Zipf) at least, and the word as written this rare at most.
+CUT_SHORT_ZIPF = 3.0
+CUT_SHORT_SEEN = 3.0
 #: The Zipf frequency the whole of a word split in two must have.
 SPLIT_ZIPF = 3.0
 
@@ -635,6 +640,18 @@ class WordAnalyst:
         mean = max(arabic_mean, name_mean)
         worst = max(arabic_worst, name_worst)
         return SHAPE_MEAN_WEIGHT * (SHAPE_MEAN_CENTRE - mean) + SHAPE_WORST_WEIGHT * (SHAPE_WORST_CENTRE - worst)
+
+    def cut_short(self, word: str) -> Correction | None:
+        """The common word ``word`` is the beginning of (one to three letters missing at the end), with the odds
+        of that slip, or None."""
+        if self.frequencies is None or len(word) < 3 or len(word) > MAX_SEARCH_LETTERS:
+            return None
+        found = self.frequencies.completion(word, 3, CUT_SHORT_ZIPF)
+        if found is None:
+            return None
+        form, zipf = found
+        odds = zipf + SLIP_ODDS["cut"] - 0.3 * (len(form) - len(word) - 1)
+        return Correction(word=form, slip="cut", odds=round(odds, 3))
 
     def run_together(self, word: str) -> bool:
         """True when ``word`` reads as a common word followed by another word or a name, written without a space
@@ -1068,15 +1085,17 @@ class GarbledWordCheck(GlossaryUser, Check):
         tokens = article_tokens(ctx)
         folded = tokens.folded
         min_letters = self.config["min_letters"]
-        candidates = [i for i in tokens.unknown(lexicon) if len(folded[i]) >= min_letters]
+        candidates = [i for i in tokens.unknown(lexicon) if len(folded[i]) >= 2]
         if not candidates:
             return
+        candidates = [i for i in candidates if len(folded[i]) >= min_letters]
         article = _Article(ctx, tokens, lexicon, self.glossary, word_analyst(load_lexicon(self.config["lexicons"])))
         covered: set[int] = set()
-        for index in candidates:
+        halves = {i for i in tokens.unknown(lexicon) if 2 <= len(folded[i]) < min_letters}  # «الجمع ية»
+        for index in sorted({*candidates, *halves}):
             if index in covered:
                 continue
-            candidate = self.assess(article, index)
+            candidate = self._split_candidate(article, index, 0.0) if index in halves else self.assess(article, index)
             if candidate is None or candidate.confidence < self.config["min_confidence"]:
                 continue
             major = candidate.confidence >= self.config["major_confidence"]
@@ -1143,18 +1162,19 @@ class GarbledWordCheck(GlossaryUser, Check):
         if derived_known(word, article.lexicon):
             against += 1.0
         as_written = analyst.plausibility(written)
-        split = _split_word(article, index)
+        split = self._split_candidate(article, index, against)
         if split is not None:
-            other, joined, odds = split
-            odds -= as_written + against
-            if odds >= self._reportable_odds:
-                confidence = round(1.0 / (1.0 + 10.0 ** (-odds)), 3)
-                return Candidate(confidence, joined, f"a word split in two: «{joined}»?", other_half=other)
+            return split
         shape = analyst.shape_odds(written) - against - SHAPE_SEEN_WEIGHT * (as_written - UNSEEN)
         if self.trace is not None:
             self.trace.append((written, analyst.shape_features(written), against, as_written))
         best = self._correction(article, written, as_written, against, shape)
         reportable = self._reportable_odds
+        cut = analyst.cut_short(written) if as_written <= CUT_SHORT_SEEN else None
+        if cut is not None:
+            cut_odds = cut.odds - as_written - against
+            if cut_odds >= reportable and cut_odds > shape and (best is None or cut.odds > best[0]):
+                return Candidate(round(1.0 / (1.0 + 10.0 ** (-cut_odds)), 3), cut.word, f"«{cut.word}» cut short?")
         if best is None or best[0] - as_written - against < shape:
             if shape < reportable:
                 return None
@@ -1176,6 +1196,18 @@ class GarbledWordCheck(GlossaryUser, Check):
             confidence = min(confidence, 0.6)  # a spelling slip, not a damaged word: minor
             reason = f"spelling of «{correction.word}»"
         return Candidate(confidence, correction.word, reason)
+
+    def _split_candidate(self, article: _Article, index: int, against: float) -> Candidate | None:
+        """Word ``index`` as one half of a word split in two, when that can be reported."""
+        split = _split_word(article, index)
+        if split is None:
+            return None
+        other, joined, odds = split
+        odds -= against
+        if odds < self._reportable_odds:
+            return None
+        confidence = round(1.0 / (1.0 + 10.0 ** (-odds)), 3)
+        return Candidate(confidence, joined, f"a word split in two: «{joined}»?", other_half=other)
 
     def _correction(
         self, article: _Article, written: str, as_written: float, against: float, shape: float
@@ -1228,9 +1260,10 @@ def _split_word(article: _Article, index: int) -> tuple[int, str, float] | None:
             continue
         frequency = analyst.zipf(joined)
         half = analyst.plausibility(_MARKS_RE.sub("", tokens.raw[other]))
-        if frequency < SPLIT_ZIPF or frequency - half < 1.0:
-            continue  # not a common word, or no more common than its other half: two words after all
-        odds = frequency + SLIP_ODDS["split"] - max(half - 3.0, 0.0)
+        piece = analyst.plausibility(_MARKS_RE.sub("", tokens.raw[index]))
+        if frequency < SPLIT_ZIPF or max(half, piece) >= frequency:
+            continue  # not a common word, or no more common than one of its halves: two words after all
+        odds = frequency + SLIP_ODDS["split"] - 0.5 * (max(half, piece) - UNSEEN)
         if best is None or odds > best[2]:
             best = (other, joined, odds)
     return best
