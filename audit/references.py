@@ -24,13 +24,13 @@ import statistics
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from audit.align import Embedder, Link, align
+from audit.align import Embedder, Link, SentenceEncoder, align_many, paragraph_numbers
 from audit.inputs import DecodeError, Loaded, read_text_file
-from audit.metrics import chrf_pair
+from audit.metrics import ChrfTable
 from audit.model import Article, InputError
 from audit.text import Document, Span
 
@@ -145,17 +145,25 @@ def settings_for(ctx: ArticleContext) -> AlignmentSettings:
 
 
 def embedder(settings: AlignmentSettings) -> tuple[Embedder | None, str]:
-    """The sentence embedder the settings ask for, and the name of the alignment method."""
+    """The sentence embedder the settings ask for, and the name of the alignment method.
+
+    The encoder is the process's one :class:`SentenceEncoder`: every article of a run shares its memory of
+    encoded sentences (a re-translation aligned with several outputs is encoded once)."""
     if settings.embeddings in ("off", "false", "no"):
         return None, "length+anchors"
-    from audit.align import use_embedder
-
     try:
-        return use_embedder(), "length+anchors+use-multilingual-v3"
+        return process_encoder(), "length+anchors+use-multilingual-v3"
     except ImportError:
         if settings.embeddings == "auto":
             return None, "length+anchors"
         raise
+
+
+@lru_cache(maxsize=1)
+def process_encoder() -> SentenceEncoder:
+    """The sentence encoder of this process (``ImportError`` when the package is missing); its model is loaded
+    at the first sentence that needs it."""
+    return SentenceEncoder()
 
 
 @dataclass(frozen=True)
@@ -186,35 +194,52 @@ class ReferenceView:
         return [span.slice(self.ctx.text) for span in self.sentences]
 
     @cached_property
-    def source_sentences(self) -> list[str]:
+    def _source_split(self) -> tuple[list[str], list[int]]:
         source = self.article.source
         if not source:
-            return []
-        doc = Document(source)
-        return [span.slice(source) for span in doc.sentences]
+            return [], []
+        spans = Document(source).sentences
+        return [span.slice(source) for span in spans], paragraph_numbers(source, spans)
+
+    @cached_property
+    def source_sentences(self) -> list[str]:
+        return self._source_split[0]
+
+    @cached_property
+    def _retranslation_split(self) -> dict[str, tuple[list[str], list[int]]]:
+        result = {}
+        for label, text in sorted(self.article.retranslations.items()):
+            spans = Document(text).sentences
+            result[label] = ([span.slice(text) for span in spans], paragraph_numbers(text, spans))
+        return result
 
     @cached_property
     def retranslation_sentences(self) -> dict[str, list[str]]:
-        result = {}
-        for label, text in sorted(self.article.retranslations.items()):
-            doc = Document(text)
-            result[label] = [span.slice(text) for span in doc.sentences]
-        return result
+        return {label: sentences for label, (sentences, _) in self._retranslation_split.items()}
+
+    @cached_property
+    def _links(self) -> tuple[list[Link], dict[str, list[Link]]]:
+        """Every alignment of the article at once, so the sentences that need embeddings are encoded together."""
+        labels = list(self.retranslation_sentences)
+        own = paragraph_numbers(self.ctx.text, self.sentences)
+        pairs = [(self.retranslation_sentences[label], self.sentence_texts) for label in labels]
+        numbers = [(self._retranslation_split[label][1], own) for label in labels]
+        if self.source_sentences:
+            pairs.append((self.source_sentences, self.sentence_texts))
+            numbers.append((self._source_split[1], own))
+        found = align_many(pairs, embed=self.embed, paragraphs=numbers) if pairs else []
+        source = found[len(labels)] if self.source_sentences else []
+        return source, dict(zip(labels, found[: len(labels)], strict=True))
 
     @cached_property
     def source_links(self) -> list[Link]:
         """English sentences (link.source) aligned with article sentences (link.target)."""
-        if not self.source_sentences:
-            return []
-        return align(self.source_sentences, self.sentence_texts, embed=self.embed)
+        return self._links[0]
 
     @cached_property
     def retranslation_links(self) -> dict[str, list[Link]]:
         """Per re-translation: its sentences (link.source) aligned with article sentences (link.target)."""
-        return {
-            label: align(sentences, self.sentence_texts, embed=self.embed)
-            for label, sentences in self.retranslation_sentences.items()
-        }
+        return self._links[1]
 
     @cached_property
     def segments(self) -> list[Segment]:
@@ -228,7 +253,12 @@ class ReferenceView:
     @cached_property
     def agreement(self) -> list[AgreementRow]:
         """Per segment: the closest re-translation, and how much the re-translations agree with each other."""
-        return [segment_agreement(self.ctx.text[s.start : s.end], s) for s in self.segments]
+        return [segment_agreement(self.ctx.text[s.start : s.end], s, self.chrf) for s in self.segments]
+
+    @cached_property
+    def chrf(self) -> ChrfTable:
+        """Sentence chrF between the versions of the article's segments, each version read once."""
+        return ChrfTable()
 
 
 @dataclass(frozen=True)
@@ -245,18 +275,15 @@ class AgreementRow:
     mutual: float | None
 
 
-def symmetric_chrf(a: str, b: str) -> float:
-    return (chrf_pair(a, b) + chrf_pair(b, a)) / 2
-
-
-def segment_agreement(text: str, segment: Segment) -> AgreementRow:
+def segment_agreement(text: str, segment: Segment, table: ChrfTable | None = None) -> AgreementRow:
+    table = ChrfTable() if table is None else table
     texts = {name: t for name, t in segment.retranslations.items() if t.strip()}
     if not texts:
         return AgreementRow(segment, None, "", None, None)
-    scores = {name: symmetric_chrf(text, t) for name, t in texts.items()}
+    scores = {name: table.symmetric(text, t) for name, t in texts.items()}
     closest = max(scores, key=lambda name: scores[name])
     names = sorted(texts)
-    pairs = [symmetric_chrf(texts[a], texts[b]) for i, a in enumerate(names) for b in names[i + 1 :]]
+    pairs = [table.symmetric(texts[a], texts[b]) for i, a in enumerate(names) for b in names[i + 1 :]]
     median = statistics.median(scores.values())
     return AgreementRow(segment, scores[closest], closest, median, statistics.median(pairs) if pairs else None)
 

@@ -1,0 +1,142 @@
+"""Alignment only where it is needed: segment-parallel versions are taken 1-1 without the dynamic programme or
+the encoder; the encoder sees only disagreeing stretches, each distinct sentence once."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from audit.align import Link, SentenceEncoder, align, align_many, paragraph_numbers, stretches
+from audit.metrics import ChrfTable, chrf_pair, corpus_scores, score_segments, segment_scores
+from audit.normalize import NONE, normalizer
+from audit.text import Document
+
+ENGLISH = [
+    "The government announced on Monday a plan to build 5,000 new homes in Alexandria.",
+    "Housing minister Ahmed Samir said the project would cost $3.5 million.",
+    "Work is expected to begin in March and to last for two years.",
+    "The opposition criticised the plan as far too small for the needs of a city of five million people.",
+    "Samir rejected the criticism and said a second phase would follow in 2026.",
+]
+ARABIC = [
+    "أعلنت الحكومة يوم الاثنين عن خطة لبناء 5000 منزل جديد في الإسكندرية.",
+    "وقال وزير الإسكان أحمد سمير إن المشروع سيكلف 3.5 مليون دولار.",
+    "ومن المتوقع أن يبدأ العمل في مارس وأن يستمر لمدة عامين.",
+    "وانتقدت المعارضة الخطة ووصفتها بأنها صغيرة جدا بالنسبة لاحتياجات مدينة يسكنها خمسة ملايين نسمة.",
+    "ورفض سمير الانتقادات وقال إن مرحلة ثانية ستتبعها في عام 2026.",
+]
+ARABIC_OTHER = [
+    "كشفت الحكومة الاثنين عن خطة لتشييد 5000 منزل جديد في مدينة الإسكندرية.",
+    "قال أحمد سمير وزير الإسكان إن تكلفة المشروع تبلغ 3.5 مليون دولار.",
+    "ويتوقع أن تبدأ الأعمال في مارس وأن تستمر عامين.",
+    "ورأت المعارضة أن الخطة صغيرة للغاية مقارنة باحتياجات مدينة فيها خمسة ملايين نسمة.",
+    "لكن سمير رفض هذه الانتقادات مؤكدا أن مرحلة ثانية ستأتي في عام 2026.",
+]
+
+
+class CountingModel:
+    """A stand-in for the sentence encoder's model that records what it is asked to encode."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, sentences: Sequence[str]) -> Any:
+        self.calls.append(list(sentences))
+        rng = np.random.default_rng(len(self.calls))
+        vectors = rng.normal(size=(len(sentences), 8))
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def counting_encoder() -> tuple[SentenceEncoder, CountingModel]:
+    model = CountingModel()
+    return SentenceEncoder(load=lambda: model), model
+
+
+def one_to_one(n: int) -> list[Link]:
+    return [Link((i,), (i,)) for i in range(n)]
+
+
+def test_parallel_versions_need_no_encoder() -> None:
+    encoder, model = counting_encoder()
+    assert align(ARABIC_OTHER, ARABIC, embed=encoder) == one_to_one(5)
+    assert align(ENGLISH, ARABIC, embed=encoder) == one_to_one(5)
+    assert model.calls == []  # the model was not even loaded
+
+
+def test_parallel_paragraphs_are_aligned_paragraph_by_paragraph() -> None:
+    # One paragraph per line; the second paragraph has two sentences on one side and one on the other.
+    source = "\n".join([ARABIC_OTHER[0], ARABIC_OTHER[1] + " " + ARABIC_OTHER[2], ARABIC_OTHER[3], ARABIC_OTHER[4]])
+    target = "\n".join([ARABIC[0], ARABIC[1][:-1] + " و" + ARABIC[2], ARABIC[3], ARABIC[4]])
+    source_spans, target_spans = Document(source).sentences, Document(target).sentences
+    source_sentences = [s.slice(source) for s in source_spans]
+    target_sentences = [s.slice(target) for s in target_spans]
+    assert len(source_sentences) == 5 and len(target_sentences) == 4
+    encoder, model = counting_encoder()
+    numbers = (paragraph_numbers(source, source_spans), paragraph_numbers(target, target_spans))
+    links = align(source_sentences, target_sentences, embed=encoder, paragraphs=numbers)
+    assert links == [Link((0,), (0,)), Link((1, 2), (1,)), Link((3,), (2,)), Link((4,), (3,))]
+    assert model.calls == []
+
+
+def test_only_disagreeing_stretches_are_encoded_once_in_one_batch() -> None:
+    # A long parallel run with one sentence missing in the middle of the target.
+    source = [f"{s} ({k})" for k in range(4) for s in ARABIC_OTHER]
+    target = [f"{s} ({k})" for k in range(4) for s in ARABIC]
+    del target[10]
+    encoder, model = counting_encoder()
+    [links, again] = align_many([(source, target), (source, target)], embed=encoder)
+    assert links == again
+    assert Link((10,), ()) in links
+    assert len(model.calls) == 1  # both problems' stretches in one batch
+    encoded = model.calls[0]
+    assert len(encoded) == len(set(encoded))  # each distinct sentence once
+    assert len(encoded) < 16  # only the stretch around the gap, not the 39 sentences
+    assert source[10] in encoded and source[0] not in encoded
+
+
+def test_encoder_memory_belongs_to_the_instance() -> None:
+    first, first_model = counting_encoder()
+    first(["a", "b", "a"])
+    first(["b", "c"])
+    assert first_model.calls == [["a", "b"], ["c"]]
+    assert first.encoded == 3
+    second, second_model = counting_encoder()
+    second(["a"])
+    assert second_model.calls == [["a"]]
+
+
+def test_walk_covers_both_sides_in_order() -> None:
+    def agrees(i: int, j: int) -> bool:
+        return i == j and i not in (3, 4)
+
+    pieces = stretches(10, 10, agrees)
+    parallel = [p.i0 for p in pieces if p.parallel]
+    assert parallel == [0, 7, 8, 9]  # two pairs of margin on either side of the disagreement
+    assert [(p.i0, p.i1) for p in pieces if not p.parallel] == [(1, 7)]
+    assert pieces[0].i0 == 0 and pieces[-1].i1 == 10 and pieces[-1].j1 == 10
+    for left, right in itertools.pairwise(pieces):
+        assert left.i1 == right.i0 and left.j1 == right.j0
+
+
+def test_one_pass_scores_equal_the_separate_ones() -> None:
+    hyps = ["قال الوزير، إن الخطة ستبدأ غداً؛ هل هي جاهزة؟", "ارتفعت الأسعار بنسبة ٥٪.", "جملة أخرى هنا."]
+    refs = [
+        ["قال الوزير إن الخطة ستبدأ غدا، فهل هي جاهزة؟", "ارتفعت الأسعار بنسبة 5 في المئة.", ""],
+        ["أكد الوزير أن الخطة تبدأ غداً؛ هل هي جاهزة؟", "زادت الأسعار 5%.", "جملة أخرى."],
+    ]
+    scored = score_segments(hyps, refs, normalizer())
+    assert scored.corpus == corpus_scores(hyps, refs, normalizer())
+    assert scored.corpus_raw == corpus_scores(hyps, refs, NONE)
+    for k, hyp in enumerate(hyps):
+        assert scored.segments[k] == segment_scores(hyp, [stream[k] for stream in refs], normalizer())
+
+
+def test_chrf_table_equals_sacrebleu_sentence_chrf() -> None:
+    table = ChrfTable()
+    texts = [*ARABIC, *ARABIC_OTHER, "", " ", "x"]
+    for a in texts:
+        for b in texts:
+            assert abs(table.chrf(a, b) - chrf_pair(a, b)) < 1e-9
