@@ -169,14 +169,16 @@ def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path: Path, capsys: py
 
 
 def test_two_concurrent_commands_second_refused(tmp_path: Path) -> None:
-    batch = make_batch(tmp_path / "in", 40)
+    batch = make_batch(tmp_path / "in", 400)  # long enough for the second run to start while it works
     first = _run([str(batch), "--output", "out", "--jobs", "1"], tmp_path)
     lock = tmp_path / "out" / STATE_DIR / "lock"
     deadline = time.monotonic() + 60
     while not lock.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert first.poll() is None
     second = _run([str(batch), "--output", "out", "--jobs", "1"], tmp_path)
     assert second.wait(timeout=120) == 2
+    assert first.poll() is None, "the first run ended before the second one started: nothing was tested"
     assert second.stderr is not None and b"in use by another audit run" in second.stderr.read()
     assert first.wait(timeout=600) == 2  # the first run is not disturbed (2: the unreadable file)
     assert (tmp_path / "out" / "report.json").is_file()
