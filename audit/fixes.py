@@ -41,6 +41,8 @@ def delete_lines(text: str, start: int, end: int) -> Edit:
     before = line_start
     while before > 0 and text[before - 1] in "\n\r \t\u00a0":
         before -= 1
+    if before > 0 and text.endswith("\n"):  # the text ends with a line break: keep one after what is left
+        before = text.index("\n", before) + 1
     return Edit(before, len(text), "")
 
 

@@ -70,7 +70,9 @@ def test_delete_lines_and_spans_leave_no_gap() -> None:
     assert apply_edits(text, [edit]) == "first line\n\nlast line\n"
     tail = "body.\n\nLeave a Reply\n"
     edit = delete_lines(tail, tail.index("Leave"), len(tail) - 1)
-    assert apply_edits(tail, [edit]) == "body."
+    assert apply_edits(tail, [edit]) == "body.\n"
+    bare = "body.\n\nLeave a Reply"
+    assert apply_edits(bare, [delete_lines(bare, bare.index("Leave"), len(bare))]) == "body."
     caption = "صافح المبعوث خلال اجتماعهما. – AFP\nبعده"
     at = caption.index("– AFP")
     assert apply_edits(caption, [delete_span(caption, at, at + 5)]) == "صافح المبعوث خلال اجتماعهما.\nبعده"

@@ -290,3 +290,98 @@ def test_seed_article_page_screenshot(driver: Any, tmp_path: Path) -> None:
     assert driver.save_screenshot(str(SCREENSHOTS / "index.png"))
     driver.set_window_size(1400, 1000)
     shutil.rmtree(output)
+
+
+REPEATS = (
+    "قال الوزير ، إن المحادثات ستستمر ، وإن الوفد سيعود ، ثم غادر القاعة ، مسرعا.\nوقال Witkoff إن الاجتماع انتهى.\n"
+)
+
+
+def repeats_report() -> dict[str, Any]:
+    spaces = [m.start() for m in re.finditer(" ،", REPEATS)]
+    findings = []
+    for start in spaces:
+        item = finding(REPEATS, start, start + 2, "minor", "P401", "punctuation", "Space before «،»")
+        item["fix"] = {"applicability": "safe", "edits": [{"start": start, "end": start + 2, "replacement": "،"}]}
+        findings.append(item)
+    name = REPEATS.index("Witkoff")
+    latin = finding(REPEATS, name, name + 7, "major", "U102", "untranslated", "Latin name")
+    latin["fix"] = {"applicability": "unsafe", "edits": [{"start": name, "end": name + 7, "replacement": "ويتكوف"}]}
+    findings.insert(2, latin)
+    findings.sort(key=lambda f: f["start"])
+    article = {"id": "repeats", "text": REPEATS, "findings": findings, "score": 90.0, "path": "r.txt",
+               "words": 20, "passed": False, "metrics": {}}  # fmt: skip
+    return {**synthetic_report(), "articles": [article]}
+
+
+@pytest.fixture(scope="module")
+def repeats_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    output = tmp_path_factory.mktemp("html-repeats")
+    report = repeats_report()
+    HtmlReporter().write(report, output)
+    return output, report
+
+
+def visible_findings(driver: Any) -> list[tuple[str, str]]:
+    items = driver.find_elements("css selector", "ol.findings > li.finding")
+    return [(li.get_attribute("data-severity"), li.get_attribute("data-start")) for li in items if li.is_displayed()]
+
+
+def test_repeats_are_grouped_and_the_list_filters_and_sorts(
+    driver: Any, repeats_site: tuple[Path, dict[str, Any]]
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    output, report = repeats_site
+    driver.get(page_url(output, report, "repeats"))
+    assert driver.find_element("id", "findings-tools").is_displayed()
+    assert len(driver.find_elements("css selector", "li.finding")) == 5  # one entry per finding, in the page
+    head = driver.find_element("css selector", "li[data-group-size]")
+    assert head.find_element("css selector", ".group-count").text == "×4"
+    assert "One fix for all 4" in head.text
+    assert [s for s, _ in visible_findings(driver)] == ["major", "minor"]  # by severity; repeats folded
+    assert driver.find_element("id", "findings-shown").text == "2 of 5 shown"
+    head.find_element("css selector", "button.group-toggle").click()
+    assert len(visible_findings(driver)) == 5
+    Select(driver.find_element("id", "sort-findings")).select_by_value("position")
+    starts = [int(start) for _, start in visible_findings(driver)]
+    assert starts == sorted(starts) and visible_findings(driver)[-1][0] == "major"
+    driver.find_element("css selector", "input[name=severity][value=minor]").click()
+    assert [s for s, _ in visible_findings(driver)] == ["major"]
+    driver.find_element("css selector", "input[name=severity][value=minor]").click()
+    Select(driver.find_element("id", "filter-category")).select_by_value("untranslated")
+    assert [s for s, _ in visible_findings(driver)] == ["major"]
+    Select(driver.find_element("id", "filter-category")).select_by_value("")
+    assert len(visible_findings(driver)) == 5
+    assert not severe_logs(driver)
+
+
+def test_selecting_a_folded_repeat_in_the_text_shows_it_in_the_list(
+    driver: Any, repeats_site: tuple[Path, dict[str, Any]]
+) -> None:
+    output, report = repeats_site
+    driver.get(page_url(output, report, "repeats"))
+    findings = report["articles"][0]["findings"]
+    index = max(i for i, f in enumerate(findings) if f["check"] == "P401")  # a repeat folded behind the first
+    item = driver.find_element("id", f"finding-{index}")
+    assert not item.is_displayed()
+    driver.find_element("id", f"hl-{index}").click()
+    assert item.is_displayed() and "selected" in item.get_attribute("class")
+
+
+def test_fixed_text_shows_the_changes(driver: Any, repeats_site: tuple[Path, dict[str, Any]]) -> None:
+    output, report = repeats_site
+    driver.get(page_url(output, report, "repeats"))
+    details = driver.find_element("id", "fixed-details")
+    assert "4 safe fixes, 1 unsafe fix to review" in details.text
+    details.find_element("css selector", "summary").click()
+    fixed = details.find_element("css selector", ".fixed-text")
+    assert fixed.is_displayed()
+    assert len(fixed.find_elements("css selector", "del.fix-safe")) == 4
+    assert [e.text for e in fixed.find_elements("css selector", "ins.fix-unsafe")] == ["ويتكوف"]
+    shown = driver.execute_script(
+        "var c = arguments[0].cloneNode(true); c.querySelectorAll('del').forEach(function (d) { d.remove(); });"
+        "return c.textContent;",
+        fixed,
+    )
+    assert shown == REPEATS.replace(" ،", "،").replace("Witkoff", "ويتكوف")

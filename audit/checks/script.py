@@ -688,7 +688,12 @@ class LatinName(Check):
                 severity=Severity.MAJOR,
                 confidence=0.9,
                 evidence="glossary",
-                fix=Fix.replace(run.start, run.end, rendering, Applicability.UNSAFE),
+                fix=Fix.replace(
+                    run.start,
+                    run.end,
+                    rendering,
+                    Applicability.SAFE if _written_in(text, rendering) else Applicability.UNSAFE,
+                ),
             )
         if found:
             pairs = ", ".join(f"«{name}» → «{spelling}»" for name, spelling in found.items())
@@ -766,6 +771,12 @@ def _classifier_before(text: str, start: int) -> str | None:
         if any(candidate in _CLASSIFIERS for candidate in candidates):
             return word
     return None
+
+
+def _written_in(text: str, form: str) -> bool:
+    """Whether the article itself writes ``form`` as a word or phrase (so it is the article's own spelling)."""
+    pattern = re.compile(rf"(?<![{ARABIC_LETTER}])[وفبلك]{{0,2}}{re.escape(form)}(?![{ARABIC_LETTER}])")
+    return pattern.search(text) is not None
 
 
 def _glossed_before(text: str, run: LatinRun) -> bool:

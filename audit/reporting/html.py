@@ -595,6 +595,81 @@ def _reference_view(article: Mapping[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def _groups(findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """For each finding, its group of repeats (same check and severity): key, size, whether it is the group's
+    first finding (in text order), and for the first one the group's single fix."""
+    from audit.reporting.groups import group_findings
+
+    position = {id(f): i for i, f in enumerate(findings)}
+    out: list[dict[str, Any]] = [{} for _ in findings]
+    for number, group in enumerate(group_findings(findings)):
+        for rank, member in enumerate(group.findings):
+            out[position[id(member)]] = {
+                "key": f"g{number}",
+                "size": group.count,
+                "head": rank == 0,
+                "fix": group.fix if rank == 0 and group.count > 1 else None,
+            }
+    return out
+
+
+@dataclass(frozen=True)
+class FixedView:
+    """The article with every fix applied (the safe ones, and the unsafe ones marked as such)."""
+
+    markup: Markup
+    safe: int
+    unsafe: int
+
+
+def fixed_view(text: str, findings: Sequence[Mapping[str, Any]]) -> FixedView | None:
+    """The corrected text with each change shown as deleted and inserted text; None when nothing has a fix.
+
+    Overlapping fixes are resolved as ``audit fix`` resolves them in its first round."""
+    from audit.fixes import select_fixes
+    from audit.model import Category, Finding, Fix, Severity
+
+    candidates = []
+    for f in findings:
+        if not f.get("fix") or not valid_span(f, text):
+            continue
+        try:
+            fix = Fix.from_dict(f["fix"])
+            finding = Finding(
+                str(f["check"]),
+                Category(f["category"]) if f.get("category") in Category._value2member_map_ else Category.OTHER,
+                Severity(f["severity"]),
+                int(f["start"]),
+                int(f["end"]),
+                str(f["text"]),
+                "",
+                fix=fix,
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+        if fix.end <= len(text):
+            candidates.append(finding)
+    chosen = select_fixes(candidates, unsafe=True)
+    if not chosen:
+        return None
+    edits = sorted(
+        ((edit, finding.fix.applicability.value) for finding in chosen if finding.fix for edit in finding.fix.edits),
+        key=lambda pair: (pair[0].start, pair[0].end),
+    )
+    pieces: list[str] = []
+    position = 0
+    for edit, applicability in edits:
+        pieces.append(escape_text(text[position : edit.start]))
+        if edit.end > edit.start:
+            pieces.append(f'<del class="fix-{applicability}">{escape_text(text[edit.start : edit.end])}</del>')
+        if edit.replacement:
+            pieces.append(f'<ins class="fix-{applicability}">{escape_text(edit.replacement)}</ins>')
+        position = edit.end
+    pieces.append(escape_text(text[position:]))
+    unsafe = sum(1 for f in chosen if f.fix is not None and not f.fix.safe)
+    return FixedView(Markup("".join(pieces)), len(chosen) - unsafe, unsafe)
+
+
 class HtmlReporter:
     """Writes ``index.html``, ``articles/<safe-id>.html`` and ``assets/`` into the output folder."""
 
@@ -657,14 +732,25 @@ class HtmlReporter:
         paragraphs = highlight(text, findings) if isinstance(text, str) else []
         shown = [has_text and valid_span(f, str(text)) for f in findings]
         metrics = article.get("metrics") or {}
+        group_of = _groups(findings)
         return {
             "article": article,
             "id_shown": reveal(article.get("id")),
             "has_text": has_text,
             "paragraphs": paragraphs,
+            "fixed": fixed_view(text, findings) if isinstance(text, str) else None,
             "findings": [
-                {**f, "index": i, "shown": shown[i], "severity": str(f.get("severity"))} for i, f in enumerate(findings)
+                {
+                    **f,
+                    "index": i,
+                    "shown": shown[i],
+                    "severity": str(f.get("severity")),
+                    "rank": _RANK.get(str(f.get("severity")), 0),
+                    "group": group_of[i],
+                }
+                for i, f in enumerate(findings)
             ],
+            "categories": sorted({str(f.get("category")) for f in findings}),
             "counts": _severity_counts(findings),
             "metrics": _flat_metrics(metrics),
             "alignment": _alignment_view(article, text if isinstance(text, str) else None),

@@ -63,6 +63,7 @@
     for (var i = 0; i < previous.length; i++) previous[i].classList.remove("selected");
     var item = document.getElementById("finding-" + id);
     mark.classList.add("selected");
+    if (item && item.hidden && window.auditRevealFinding) window.auditRevealFinding(item);
     if (item) {
       item.classList.add("selected");
       if (scroll) item.scrollIntoView({ block: "nearest" });
@@ -105,5 +106,82 @@
     }
   });
   window.addEventListener("resize", function () { if (current) place(current); });
+
+  // The findings list: filter by severity and category, sort by severity or position, and fold the repeats
+  // of one check at one severity behind the first of them ("P401 ×41"). Works on the list already in the page.
+  (function findingsTools() {
+    var tools = document.getElementById("findings-tools");
+    var list = document.querySelector("ol.findings");
+    if (!tools || !list) return;
+    tools.hidden = false;
+    var items = Array.prototype.slice.call(list.querySelectorAll("li.finding"));
+    var boxes = Array.prototype.slice.call(tools.querySelectorAll("input[name=severity]"));
+    var category = document.getElementById("filter-category");
+    var order = document.getElementById("sort-findings");
+    var counter = document.getElementById("findings-shown");
+    var collapsed = {};
+    var toggles = Array.prototype.slice.call(list.querySelectorAll("button.group-toggle"));
+
+    function label(button) {
+      var size = list.querySelector('li[data-group-size][data-group="' + button.getAttribute("data-group") + '"]');
+      var others = size ? Number(size.getAttribute("data-group-size")) - 1 : 0;
+      var folded = collapsed[button.getAttribute("data-group")];
+      button.textContent = (folded ? "Show the other " : "Hide the other ") + others;
+      button.setAttribute("aria-expanded", folded ? "false" : "true");
+    }
+
+    function apply() {
+      var wanted = {};
+      boxes.forEach(function (box) { if (box.checked) wanted[box.value] = true; });
+      var shown = 0;
+      items.forEach(function (li) {
+        var visible = wanted[li.getAttribute("data-severity")] === true &&
+          (!category.value || li.getAttribute("data-category") === category.value);
+        if (visible && li.classList.contains("group-member") && collapsed[li.getAttribute("data-group")]) visible = false;
+        li.hidden = !visible;
+        if (visible) shown++;
+      });
+      counter.textContent = shown + " of " + items.length + " shown";
+    }
+
+    function sort() {
+      var bySeverity = order.value === "severity";
+      items.slice().sort(function (a, b) {
+        if (bySeverity) {
+          var d = Number(b.getAttribute("data-rank")) - Number(a.getAttribute("data-rank"));
+          if (d) return d;
+        }
+        return Number(a.getAttribute("data-start")) - Number(b.getAttribute("data-start")) ||
+          Number(a.getAttribute("data-index")) - Number(b.getAttribute("data-index"));
+      }).forEach(function (li) { list.appendChild(li); });
+    }
+
+    toggles.forEach(function (button) {
+      collapsed[button.getAttribute("data-group")] = true;
+      button.hidden = false;
+      label(button);
+      button.addEventListener("click", function () {
+        var key = button.getAttribute("data-group");
+        collapsed[key] = !collapsed[key];
+        label(button);
+        apply();
+      });
+    });
+    boxes.forEach(function (box) { box.addEventListener("change", apply); });
+    category.addEventListener("change", apply);
+    order.addEventListener("change", function () { sort(); apply(); });
+
+    window.auditRevealFinding = function (item) {
+      var key = item.getAttribute("data-group");
+      if (item.classList.contains("group-member") && collapsed[key]) {
+        collapsed[key] = false;
+        toggles.forEach(function (button) { if (button.getAttribute("data-group") === key) label(button); });
+        apply();
+      }
+      item.hidden = false;
+    };
+    sort();
+    apply();
+  })();
   document.documentElement.setAttribute("data-ready", "true");
 })();
