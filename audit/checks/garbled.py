@@ -582,6 +582,8 @@ SHAPE_SEEN_WEIGHT = 1.0
 #: segment); so does that of a word longer than this (letters): no Arabic word is.
 RUN_TOGETHER_CONFIDENCE = 0.9
 RUN_TOGETHER_LETTERS = 14
+#: The word-shape evidence alone makes a word a major error only when it is shorter than this (letters).
+SHAPE_MAJOR_LETTERS = 10
 #: A word cut short: the word meant is this common (Zipf) at least, and the word as written this rare at most.
 CUT_SHORT_ZIPF = 3.0
 CUT_SHORT_SEEN = 3.0
@@ -1184,6 +1186,8 @@ class GarbledWordCheck(GlossaryUser, Check):
                 suggestion = None  # a correction only when it is likely
             if analyst.run_together(written):  # a common word and another word or a name, without a space
                 return Candidate(min(confidence, RUN_TOGETHER_CONFIDENCE), None, "words run together?")
+            if len(written) >= SHAPE_MAJOR_LETTERS:  # long: more likely words run together with a name
+                confidence = min(confidence, RUN_TOGETHER_CONFIDENCE)
             return Candidate(confidence, suggestion, "no Arabic word or name is spelt like this")
         odds, correction = best
         odds -= as_written + against

@@ -558,7 +558,7 @@ def _plain_set(text: str) -> frozenset[str]:
 _DANGLING = _plain_set(
     "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ تجاه بشأن لصالح وفق مثل بدون دون رغم بسبب لكي "
     "أن بأن لأن الذي التي الذين اللذين اللتين اللواتي اللاتي و أو ثم بل لكن لكنّ إذا لو لم لن قد سوف "
-    "بما مما عما فيما حتى مثل عند كي لكي إذ"
+    "بما مما عما فيما حتى مثل عند لكي إذ"
 )
 #: Dangling words that are also letter names or short names («روي في» Roy V., «مستر بين» Mr Bean): minor.
 _AMBIGUOUS = _plain_set("في إن بين أو")
