@@ -294,7 +294,6 @@ class RunStore:
         flags = _HAS_ERRORS if outcome.errors else 0
         self._handles["frames"].write(_encode_frame(key, digest, extents, flags))
         number = self.count
-        self.index.setdefault(key + digest, number)
         self.count += 1
         return number
 

@@ -275,3 +275,20 @@ def test_parquet_results_read_by_pandas_and_datasets(tmp_path: Path, monkeypatch
     assert loaded["articles"].num_rows == 12 and loaded["findings"].num_rows == len(expected)
     first = loaded["articles"][0]
     assert {s["name"] for s in first["subscores"]} == set(report["articles"][0]["subscores"])
+
+
+def test_a_large_batch_index_lists_the_lowest_scores_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import audit.reporting.html as html
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(html, "MAX_INDEX_ROWS", 5)
+    batch = make_batch(tmp_path / "in", 12)
+    main(["check", str(batch), "--output", "out", "--jobs", "1", "--format", "json,html"])
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "lists the 5 lowest-scoring of 12 articles (7 left out)" in index
+    assert len(list((tmp_path / "out" / "articles").glob("*.html"))) == 12
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    lowest = sorted(report["articles"], key=lambda a: a["score"])[:5]
+    assert all(f"articles/{a['id']}-" in index for a in lowest)

@@ -16,6 +16,7 @@ it (a report dict read back from ``report.json``), article pages list the findin
 from __future__ import annotations
 
 import hashlib
+import heapq
 import html
 import json
 import math
@@ -43,6 +44,8 @@ RTL_MIN_ARABIC = 0.25
 MAX_ALL_ROWS = 2000
 #: Rows of the index table rendered into the HTML itself (the rest come from the embedded JSON).
 STATIC_ROWS = 100
+#: The most articles the index table lists (the lowest-scoring ones); larger batches say so on the index.
+MAX_INDEX_ROWS = 20_000
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; "
@@ -690,8 +693,8 @@ class HtmlReporter:
         self.env.filters["excerpt"] = excerpt
 
     def write(self, report: dict[str, Any], output: Path) -> list[Path]:
-        articles: list[dict[str, Any]] = report.get("articles") or []
-        names = page_names([str(a.get("id")) for a in articles])
+        articles: Sequence[dict[str, Any]] = report.get("articles") or []
+        names = page_names([str(a.get("id")) for a in articles])  # one pass: the articles may be a lazy view
         assets = output / "assets"
         pages = output / "articles"
         assets.mkdir(parents=True, exist_ok=True)
@@ -758,13 +761,17 @@ class HtmlReporter:
         }
 
     def render_index(self, report: Mapping[str, Any], names: Sequence[str]) -> str:
-        articles: list[Mapping[str, Any]] = report.get("articles") or []
+        articles: Sequence[Mapping[str, Any]] = report.get("articles") or []
         summary = report.get("summary") or {}
         config = report.get("config") or {}
         categories = sorted({str(f.get("category")) for a in articles for f in a.get("findings") or []})
         by_category: dict[str, dict[str, int]] = {}
+        listed = _listed_positions(articles, len(names))
         rows = []
-        for article, name in zip(articles, names, strict=True):
+        results: list[tuple[float, bool]] = []
+        for position, (article, name) in enumerate(zip(articles, names, strict=True)):
+            if isinstance(article.get("score"), (int, float)):
+                results.append((float(article["score"]), bool(article.get("passed"))))
             findings = article.get("findings") or []
             severity = _severity_counts(findings)
             per_category = dict.fromkeys(categories, 0)
@@ -773,6 +780,8 @@ class HtmlReporter:
                 per_category[category] += 1
                 bucket = by_category.setdefault(category, {})
                 bucket[str(finding.get("severity"))] = bucket.get(str(finding.get("severity")), 0) + 1
+            if listed is not None and position not in listed:
+                continue
             rows.append(
                 [
                     reveal(article.get("id")),
@@ -796,9 +805,6 @@ class HtmlReporter:
             *({"key": f"cat:{c}", "label": reveal(c), "type": "number", "category": True} for c in categories),
         ]
         static = sorted(range(len(rows)), key=lambda i: (_number(rows[i][2]), i))[:STATIC_ROWS]
-        results = [
-            (float(a["score"]), bool(a.get("passed"))) for a in articles if isinstance(a.get("score"), (int, float))
-        ]
         fail_under = config.get("fail_under", 95.0)
         return self.env.get_template("index.html.j2").render(
             csp=CSP,
@@ -816,7 +822,18 @@ class HtmlReporter:
             category_chart=category_bars(by_category),
             errors=report.get("errors") or [],
             severities=SEVERITIES,
+            listed=len(rows),
+            articles_total=len(names),
+            omitted=len(names) - len(rows),
         )
+
+
+def _listed_positions(articles: Iterable[Mapping[str, Any]], total: int) -> set[int] | None:
+    """The positions of the articles the index lists: all of them, or the lowest-scoring ones of a large batch."""
+    if total <= MAX_INDEX_ROWS:
+        return None
+    scored = ((_number(a.get("score")), position) for position, a in enumerate(articles))
+    return {position for _, position in heapq.nsmallest(MAX_INDEX_ROWS, scored)}
 
 
 def _number(value: Any) -> float:
