@@ -213,12 +213,13 @@ def load_dataset_dir(path: Path) -> Iterator[Loaded]:
 
 
 def load_dataset_files(path: Path) -> Iterator[Loaded]:
-    """A ``.parquet`` or ``.arrow`` file read with the ``datasets`` library."""
+    """A ``.parquet`` or ``.arrow`` file read with the ``datasets`` library, as a stream (records are read
+    as they are audited, and nothing is copied into a cache first)."""
     builder = "parquet" if path.suffix.lower() == ".parquet" else "arrow"
     try:
         import datasets
 
-        dataset = datasets.load_dataset(builder, data_files=str(path), split="train")
+        dataset = datasets.load_dataset(builder, data_files=str(path), split="train", streaming=True)
     except Exception as exc:  # as above: any failure is this input's error
         yield InputError(id=path.stem, path=str(path), message=f"cannot load dataset: {exc}")
         return
@@ -227,6 +228,17 @@ def load_dataset_files(path: Path) -> Iterator[Loaded]:
 
 def _dataset_records(dataset: Any, path: Path, split: str) -> Iterator[Loaded]:
     prefix = f"{path.stem}{'/' + split if split else ''}"
-    for index, record in enumerate(dataset):
+    records = iter(dataset)
+    index = 0
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except Exception as exc:  # a stream can fail part-way: the records read so far stay audited
+            where = f"{path}{'/' + split if split else ''}#{index}"
+            yield InputError(id=f"{prefix}:{index}", path=where, message=f"cannot read dataset: {exc}")
+            return
         where = f"{path}{'/' + split if split else ''}#{index}"
         yield record_to_article(dict(record), default_id=f"{prefix}:{index}", where=where)
+        index += 1
