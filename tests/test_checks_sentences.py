@@ -252,3 +252,17 @@ def test_sentence_stopping_mid_construction_is_an_omission(ending: str) -> None:
     text = f"وقال الوزير إن الحكومة ستواصل دعم القطاعات الأساسية {ending}.\nوأضاف أن الخطة ستعلن قريبا."
     [finding] = run(DanglingWord(), text)
     assert finding.check == "S702" and finding.text == ending
+
+
+@needs_lexicon
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال الدكتور. إيهود أور إن النتائج مشجعة.",
+        "لم يكن من الممكن. للجميع الوصول إلى المستشفى في الوقت المناسب.",
+        "كان من الواضح أن هذا. الفريق هو الأفضل في البطولة.",
+    ],
+)
+def test_more_stops_inside_a_sentence(text: str) -> None:
+    [finding] = run(SplitPhrase(), text)
+    assert finding.check == "S701"

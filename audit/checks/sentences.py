@@ -399,6 +399,22 @@ def _cannot_end(word: str, readings: tuple[Reading, ...]) -> bool:
     return bool(readings) and not _has_pronoun(readings) and all(r.stem in _NEEDS_MORE for r in readings)
 
 
+_DEMONSTRATIVES = _words("هذا هذه ذلك تلك هؤلاء أولئك")
+
+
+def _preposition_attached(word: str, readings: tuple[Reading, ...]) -> bool:
+    """A noun with «ل» or «ب» attached («للجميع», «لمرض», «بالاتصال»): a complement of what came before, seldom a
+    sentence start (the set openers «لذلك», «لقد», «بالإضافة» are excluded)."""
+    if word in _SENTENCE_OPENERS or word[:1] not in ("ل", "ب") or not readings:
+        return False
+    if word in _ATTACHED_OPENERS:
+        return False
+    return all("PREP" in r.proclitics and r.stem in ("NOUN", "ADJ", "NOUN_PROP") for r in readings)
+
+
+_ATTACHED_OPENERS = _words("لذلك لذا لهذا لكن لقد لعل لماذا لولا بالإضافة بالتالي بالطبع بالفعل بالمقابل بذلك لذلك")
+
+
 def _construct_noun(word: str, readings: tuple[Reading, ...]) -> bool:
     """An indefinite noun without tanween or a pronoun: the first term of a construct phrase («قائمة»)."""
     if word.startswith("ال") or word.endswith("ا") or not readings or _has_pronoun(readings):
@@ -443,12 +459,26 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
     if stop.next_raw in _NO_START:
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MAJOR
+    if stop.prev in _TITLES and morphology is not None and _name_like(morphology, stop.next_raw):
+        return "separates a title from the name after it", Severity.MAJOR
     accusative = stop.prev.endswith("ا")  # «… متأخرا.»: an adverb in the accusative closes a sentence
     if stop.next in _GOVERNED and not accusative and not _opening_phrase(stop.tail):
         return f"is followed by «{stop.next_raw}», which continues the phrase before", Severity.MINOR
+    if (
+        stop.next == "في"
+        and not accusative
+        and not stop.comma_soon
+        and morphology is not None
+        and not any(any(r.is_verb for r in morphology.readings(w)) for w in stop.tail_raw[1:5])
+    ):
+        return "is followed by «في» and a phrase without a verb, which continues the sentence", Severity.MINOR
     if morphology is None or stop.comma_soon:
         return None, Severity.MAJOR
     nominal = _nominal(stop.next, next_readings)
+    if stop.prev in _DEMONSTRATIVES and stop.next.startswith("ال") and nominal:
+        return "separates a demonstrative from its noun", Severity.MINOR
+    if _preposition_attached(stop.next, next_readings):
+        return f"is followed by «{stop.next_raw}», a prepositional phrase that continues the sentence", Severity.MINOR
     if nominal and _construct_noun(stop.prev, prev_readings):
         return "separates a noun from the noun it is construct with", Severity.MINOR
     verb = bool(prev_readings) and all(r.is_verb for r in prev_readings) and not _has_pronoun(prev_readings)
