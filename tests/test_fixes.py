@@ -221,3 +221,33 @@ def test_folded_findings_are_not_scored_twice() -> None:
     assert [f.check for f in block.folded] == ["P401"]
     assert [f.check for f in result.findings].count("P401") == 1
     assert result.penalty == scoring.penalty(result.findings, DEFAULT_WEIGHTS)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not found")
+def test_unsafe_fixes_are_literal_and_fit_their_span(
+    audited: tuple[list[Article], list[tuple[Finding, ...]]],
+) -> None:
+    articles, findings = audited
+    unsafe = [(a, f) for a, fs in zip(articles, findings, strict=True) for f in fs if f.fix and not f.fix.safe]
+    assert {f.check for _, f in unsafe} >= {"C603", "M902", "A801"}
+    for article, f in unsafe:
+        assert f.fix is not None
+        assert all("…" not in e.replacement for e in f.fix.edits), (f.check, f.fix)
+        fixed = f.fix.apply(article.text)
+        # the corrected span does not repeat the words after it («بشبه جزيرة القرم القرم»)
+        after = article.text[f.fix.end :].split()[:1]
+        inserted = f.fix.edits[-1].replacement.split()
+        assert not (after and inserted and inserted[-1] == after[0] and f.check == "G501"), f
+        assert fixed != article.text
+
+
+def test_a_damaged_phrase_fix_fits_its_span() -> None:
+    text = "تقدم الصفقة قبولا قانونيا للضم غير القانوني لروسيا بجنرة القرم في عام 2014 بعد الاستفتاء."
+    result = audit_batch([Article(id="a", text=text)], Config()).articles[0]
+    garbled = [f for f in result.findings if f.check == "G501" and f.text == "بجنرة"]
+    if not garbled:
+        pytest.skip("no Arabic lexicon installed")
+    fix = garbled[0].fix
+    assert fix is not None and not fix.safe
+    assert garbled[0].suggestion == "بشبه جزيرة القرم"  # the advice names the whole phrase
+    assert "بشبه جزيرة القرم في عام" in fix.apply(text) and "القرم القرم" not in fix.apply(text)

@@ -24,7 +24,7 @@ from audit.arabic.orthography import fold_alef_yeh_teh, strip_marks
 from audit.checks.base import ArticleContext, Check, Option
 from audit.checks.consistency import article_tokens
 from audit.checks.traps import glossary_matches
-from audit.model import Category, Finding, Severity
+from audit.model import Applicability, Category, Finding, Fix, Severity
 
 _fold = fold_alef_yeh_teh
 
@@ -184,8 +184,9 @@ class PersonGender(Check):
             start,
             end,
             f"{other} verb for {person.label}, who is {expected} according to {basis}",
-            suggestion=analysis.flip(word, gender),
+            suggestion=(flipped := analysis.flip(word, gender)),
             confidence=confidence,
+            fix=Fix.replace(start, end, flipped, Applicability.UNSAFE) if flipped and flipped != word else None,
             evidence=f"{person.label}: " + ", ".join(analysis.describe(e) for e in person.evidence),
         )
 

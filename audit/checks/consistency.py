@@ -29,7 +29,7 @@ from audit.arabic.lexicon import (
 from audit.arabic.orthography import ARABIC_MARKS, ARABIC_WORD_RE
 from audit.checks.base import ArticleContext, BatchCheck, Check, Option
 from audit.glossary import Glossary, GlossaryEntry, load_glossary, normalize_arabic
-from audit.model import Category, Finding, Severity
+from audit.model import Applicability, Category, Finding, Fix, Severity
 
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _PREFIX_SET = frozenset(_PREFIXES)
@@ -261,6 +261,14 @@ def _difference(a: str, b: str) -> int:
     return len(a) + len(b) - 2 * sum(common.values())
 
 
+def _respelling(start: int, end: int, preferred: str | None) -> Fix | None:
+    """An unsafe fix writing one occurrence of a name the preferred way (one word only: a clitic prefix
+    stays outside the occurrence's span, so a multi-word form may not fit it)."""
+    if not preferred or " " in preferred.strip():
+        return None
+    return Fix.replace(start, end, preferred, Applicability.UNSAFE)
+
+
 class GlossaryUser:
     """Mixin of the checks that read the glossary: loaded once per check instance, not once per article."""
 
@@ -308,6 +316,7 @@ class EntitySpellingCheck(GlossaryUser, Check):
                     occurrence.end,
                     f"the same name is spelled several ways in this article ({others})",
                     suggestion=variant.preferred,
+                    fix=_respelling(occurrence.start, occurrence.end, variant.preferred),
                     severity=Severity.MAJOR if established else Severity.MINOR,
                     confidence={"glossary": 0.9, "frequency": 0.8}.get(variant.evidence, 0.7),
                     evidence=_EVIDENCE[variant.evidence] + " in the article",
@@ -398,6 +407,7 @@ class BatchEntitySpellingCheck(GlossaryUser, BatchCheck):
                         occurrence.end,
                         f"this name is spelled differently in other articles of the batch ({summary})",
                         suggestion=preferred,
+                        fix=_respelling(occurrence.start, occurrence.end, preferred),
                         confidence=0.8 if evidence != "majority" else 0.6,
                         evidence=_EVIDENCE[evidence] + " in the batch",
                     ),
@@ -447,7 +457,10 @@ class GlossaryVariantCheck(GlossaryUser, Check):
                 start,
                 end,
                 message,
-                suggestion=closest_rendering(entry, form),
+                suggestion=(rendering := closest_rendering(entry, form)),
+                fix=Fix.replace(start, end, rendering, Applicability.UNSAFE)
+                if rendering and "…" not in rendering
+                else None,
                 severity=Severity.MINOR if is_name else Severity.MAJOR,
                 category=Category.INCONSISTENCY if both or is_name else Category.MISTRANSLATION,
                 confidence=0.9,

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 from audit import resources
 from audit.arabic.orthography import ARABIC_MARKS
 from audit.checks.base import ArticleContext, Check, Option
-from audit.model import Category, Finding, Severity
+from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.resources import read_toml
 
 TRAPS_FILE = resources.MEANING_TRAPS
@@ -586,6 +586,7 @@ class LostNegation(Check):
                 "of the English: add لا/لم/لن/ما before the verb",
                 suggestion=suggestion,
                 evidence=clause,
+                fix=Fix.replace(span_start, span_end, suggestion, Applicability.UNSAFE) if suggestion else None,
             )
 
     @staticmethod
@@ -648,4 +649,8 @@ class Calque(Check):
                 suggestion=trap.good[0],
                 severity=trap.severity,
                 evidence="accepted renderings: " + " / ".join(trap.good),
+                # a rendering with «…» is a pattern for the editor to complete, not replacement text
+                fix=None
+                if "…" in trap.good[0]
+                else Fix.replace(span_start, span_end, trap.good[0], Applicability.UNSAFE),
             )
