@@ -1,28 +1,38 @@
 """The command line: ``audit check``, ``audit list-checks``, ``audit explain``.
 
-Exit codes: 0 every article passed, 1 the gate failed, 2 a usage, config or input error.
+Exit codes: 0 every article passed, 1 the gate failed, 2 a usage, config or input error, 3 an internal error
+(a fault of the tool; the reports of every audited article are still written), 130 interrupted (Ctrl-C or
+SIGTERM), 141 the output pipe closed early.
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import os
+import signal
 import sys
+import threading
+import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from audit import __version__
 
-EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_GATE, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 #: New findings listed on the terminal with --baseline (all of them are in the reports).
 MAX_NEW_SHOWN = 200
 EXIT_CODES_HELP = """exit codes:
   0  every article passed the gate (with --baseline: no new finding)
   1  the gate failed for at least one article
   2  a usage, configuration or input error (reports are still written for every readable article)
-  130  interrupted"""
+  3  an internal error (reports are still written for every audited article)
+  130  interrupted (Ctrl-C or SIGTERM)
+  141  the output pipe was closed early"""
 
 
 class UsageError(Exception):
@@ -82,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--sarif-root", metavar="DIR", help="folder the paths in report.sarif are relative to (default: the cwd)"
     )
     check.add_argument("--encoding", help="encoding of input files without a BOM (default: utf-8)")
+    check.add_argument(
+        "--time-budget",
+        type=float,
+        metavar="SECONDS",
+        help="CPU seconds an article may take, plus as many per million characters (0: no limit; default 10)",
+    )
     check.add_argument(
         "--jobs", type=int, metavar="N", help="processes for the checks (default 0: one per core for large batches)"
     )
@@ -149,6 +165,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         "jobs": args.jobs,
         "engine": getattr(args, "engine", None),
         "scheduler": getattr(args, "scheduler", None),
+        "time_budget": getattr(args, "time_budget", None),
         "translate": _translate_overrides(args),
         "references": getattr(args, "references", None),
         "normalize": getattr(args, "normalize", None),
@@ -177,10 +194,14 @@ def run_check(args: argparse.Namespace) -> int:
     if unknown:  # say so before a long audit, not after it
         raise UsageError(f"unknown format(s) {', '.join(unknown)}; valid formats: {', '.join(available_formats())}")
     if config.encoding:
+        bad_encoding = f"unknown encoding {config.encoding!r}: not a text encoding (Windows Arabic: cp1256)"
         try:
             codecs.lookup(config.encoding)
+            b"a".decode(config.encoding)  # a text encoding (not rot13 or base64)
         except LookupError:
-            raise UsageError(f"unknown encoding {config.encoding!r} (for Windows Arabic: cp1256)") from None
+            raise UsageError(bad_encoding) from None
+        except (UnicodeError, ValueError):  # a codec that cannot read even this: still a text encoding
+            pass
     load_resources(config.resources)
     from audit.arabic import compiled
 
@@ -236,13 +257,13 @@ def run_check(args: argparse.Namespace) -> int:
             result = run.audit(loaded, executor)
         finally:
             executor.close()
-        written, report = _write_run_reports(run, result, config)
+        written, report, failure = _write_run_reports(run, result, config)
         run.complete(result)
     except OSError as exc:
         raise UsageError(f"cannot write reports to {config.output}: {exc}") from None
     finally:
         run.close()
-    return _print_outcome(report, result, written, config, baseline)
+    return _print_outcome(report, result, written, config, baseline, failure)
 
 
 def _executor(config: Any) -> Any:
@@ -258,9 +279,9 @@ def _executor(config: Any) -> Any:
     return LocalExecutor(config.jobs)
 
 
-def _write_run_reports(run: Any, result: Any, config: Any) -> tuple[list[Path], dict[str, Any]]:
+def _write_run_reports(run: Any, result: Any, config: Any) -> tuple[list[Path], dict[str, Any], str | None]:
     from audit.engine import score_signature
-    from audit.reporting import build_report, write_report_files
+    from audit.reporting import ReportError, build_report, write_report_files
     from audit.run import ArticleRecords, ArticleTexts
 
     records = ArticleRecords(result.results, result.articles)
@@ -271,16 +292,20 @@ def _write_run_reports(run: Any, result: Any, config: Any) -> tuple[list[Path], 
     def with_texts() -> dict[str, Any]:
         return {**report, "articles": ArticleTexts(records, run.store, result.order)}
 
-    written = write_report_files(
-        report,
-        config.formats,
-        output,
-        with_texts,
-        max_inline_bytes=int(config.max_report_mb * 2**20),
-        results_file=result.results,
-    )
+    failure = None
+    try:
+        written = write_report_files(
+            report,
+            config.formats,
+            output,
+            with_texts,
+            max_inline_bytes=int(config.max_report_mb * 2**20),
+            results_file=result.results,
+        )
+    except ReportError as exc:  # the other formats are written
+        written, failure = exc.written, str(exc)
     _stale_pages(output, written)
-    return written, report
+    return written, report, failure
 
 
 def _stale_pages(output: Path, written: list[Path]) -> None:
@@ -304,14 +329,17 @@ def _stale_pages(output: Path, written: list[Path]) -> None:
         )
 
 
-def _print_outcome(report: dict[str, Any], result: Any, written: list[Path], config: Any, baseline: Any) -> int:
+def _print_outcome(
+    report: dict[str, Any], result: Any, written: list[Path], config: Any, baseline: Any, failure: str | None = None
+) -> int:
     import heapq
 
+    from audit.inputs import safe_text
     from audit.reporting.groups import terminal_lines
     from audit.run import ArticleRecords
 
     for error in result.errors:
-        print(f"error: {error.path or error.id}: {error.message}", file=sys.stderr)
+        print(f"error: {safe_text(error.path or error.id)}: {safe_text(error.message)}", file=sys.stderr)
     records = ArticleRecords(result.results, result.articles)
     brief = (
         (r["score"], index, r["id"], r["passed"], r["metrics"].get("counts", {}), r["findings"])
@@ -320,7 +348,7 @@ def _print_outcome(report: dict[str, Any], result: Any, written: list[Path], con
     for score, _, article_id, passed, counts, findings in heapq.nsmallest(20, brief):
         mark = "pass" if passed else "FAIL"
         print(
-            f"{mark}  {score:6.2f}  {article_id}  "
+            f"{mark}  {score:6.2f}  {safe_text(article_id)}  "
             f"(critical {counts.get('critical', 0)}, major {counts.get('major', 0)}, minor {counts.get('minor', 0)})"
         )
         if not passed and baseline is None:
@@ -337,6 +365,11 @@ def _print_outcome(report: dict[str, Any], result: Any, written: list[Path], con
         f"{summary['errors']} errors; reports in {config.output}: "
         f"{', '.join(sorted({p.name for p in written if p.parent == output} | {'results.jsonl'}))}"
     )
+    if failure is not None:
+        print(f"audit: internal error: {failure}", file=sys.stderr)
+        return EXIT_INTERNAL
+    if any(e.internal for e in result.errors):
+        return EXIT_INTERNAL
     return {"pass": EXIT_OK, "fail": EXIT_GATE}.get(summary["gate"], EXIT_ERROR)
 
 
@@ -401,7 +434,52 @@ def run_explain(code: str) -> int:
     return EXIT_OK
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; every outcome is an exit code and at most a one-line message, never a traceback."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # «audit explain G501 | head -1»: the reader left
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("audit: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except RecursionError:
+        print("audit: error: input nested too deeply to process", file=sys.stderr)
+        return EXIT_ERROR
+    except MemoryError:
+        print("audit: internal error: out of memory", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # a fault of the tool: one clear line and its own exit code
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        place = f" (at {Path(where.filename).name}:{where.lineno})" if where else ""
+        print(f"audit: internal error: {type(exc).__name__}: {str(exc)[:300]}{place}", file=sys.stderr)
+        return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -424,9 +502,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"audit: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("audit: interrupted", file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":

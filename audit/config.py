@@ -20,12 +20,15 @@ Example ``audit.toml``::
 
 from __future__ import annotations
 
+import difflib
+import math
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from audit.budget import DEFAULT_BUDGET, TimeBudget
 from audit.checks import CheckSettings, check_classes
 from audit.model import Severity
 
@@ -80,6 +83,8 @@ class Config:
     scheduler: str | None = None
     #: Above this size of ``results.jsonl`` (MiB), ``report.json`` holds the summary and points at that file.
     max_report_mb: float = 256.0
+    #: CPU seconds an article may take (base + per million characters); then it is an error, see :mod:`audit.budget`.
+    time_budget: TimeBudget = DEFAULT_BUDGET
     #: Where the file came from, for the report.
     source: str | None = None
 
@@ -103,6 +108,8 @@ class Config:
             **({"references": self.references} if self.references else {}),
             **({"resources": self.resources} if self.resources else {}),
             **({"cache_dir": self.cache_dir} if self.cache_dir else {}),
+            "time_budget": self.time_budget.base,
+            "time_budget_per_million": self.time_budget.per_million,
             "normalize": list(self.normalize),
             "embeddings": self.embeddings,
             **({"sarif_root": self.sarif_root} if self.sarif_root else {}),
@@ -113,24 +120,59 @@ def _string_list(key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [v for v in (part.strip() for part in value.split(",")) if v]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"'{key}' takes a list of strings, not {value!r}")
+        raise ConfigError(f"'{key}' takes a list of strings, not {_shown(value)}")
     return tuple(value)
 
 
 def _codes(key: str, value: Any) -> tuple[str, ...]:
-    return tuple(v.upper() for v in _string_list(key, value))
+    """Check codes or code prefixes; each must match at least one check (a typo would silently run nothing)."""
+    codes = tuple(v.strip().upper() for v in _string_list(key, value))
+    known = list(check_classes())
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            close = difflib.get_close_matches(code, known, n=5, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ConfigError(
+                f"'{key}': {_shown(code)} matches no check{hint} ('audit list-checks' lists them; "
+                "a prefix such as G or G5 selects a family)"
+            )
+    return codes
 
 
 def _number(key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"'{key}' takes a number, not {value!r}")
-    return float(value)
+        raise ConfigError(f"'{key}' takes a number, not {_shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ConfigError(f"'{key}' takes a finite number, not {_shown(value)}")
+    return number
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value for an error message, cut short (a config value may be huge)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return "a number with hundreds of digits"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _seconds(key: str, value: Any) -> float:
+    number = _number(key, value)
+    if number < 0:
+        raise ConfigError(f"'{key}' is a number of seconds (0 = no limit), not {_shown(value)}")
+    return number
 
 
 def _score(key: str, value: Any) -> float:
     number = _number(key, value)
     if not 0 <= number <= 100:
-        raise ConfigError(f"'{key}' is a score from 0 to 100, not {value!r}")
+        raise ConfigError(f"'{key}' is a score from 0 to 100, not {_shown(value)}")
     return number
 
 
@@ -148,7 +190,7 @@ def _fail_under(key: str, value: Any) -> tuple[float | None, dict[str, float]]:
                 value = float(text)
             except ValueError:
                 raise ConfigError(
-                    f"'{key}' takes a number, or sub-score thresholds (NAME=SCORE,...), not {value!r}"
+                    f"'{key}' takes a number, or sub-score thresholds (NAME=SCORE,...), not {_shown(value)}"
                 ) from None
         else:
             table: dict[str, Any] = {}
@@ -171,13 +213,13 @@ def _fail_under(key: str, value: Any) -> tuple[float | None, dict[str, float]]:
 
 def _fail_on(key: str, value: Any) -> str:
     if value not in FAIL_ON_CHOICES:
-        raise ConfigError(f"'{key}' is one of {', '.join(FAIL_ON_CHOICES)}, not {value!r}")
+        raise ConfigError(f"'{key}' is one of {', '.join(FAIL_ON_CHOICES)}, not {_shown(value)}")
     return str(value)
 
 
 def _jobs(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"'{key}' is a number of processes (0 = automatic), not {value!r}")
+        raise ConfigError(f"'{key}' is a number of processes (0 = automatic), not {_shown(value)}")
     return value
 
 
@@ -196,19 +238,19 @@ def _megabytes(key: str, value: Any) -> float:
 
 def _optional_string(key: str, value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise ConfigError(f"'{key}' takes a string, not {value!r}")
+        raise ConfigError(f"'{key}' takes a string, not {_shown(value)}")
     return value
 
 
 def _string(key: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise ConfigError(f"'{key}' takes a string, not {value!r}")
+        raise ConfigError(f"'{key}' takes a string, not {_shown(value)}")
     return value
 
 
 def _weights(key: str, value: Any) -> dict[Severity, float]:
     if not isinstance(value, Mapping):
-        raise ConfigError(f"'{key}' is a table of minor, major and critical weights, not {value!r}")
+        raise ConfigError(f"'{key}' is a table of minor, major and critical weights, not {_shown(value)}")
     weights = dict(DEFAULT_WEIGHTS)
     valid = ("minor", "major", "critical")
     for name, weight in value.items():
@@ -223,7 +265,7 @@ def _weights(key: str, value: Any) -> dict[Severity, float]:
 
 def _checks(key: str, value: Any) -> dict[str, CheckSettings | None]:
     if not isinstance(value, Mapping):
-        raise ConfigError(f"'{key}' is a table of check codes, not {value!r}")
+        raise ConfigError(f"'{key}' is a table of check codes, not {_shown(value)}")
     known = check_classes()
     result: dict[str, CheckSettings | None] = {}
     for code, table in value.items():
@@ -233,7 +275,7 @@ def _checks(key: str, value: Any) -> dict[str, CheckSettings | None]:
         if isinstance(table, str):
             table = {"severity": table}
         if not isinstance(table, Mapping):
-            raise ConfigError(f"'{key}.{code}' is a table (severity and options), not {table!r}")
+            raise ConfigError(f"'{key}.{code}' is a table (severity and options), not {_shown(table)}")
         options = {k: v for k, v in table.items() if k != "severity"}
         severity_name = table.get("severity")
         if severity_name == "off":
@@ -245,7 +287,7 @@ def _checks(key: str, value: Any) -> dict[str, CheckSettings | None]:
                 severity = Severity(severity_name)
             except ValueError:
                 choices = ", ".join([s.value for s in Severity] + ["off"])
-                raise ConfigError(f"'{key}.{code}.severity' is one of {choices}, not {severity_name!r}") from None
+                raise ConfigError(f"'{key}.{code}.severity' is one of {choices}, not {_shown(severity_name)}") from None
         settings = CheckSettings(severity=severity, options=options)
         try:
             cls(settings)
@@ -280,7 +322,7 @@ def _normalize(key: str, value: Any) -> tuple[str, ...]:
 def _embeddings(key: str, value: Any) -> str:
     choices = {True: "on", False: "off", "auto": "auto", "on": "on", "off": "off"}
     if not isinstance(value, (bool, str)) or value not in choices:
-        raise ConfigError(f"'{key}' is one of auto, on, off (or true/false), not {value!r}")
+        raise ConfigError(f"'{key}' is one of auto, on, off (or true/false), not {_shown(value)}")
     return choices[value]
 
 
@@ -300,6 +342,8 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "references": ("references", _optional_string),
     "resources": ("resources", _optional_string),
     "cache_dir": ("cache_dir", _optional_string),
+    "time_budget": ("time_budget", _seconds),
+    "time_budget_per_million": ("time_budget", _seconds),
     "normalize": ("normalize", _normalize),
     "embeddings": ("embeddings", _embeddings),
     "sarif_root": ("sarif_root", _optional_string),
@@ -319,6 +363,9 @@ def apply(config: Config, values: Mapping[str, Any], where: str) -> Config:
         converted = convert(key, value)
         if field_name == "checks":
             converted = {**config.checks, **converted}
+        if field_name == "time_budget":  # two keys, one budget
+            current = changes.get("time_budget", config.time_budget)
+            converted = replace(current, **{"base" if key == "time_budget" else "per_million": converted})
         if field_name == "translate":  # the command line overrides the file key by key
             converted = {**config.translate, **converted}
         if field_name == "fail_under":  # a score, and sub-score thresholds merged name by name
@@ -343,8 +390,15 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"config file {path} is nested too deeply to read") from None
+    except ValueError as exc:  # an integer with thousands of digits
+        raise ConfigError(f"config file {path} holds a value that cannot be read: {str(exc)[:120]}") from None
     if path.name == "pyproject.toml" or "tool" in data:
-        table = data.get("tool", {}).get("audit", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, Mapping):
+            raise ConfigError(f"config file {path}: 'tool' must be a table ([tool.audit]), not {_shown(tool)}")
+        table = tool.get("audit", {})
         return (table, f"{path} [tool.audit]")
     return (data, str(path))
 
@@ -361,9 +415,10 @@ def discover(directory: Path) -> Path | None:
         except (OSError, UnicodeDecodeError):
             return None
         try:
-            if "audit" in tomllib.loads(text).get("tool", {}):
+            tool = tomllib.loads(text).get("tool", {})
+            if isinstance(tool, Mapping) and "audit" in tool:
                 return candidate
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             # A broken file that holds our table is the user's config: reading it reports the error.
             return candidate if "[tool.audit" in text else None
     return None

@@ -6,6 +6,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from audit import scoring
+from audit.budget import DEFAULT_BUDGET, BudgetExceeded, TimeBudget, audit_within
 from audit.checks import ArticleContext, BatchCheck, Check, build_checks
 from audit.checks.base import AnyCheck
 from audit.config import Config
@@ -72,12 +74,14 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 every article passed, 1 the gate failed, 2 an input error."""
+        """0 every article passed, 1 the gate failed, 2 an input error, 3 an internal error."""
         return exit_code(self.errors, self.passed)
 
 
 def exit_code(errors: Sequence[InputError], all_passed: bool) -> int:
-    """0 every article passed, 1 the gate failed, 2 an input error."""
+    """0 every article passed, 1 the gate failed, 2 an input error, 3 an internal error (a check failed)."""
+    if any(e.internal for e in errors):
+        return 3
     if errors:
         return 2
     return 0 if all_passed else 1
@@ -99,6 +103,8 @@ class _ArticleOutput:
     errors: list[InputError] = field(default_factory=list)
     #: Batch check code -> its ``collect`` result for this article.
     collected: dict[str, Any] = field(default_factory=dict)
+    #: The article ran out of its time budget: it is an error, not a result.
+    dropped: bool = False
 
 
 def _run_article(
@@ -196,18 +202,63 @@ class ArticleOutcome:
     def article(self) -> Article:
         return self.result.article
 
+    @property
+    def dropped(self) -> bool:
+        """The article ran out of its time budget: its errors stand, its result is not reported."""
+        return self.output.dropped
+
 
 def audit_articles(spec: RunSpec, articles: Sequence[Article]) -> list[ArticleOutcome]:
     """The per-article work for a chunk of articles: checks, analyzers, ``collect`` of batch checks, score."""
     checks, batch_checks = spec.split_checks()
+    _warm_up(spec.config, checks, batch_checks)
     outcomes = []
     for article in articles:
         ctx = ArticleContext(article, spec.config)
-        output = _run_article(ctx, checks, batch_checks, spec.analyzers)
+        output = audit_article(ctx, checks, batch_checks, spec.analyzers, spec.config.time_budget)
         errors = list(output.errors)
         result = _score_article(ctx, output.findings, output.metrics, output.alignment, spec.config, errors)
         outcomes.append(ArticleOutcome(result=result, output=output, errors=errors))
     return outcomes
+
+
+#: A short article the checks read once per process before the first timed one, so that loading lexicons and
+#: building their caches (once per process, or once after an install) is not charged to an article's budget.
+WARM_UP_TEXT = (
+    "قال وزير الخارجية إن الحكومة ستعلن خطتها الجديدة غداً، وأضاف أن المفاوضات مع الوفد مستمرة منذ أسبوعين.\n"
+    "وأكد المتحدث أن الاجتماع سيعقد في العاصمة."
+)
+_WARMED: set[tuple[str, ...]] = set()
+
+
+def _warm_up(config: Config, checks: Sequence[Check], batch_checks: Sequence[BatchCheck]) -> None:
+    key = (config_signature(config), *(c.code for c in checks), *(c.code for c in batch_checks))
+    if key in _WARMED:
+        return
+    _WARMED.add(key)
+    ctx = ArticleContext(Article(id="warm-up", text=WARM_UP_TEXT), config)
+    _run_article(ctx, checks, batch_checks, ())  # untimed; its findings and errors are discarded
+
+
+def audit_article(
+    ctx: ArticleContext,
+    checks: Sequence[Check],
+    batch_checks: Sequence[BatchCheck],
+    analyzers: Sequence[Analyzer],
+    budget: TimeBudget = DEFAULT_BUDGET,
+) -> _ArticleOutput:
+    """The checks and analyzers of one article under its time budget (:mod:`audit.budget`). An article that spends
+    it becomes an error of its own (``dropped``): its partial findings are dropped and the batch goes on."""
+    seconds = budget.seconds(len(ctx.text))
+    try:
+        return audit_within(seconds, lambda: _run_article(ctx, checks, batch_checks, analyzers))
+    except BudgetExceeded as exc:
+        message = (
+            f"{exc} on an article of {len(ctx.text):,} characters; it was not audited "
+            "(raise time_budget in the config, or 0 for no limit)"
+        )
+        error = InputError(id=ctx.article.id, path=ctx.article.path, message=message)
+        return _ArticleOutput(errors=[error], dropped=True)
 
 
 def rescore(
@@ -242,7 +293,8 @@ def batch_findings(
             for index, finding in batch_check.run_batch(contexts, collected(batch_check.code)):
                 found.setdefault(index, []).append(finding)
         except Exception as exc:  # a faulty batch check must not lose the batch
-            errors.append(InputError(id="*", path=None, message=f"internal error in check {batch_check.code}: {exc!r}"))
+            message = f"internal error in check {batch_check.code}: {exc!r}"
+            errors.append(InputError(id="*", path=None, message=message, internal=True))
     return found, errors
 
 
@@ -354,13 +406,41 @@ _worker_spec: RunSpec | None = None
 
 
 def _init_worker(spec: RunSpec) -> None:
+    """Workers leave interrupts to the parent (which stops the pool) and end silently when told to."""
     global _worker_spec
     _worker_spec = spec
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _audit_in_worker(chunk: list[Article]) -> list[ArticleOutcome]:
     assert _worker_spec is not None
     return audit_articles(_worker_spec, chunk)
+
+
+def without_dropped(
+    placed: list[tuple[int, InputError]], outcomes: Sequence[ArticleOutcome]
+) -> tuple[list[tuple[int, InputError]], list[ArticleOutcome]]:
+    """The outcomes without the articles that ran out of time, whose errors join the placed input errors
+    (``(number of articles before it, error)``) at their place."""
+    if not any(o.dropped for o in outcomes):
+        return placed, list(outcomes)
+    live: list[ArticleOutcome] = []
+    merged: list[tuple[int, InputError]] = []
+    pending = iter(placed)
+    following = next(pending, None)
+    for index, outcome in enumerate(outcomes):
+        while following is not None and following[0] <= index:
+            merged.append((len(live), following[1]))
+            following = next(pending, None)
+        if outcome.dropped:
+            merged.extend((len(live), error) for error in outcome.errors)
+        else:
+            live.append(outcome)
+    while following is not None:
+        merged.append((len(live), following[1]))
+        following = next(pending, None)
+    return merged, live
 
 
 def audit_batch(
@@ -386,6 +466,8 @@ def audit_batch(
             articles.append(item)
     executor = LocalExecutor(worker_count(config.jobs, articles))
     outcomes = [o for chunk in executor.map_chunks(spec, chunks(articles)) for o in chunk]
+    placed, outcomes = without_dropped(placed, outcomes)
+    articles = [o.article for o in outcomes]
     _, batch_checks = spec.split_checks()
     contexts = [ArticleContext(a, config) for a in articles] if batch_checks else []
     extra, batch_errors = batch_findings(
@@ -413,12 +495,12 @@ def audit_batch(
 
 
 def _internal_error(article: Article, code: str, exc: Exception) -> InputError:
-    return InputError(id=article.id, path=article.path, message=f"internal error in {code}: {exc!r}")
+    return InputError(id=article.id, path=article.path, message=f"internal error in {code}: {exc!r}", internal=True)
 
 
 def _span_error(article: Article, finding: Finding) -> InputError:
     message = f"internal error in {finding.check}: span {finding.start}-{finding.end} does not match"
-    return InputError(id=article.id, path=article.path, message=message)
+    return InputError(id=article.id, path=article.path, message=message, internal=True)
 
 
 def _score_article(

@@ -2,15 +2,19 @@
 (``{"id", "text", ...}`` per line) and Hugging Face ``datasets`` (a ``save_to_disk`` folder, or
 ``.parquet`` / ``.arrow`` files).
 
-Text is decoded as UTF-8 (a BOM is removed), UTF-16 when a UTF-16 BOM says so, or with the encoding
-the user names. Anything unreadable becomes an :class:`InputError` for that article; the rest of the
-batch goes on.
+The encoding is decided file by file: a byte-order mark first (UTF-8, UTF-16, UTF-32), then UTF-8, then
+the fallback encoding the user names (``--encoding``; BOM-less UTF-16 when it is ``utf-16``); the one used is
+recorded on the article. Anything unreadable becomes an :class:`InputError` for that article, and so do
+folders that cannot be listed and links that loop or lead nowhere; the rest of the batch goes on. Ids, names
+and paths are made safe to write in every format (no lone surrogates).
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -32,22 +36,53 @@ class DecodeError(ValueError):
     """Bytes that are not an article's text; the message says why and what to do."""
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode(data: bytes, encoding: str | None = None) -> str:
     """Decode an article's bytes; the leading BOM is removed and nothing else is changed."""
-    if data.startswith(codecs.BOM_UTF8):
-        text = _decode(data[len(codecs.BOM_UTF8) :], "utf-8")
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = _decode(data, "utf-16")
-    else:
-        if b"\x00" in data[:8192]:
-            raise DecodeError("binary data (NUL bytes), not text")
-        text = _decode(data, encoding or "utf-8")
+    return decode_file(data, encoding)[0]
+
+
+def decode_file(data: bytes, fallback: str | None = None) -> tuple[str, str]:
+    """``(text, encoding used)``: a BOM decides, else UTF-8, else ``fallback``; the leading BOM is removed."""
+    text, used = _decode_by_policy(data, fallback)
     text = text.removeprefix("\ufeff")
     if _looks_binary(text):
         raise DecodeError("binary data (control characters), not text")
     if not text.strip():
         raise DecodeError("empty article (no text)")
-    return text
+    return text, used
+
+
+def _decode_by_policy(data: bytes, fallback: str | None) -> tuple[str, str]:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return _decode(data, name), name
+    wide = fallback is not None and _codec_name(fallback).startswith(("utf-16", "utf-32"))
+    if b"\x00" in data[:8192] and not wide:
+        raise DecodeError("binary data (NUL bytes), not text (for UTF-16 without a byte-order mark: --encoding utf-16)")
+    if not wide:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            if fallback is None or _codec_name(fallback) == "utf-8":
+                return _decode(data, "utf-8"), "utf-8"  # raises the error, with its hint
+    assert fallback is not None
+    return _decode(data, fallback), _codec_name(fallback)
+
+
+def _codec_name(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding
 
 
 def _decode(data: bytes, encoding: str) -> str:
@@ -58,6 +93,8 @@ def _decode(data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         hint = " (for Windows-1256 Arabic, pass --encoding cp1256)" if encoding.lower() in ("utf-8", "utf8") else ""
         raise DecodeError(f"not valid {encoding}: byte 0x{data[exc.start]:02x} at offset {exc.start}{hint}") from None
+    except (UnicodeError, ValueError) as exc:  # codecs such as punycode or idna raise their own errors
+        raise DecodeError(f"not valid {encoding}: {str(exc)[:200]}") from None
 
 
 def _looks_binary(text: str) -> bool:
@@ -67,35 +104,96 @@ def _looks_binary(text: str) -> bool:
 
 
 def read_text_file(path: Path, encoding: str | None = None) -> str:
+    return read_text_file_with_encoding(path, encoding)[0]
+
+
+def read_text_file_with_encoding(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with (see :func:`decode_file`)."""
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
         raise DecodeError(f"file too large ({_size(size)}; the limit is {_size(MAX_ARTICLE_BYTES)})")
-    return decode(path.read_bytes(), encoding)
+    return decode_file(path.read_bytes(), encoding)
 
 
 def _size(n: int) -> str:
     return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n} bytes"
 
 
+def safe_text(text: str) -> str:
+    """``text`` writable in every format: lone surrogates (JSON escapes, file names that are not UTF-8) become
+    U+FFFD."""
+    return _LONE_SURROGATE_RE.sub("\ufffd", text)
+
+
+def _error(path: Path, message: str, article_id: str | None = None) -> InputError:
+    return InputError(id=safe_text(article_id or path.stem or str(path)), path=safe_text(str(path)), message=message)
+
+
 def load_paths(paths: Sequence[str | Path], encoding: str | None = None) -> Iterator[Loaded]:
     """Articles (or input errors) from files and folders, in a stable order."""
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        try:
+            is_dir, is_file = path.is_dir(), path.is_file()
+        except OSError as exc:  # a name too long, a loop of links
+            yield _error(path, f"cannot read: {exc.strerror or exc}")
+            continue
+        if is_dir:
             if _is_saved_dataset(path):
                 yield from load_dataset_dir(path)
                 continue
             suffixes = ARTICLE_SUFFIXES + JSONL_SUFFIXES + DATASET_SUFFIXES
-            children = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+            children: list[Path] = []
+            for item in _walk(path, suffixes):
+                if isinstance(item, InputError):
+                    yield item
+                else:
+                    children.append(item)
             if not children:
                 message = f"no article files ({', '.join(suffixes)}) in this folder"
-                yield InputError(id=path.name or str(path), path=str(path), message=message)
-            for child in children:
+                yield _error(path, message, path.name or str(path))
+            for child in sorted(children):
                 yield from _load_file(child, encoding)
-        elif path.is_file():
+        elif is_file:
             yield from _load_file(path, encoding)
         else:
-            yield InputError(id=path.stem or str(path), path=str(path), message="no such file or folder")
+            message = "a link that leads nowhere" if path.is_symlink() else "no such file or folder"
+            yield _error(path, message)
+
+
+def _walk(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | InputError]:
+    """The article files under ``folder`` (links followed), and an error for every folder that cannot be listed,
+    every link that loops back into a folder being read and every article link that leads nowhere."""
+    seen: set[tuple[int, int]] = set()
+
+    def visit(directory: Path) -> Iterator[Path | InputError]:
+        try:
+            status = directory.stat()
+            key = (status.st_dev, status.st_ino)
+            if key in seen:
+                yield _error(directory, "a link that loops back to a folder already read; skipped", directory.name)
+                return
+            seen.add(key)
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            yield _error(directory, f"cannot read this folder: {exc.strerror or exc}", directory.name)
+            return
+        for entry in entries:
+            child = Path(entry.path)
+            try:
+                if entry.is_dir():
+                    yield from visit(child)
+                elif entry.is_file():
+                    if child.suffix.lower() in suffixes:
+                        yield child
+                elif entry.is_symlink() and child.suffix.lower() in suffixes:
+                    yield _error(child, "a link that loops or leads nowhere")
+            except OSError as exc:
+                looped = entry.is_symlink() and exc.errno == errno.ELOOP
+                yield _error(child, "a link that loops or leads nowhere" if looped else f"cannot read: {exc.strerror}")
+
+    yield from visit(folder)
 
 
 def _load_file(path: Path, encoding: str | None) -> Iterator[Loaded]:
@@ -106,11 +204,11 @@ def _load_file(path: Path, encoding: str | None) -> Iterator[Loaded]:
         yield from load_dataset_files(path)
     else:
         try:
-            text = read_text_file(path, encoding)
+            text, used = read_text_file_with_encoding(path, encoding)
         except (DecodeError, OSError) as exc:
-            yield InputError(id=path.stem, path=str(path), message=str(exc))
+            yield _error(path, str(exc) if isinstance(exc, DecodeError) else f"cannot read: {exc.strerror or exc}")
             return
-        yield Article(id=path.stem, text=text, path=str(path))
+        yield Article(id=safe_text(path.stem), text=text, path=safe_text(str(path)), encoding=used)
 
 
 def load_jsonl(path: Path, encoding: str | None = None) -> Iterator[Loaded]:
@@ -121,9 +219,11 @@ def load_jsonl(path: Path, encoding: str | None = None) -> Iterator[Loaded]:
     and must stay under the article size limit.
     """
     records = 0
+    path_text = safe_text(str(path))
+    stem = safe_text(path.stem)
     try:
         for number, line in _jsonl_lines(path, encoding):
-            where, default_id = f"{path}:{number}", f"{path.stem}:{number}"
+            where, default_id = f"{path_text}:{number}", f"{stem}:{number}"
             if isinstance(line, DecodeError):
                 yield InputError(id=default_id, path=where, message=str(line))
                 continue
@@ -135,12 +235,18 @@ def load_jsonl(path: Path, encoding: str | None = None) -> Iterator[Loaded]:
             except json.JSONDecodeError as exc:
                 yield InputError(id=default_id, path=where, message=f"not valid JSON: {exc.msg} (column {exc.colno})")
                 continue
+            except RecursionError:
+                yield InputError(id=default_id, path=where, message="JSON nested too deeply to read")
+                continue
+            except ValueError as exc:  # a number with thousands of digits
+                yield InputError(id=default_id, path=where, message=f"not usable JSON: {str(exc)[:200]}")
+                continue
             yield record_to_article(record, default_id=default_id, where=where)
     except (DecodeError, OSError) as exc:
-        yield InputError(id=path.stem, path=str(path), message=str(exc))
+        yield _error(path, str(exc) if isinstance(exc, DecodeError) else f"cannot read: {exc.strerror or exc}")
         return
     if not records:
-        yield InputError(id=path.stem, path=str(path), message="empty JSONL file (no records)")
+        yield _error(path, "empty JSONL file (no records)")
 
 
 def _jsonl_lines(path: Path, encoding: str | None) -> Iterator[tuple[int, str | DecodeError]]:
@@ -160,16 +266,27 @@ def _jsonl_lines(path: Path, encoding: str | None) -> Iterator[tuple[int, str | 
                 yield number, DecodeError(f"line too large ({_size(len(raw))}; the limit is {limit})")
                 continue
             try:
-                yield number, _decode(raw, encoding or "utf-8")
-            except DecodeError as exc:
-                yield number, exc
+                yield number, raw.decode("utf-8")  # UTF-8 first, line by line, then the fallback
+            except UnicodeDecodeError:
+                try:
+                    yield number, _decode(raw, encoding or "utf-8")
+                except DecodeError as exc:
+                    yield number, exc
 
 
 def record_to_article(record: Any, default_id: str, where: str) -> Loaded:
     """An article from a JSON or dataset record; the fields other than the known ones go to ``meta``."""
     if not isinstance(record, dict):
         return InputError(id=default_id, path=where, message="a record must be a JSON object")
-    article_id = str(record.get("id") or default_id)
+    raw_id = record.get("id")
+    if raw_id is None or raw_id == "":
+        article_id = default_id
+    elif isinstance(raw_id, str):
+        article_id = safe_text(raw_id)
+    elif isinstance(raw_id, int) and not isinstance(raw_id, bool) and raw_id.bit_length() < 1000:
+        article_id = str(raw_id)
+    else:
+        return InputError(id=default_id, path=where, message="'id' must be a string or a (short) whole number")
     text = record.get("text")
     if not isinstance(text, str):
         return InputError(id=article_id, path=where, message="the record has no string field 'text'")
@@ -186,7 +303,7 @@ def record_to_article(record: Any, default_id: str, where: str) -> Loaded:
         return InputError(id=article_id, path=where, message="'retranslations' must map names to strings")
     if source is not None:
         source = _LONE_SURROGATE_RE.sub("\ufffd", source)
-    retranslations = {name: _LONE_SURROGATE_RE.sub("\ufffd", value) for name, value in retranslations.items()}
+    retranslations = {safe_text(name): safe_text(value) for name, value in retranslations.items()}
     known = {"id", "text", "source", "retranslations"}
     meta = {k: v for k, v in record.items() if k not in known}
     return Article(

@@ -173,15 +173,25 @@ class Article:
     source: str | None = None
     retranslations: Mapping[str, str] = field(default_factory=dict)
     meta: Mapping[str, Any] = field(default_factory=dict)
+    #: The encoding the file was read with ("utf-8", "utf-8-sig" for a BOM, "cp1256" …), when read from a file.
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
 class InputError:
-    """An article that could not be read; the rest of the batch goes on without it."""
+    """An article that could not be read or audited; the rest of the batch goes on without it.
+
+    ``internal`` marks a fault of the tool itself (a check that raised), not of the input.
+    """
 
     id: str
     path: str | None
     message: str
+    internal: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "path": self.path, "message": self.message}
+        return {"id": self.id, "path": self.path, "message": self.message, "kind": self.kind}
+
+    @property
+    def kind(self) -> str:
+        return "internal" if self.internal else "input"

@@ -30,6 +30,7 @@ import sys
 import time
 import zlib
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,8 @@ _FRAME = struct.Struct("<16s16sQIQIQII")
 _FRAME_CRC = struct.Struct("<I")
 FRAME_SIZE = _FRAME.size + _FRAME_CRC.size
 _HAS_ERRORS = 1
+#: The place in the order of an article that ran out of its time budget (removed before the batch pass).
+_DROPPED = -2
 
 
 class OutputBusy(Exception):
@@ -578,13 +581,18 @@ class AuditRun:
                 yield item
 
         done = 0
+        dropped: list[tuple[int, InputError]] = []
         for outcomes in executor.map_chunks(self.spec, chunks(to_audit())):
             from audit.reporting import article_dict
 
             for outcome in outcomes:
                 key, digest = keys[done]
-                number = store.append(key, digest, outcome, _line(article_dict(self._gated(outcome.result))))
-                order[pending_positions[done]] = number
+                if outcome.dropped:  # out of its time budget: an error, not a result (and audited again on resume)
+                    order[pending_positions[done]] = _DROPPED
+                    dropped.extend((pending_positions[done], error) for error in outcome.errors)
+                else:
+                    number = store.append(key, digest, outcome, _line(article_dict(self._gated(outcome.result))))
+                    order[pending_positions[done]] = number
                 done += 1
             # Positions and keys of the articles written are no longer needed.
             del pending_positions[:done], keys[:done]
@@ -595,6 +603,8 @@ class AuditRun:
                 bar.update(len(outcomes))
         if bar is not None:
             bar.close()
+        if dropped:
+            order, placed = _without_dropped(order, placed, dropped)
         errors = self._finish(order, placed)
         return RunResult(
             articles=len(order),
@@ -659,3 +669,19 @@ def _progress_bar(progress: bool | None) -> Any:
     from tqdm import tqdm
 
     return tqdm(desc="audit", unit="article", file=sys.stderr, leave=False)
+
+
+def _without_dropped(
+    order: array[int], placed: list[tuple[int, InputError]], dropped: list[tuple[int, InputError]]
+) -> tuple[array[int], list[tuple[int, InputError]]]:
+    """``order`` without the dropped articles, and the input errors with theirs, at their places."""
+    slots = sorted({slot for slot, _ in dropped})
+
+    def shifted(position: int) -> int:
+        return position - bisect_left(slots, position)
+
+    kept = array("q", (number for number in order if number != _DROPPED))
+    merged = [(shifted(position), error) for position, error in placed]
+    merged.extend((shifted(slot), error) for slot, error in dropped)
+    merged.sort(key=lambda item: item[0])  # stable: input errors before the dropped article at one place
+    return kept, merged

@@ -144,7 +144,8 @@ class _CheckBase:
         evidence: str | None = None,
         fix: Fix | None = None,
     ) -> Finding:
-        """Build a finding of this check over ``text[start:end]``; a configured severity wins.
+        """Build a finding of this check over ``text[start:end]``; a configured severity wins, except over an
+        ``info`` note (such as "no lexicon installed"), which is never scored.
 
         ``fix`` holds the exact edits that correct it (offsets into ``text``); they must lie inside the text.
         """
@@ -153,7 +154,7 @@ class _CheckBase:
         return Finding(
             check=self.code,
             category=category or self.category,
-            severity=self.severity_override or severity or self.severity,
+            severity=severity if severity is Severity.INFO else self.severity_override or severity or self.severity,
             start=start,
             end=end,
             text=text[start:end],

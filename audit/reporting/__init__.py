@@ -6,6 +6,8 @@ so all formats agree. A new format is one class with ``name`` and ``write`` and 
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -13,6 +15,7 @@ from typing import Any, Protocol
 from audit import __version__, scoring
 from audit.config import Config
 from audit.engine import ArticleResult, BatchResult, exit_code
+from audit.inputs import safe_text
 from audit.model import InputError, Severity
 from audit.reporting.locations import finding_dicts
 
@@ -46,11 +49,13 @@ def article_dict(result: ArticleResult) -> dict[str, Any]:
     if result.baseline_new is not None:
         for index, finding in enumerate(data["findings"]):
             finding["baseline"] = "new" if index in result.baseline_new else "known"
+    if article.encoding is not None:
+        data["encoding"] = article.encoding
     if result.alignment:
         data["alignment"] = [dict(row) for row in result.alignment]
     if article.source is not None or article.retranslations:
         data["references"] = {"source": article.source is not None, "retranslations": sorted(article.retranslations)}
-    return data
+    return safe_values(data)
 
 
 class SummaryBuilder:
@@ -90,7 +95,7 @@ class SummaryBuilder:
             "passed": self.passed,
             "failed": self.articles - self.passed,
             "errors": len(errors),
-            "gate": "pass" if code == 0 else ("error" if code == 2 else "fail"),
+            "gate": "pass" if code == 0 else ("fail" if code == 1 else "error"),
             "mean_score": round(self.score_total / self.articles, 2) if self.articles else None,
             "min_score": self.min_score,
             # An article without a sub-score counts as 100 in its mean.
@@ -125,7 +130,7 @@ def build_report(
     builder = SummaryBuilder()
     for record in articles:
         builder.add(record)
-    return {
+    report = {
         "schema": SCHEMA,
         "tool": {"name": "audit", "version": __version__},
         "config": config.to_dict(),
@@ -133,6 +138,20 @@ def build_report(
         "errors": [e.to_dict() for e in errors],
         "summary": builder.summary(errors, signature, baseline),
     }
+    return safe_values(report)
+
+
+def safe_values(value: Any) -> Any:
+    """``value`` with every string made :func:`safe_text` and every non-finite number ``None`` (JSON has none)."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {safe_values(k): safe_values(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [safe_values(v) for v in value]
+    return value
 
 
 def report_dict(result: BatchResult) -> dict[str, Any]:
@@ -198,7 +217,8 @@ def write_report_files(
 
     ``with_texts`` gives the report with the article texts, for reporters that show them. When the articles
     come from ``results_file`` and it is larger than ``max_inline_bytes``, ``report.json`` holds the summary
-    and points at that file instead of repeating every article.
+    and points at that file instead of repeating every article. A format that fails (a fault of the reporter) is
+    said on stderr, the other formats are still written, and :class:`ReportError` lists what was.
     """
     registry = _reporters()
     formats = list(formats)
@@ -206,20 +226,49 @@ def write_report_files(
     if unknown:
         raise ValueError(f"unknown format(s) {', '.join(unknown)}; valid formats: {', '.join(sorted(registry))}")
     output.mkdir(parents=True, exist_ok=True)
+    failed: list[str] = []
     written: list[Path] = []
     for name in formats:
         reporter = registry[name]()
-        data = report
-        if getattr(reporter, "needs_text", False) and with_texts is not None:
-            data = with_texts()
-        elif name == "json" and results_file is not None and max_inline_bytes is not None:
-            size = results_file.stat().st_size
-            if size > max_inline_bytes:
-                data = {key: value for key, value in report.items() if key != "articles"}
-                data["articles_file"] = results_file.name
-                data["articles_note"] = (
-                    f"the {len(report['articles'])} article records ({size / 2**20:.1f} MiB) are in "
-                    f"{results_file.name}, one per line, not repeated here (limit: max_report_mb)"
-                )
-        written.extend(reporter.write(data, output))
+        try:
+            written.extend(_write_one(reporter, name, report, output, with_texts, max_inline_bytes, results_file))
+        except OSError:
+            raise
+        except Exception as exc:  # one broken format must not cost the others
+            print(f"audit: internal error writing the {name} report: {exc!r}", file=sys.stderr)
+            failed.append(name)
+    if failed:
+        raise ReportError(f"could not write the {', '.join(failed)} report(s); the others are in {output}", written)
     return written
+
+
+def _write_one(
+    reporter: Reporter,
+    name: str,
+    report: dict[str, Any],
+    output: Path,
+    with_texts: Callable[[], dict[str, Any]] | None,
+    max_inline_bytes: int | None,
+    results_file: Path | None,
+) -> list[Path]:
+    data = report
+    if getattr(reporter, "needs_text", False) and with_texts is not None:
+        data = with_texts()
+    elif name == "json" and results_file is not None and max_inline_bytes is not None:
+        size = results_file.stat().st_size
+        if size > max_inline_bytes:
+            data = {key: value for key, value in report.items() if key != "articles"}
+            data["articles_file"] = results_file.name
+            data["articles_note"] = (
+                f"the {len(report['articles'])} article records ({size / 2**20:.1f} MiB) are in "
+                f"{results_file.name}, one per line, not repeated here (limit: max_report_mb)"
+            )
+    return reporter.write(data, output)
+
+
+class ReportError(Exception):
+    """Some formats could not be written (an internal error); ``written`` lists the files that were."""
+
+    def __init__(self, message: str, written: list[Path]) -> None:
+        super().__init__(message)
+        self.written = written

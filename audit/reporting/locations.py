@@ -8,6 +8,7 @@ position is the one just after the last character of the span (SARIF's ``endColu
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
@@ -117,7 +118,11 @@ def artifact_uri(file: str, base: Path | None = None) -> tuple[str, bool]:
     else an absolute ``file:`` URI. The flag says whether the URI is relative."""
     base = (base or Path.cwd()).resolve()
     path = Path(file)
-    resolved = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        resolved = absolute.resolve()
+    except (OSError, RuntimeError):  # a link that loops: name the file as given
+        resolved = Path(os.path.normpath(absolute))
     try:
         relative = resolved.relative_to(base)
     except ValueError:

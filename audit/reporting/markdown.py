@@ -26,6 +26,19 @@ _SEVERITIES = ("critical", "major", "minor", "info")
 # Characters that Markdown or the HTML a comment may contain would interpret.
 _MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]<>#|~!])")
 _SPACE_RE = re.compile(r"\s+")
+# Bidi embeddings, overrides, isolates and marks, zero-width and other format or control characters: shown as
+# ⟨U+202E⟩ so that a cell cannot reorder or hide the text around it.
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+#: Characters that make a spreadsheet read a cell as a formula (CSV injection), and tab or carriage return before
+#: them; such a cell gets a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def visible(text: str) -> str:
+    """``text`` with control, bidi and zero-width characters replaced by visible ``⟨U+202E⟩`` marks."""
+    return _INVISIBLE_RE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
 
 
 def _brief(article: dict[str, Any]) -> dict[str, Any]:
@@ -38,11 +51,19 @@ def _brief(article: dict[str, Any]) -> dict[str, Any]:
 
 
 def cell(value: Any, limit: int = MAX_CELL) -> str:
-    """A table cell: one line, cut to ``limit`` characters, Markdown and HTML characters escaped."""
+    """A table cell: one line, cut to ``limit`` characters, Markdown and HTML characters escaped, invisible
+    characters shown."""
     text = _SPACE_RE.sub(" ", "" if value is None else str(value)).strip()
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", visible(text))
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV value a spreadsheet shows as text: a string starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def quoted(text: str, limit: int = 60) -> str:
@@ -200,24 +221,27 @@ class CsvReporter:
             for article in report["articles"]:
                 for finding in article["findings"]:
                     writer.writerow(
-                        [
-                            article["id"],
-                            article["path"] or "",
-                            finding.get("line", ""),
-                            finding.get("column", ""),
-                            finding.get("end_line", ""),
-                            finding.get("end_column", ""),
-                            finding["check"],
-                            finding["category"],
-                            finding["severity"],
-                            finding["start"],
-                            finding["end"],
-                            finding["text"],
-                            finding["message"],
-                            finding["suggestion"] or "",
-                            finding.get("confidence", ""),
-                            article["score"],
-                            "true" if article["passed"] else "false",
-                        ]
+                        map(
+                            spreadsheet_cell,
+                            [
+                                article["id"],
+                                article["path"] or "",
+                                finding.get("line", ""),
+                                finding.get("column", ""),
+                                finding.get("end_line", ""),
+                                finding.get("end_column", ""),
+                                finding["check"],
+                                finding["category"],
+                                finding["severity"],
+                                finding["start"],
+                                finding["end"],
+                                finding["text"],
+                                finding["message"],
+                                finding["suggestion"] or "",
+                                finding.get("confidence", ""),
+                                article["score"],
+                                "true" if article["passed"] else "false",
+                            ],
+                        )
                     )
         return [path]
