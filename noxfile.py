@@ -1,7 +1,7 @@
 """Sessions: tests, lint, types, audit (the bundled example) and bench.
 
-torch is installed first, pinned to the CPU build this environment provides; everything else then
-resolves against it.
+Only the sessions that need neural MT (the ``mt`` extra) install torch, first and pinned to the CPU build;
+everything else then resolves against it. ``audit`` (the rule-only auditor) never installs it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ TORCH = "torch==2.13.0"
 
 
 def install(session: nox.Session, extras: str = "mt,lexicon,align,dev") -> None:
-    session.install(TORCH)
+    if "mt" in extras.split(","):
+        session.install(TORCH)
     session.install("-e", f".[{extras}]")
 
 
