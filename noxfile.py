@@ -17,7 +17,7 @@ ROOT = Path(__file__).parent
 TORCH = "torch==2.13.0"
 
 
-def install(session: nox.Session, extras: str = "mt,lexicon,align,dev") -> None:
+def install(session: nox.Session, extras: str = "mt,lexicon,align,datasets,dev") -> None:
     if "mt" in extras.split(","):
         session.install(TORCH)
     session.install("-e", f".[{extras}]")
@@ -65,7 +65,7 @@ def audit(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Every benchmark script in tests/benchmarks; figures are printed and saved in reports/bench/."""
-    install(session, "mt,lexicon,align,lingua,dev")
+    install(session, "mt,lexicon,align,datasets,lingua,dev")
     scripts = sorted((ROOT / "tests" / "benchmarks").glob("bench_*.py"))
     selected = [s for s in scripts if not session.posargs or any(a in s.name for a in session.posargs)]
     for script in selected:

@@ -311,6 +311,9 @@ def record_to_article(record: Any, default_id: str, where: str) -> Loaded:
     )
 
 
+_NO_DATASETS = "reading datasets needs the datasets extra: pip install 'audit[datasets]'"
+
+
 def _is_saved_dataset(path: Path) -> bool:
     return (path / "dataset_info.json").is_file() or (path / "dataset_dict.json").is_file()
 
@@ -321,6 +324,9 @@ def load_dataset_dir(path: Path) -> Iterator[Loaded]:
         import datasets
 
         loaded = datasets.load_from_disk(str(path))
+    except ImportError:
+        yield _error(path, _NO_DATASETS, path.name)
+        return
     except Exception as exc:  # datasets raises many kinds; any of them means unreadable input
         yield InputError(id=path.name, path=str(path), message=f"cannot load dataset: {exc}")
         return
@@ -337,6 +343,9 @@ def load_dataset_files(path: Path) -> Iterator[Loaded]:
         import datasets
 
         dataset = datasets.load_dataset(builder, data_files=str(path), split="train", streaming=True)
+    except ImportError:
+        yield _error(path, _NO_DATASETS, path.stem)
+        return
     except Exception as exc:  # as above: any failure is this input's error
         yield InputError(id=path.stem, path=str(path), message=f"cannot load dataset: {exc}")
         return
