@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import importlib.util
 import os
 import signal
 import sys
@@ -193,6 +194,8 @@ def run_check(args: argparse.Namespace) -> int:
     unknown = [f for f in config.formats if f not in available_formats()]
     if unknown:  # say so before a long audit, not after it
         raise UsageError(f"unknown format(s) {', '.join(unknown)}; valid formats: {', '.join(available_formats())}")
+    if "parquet" in config.formats and importlib.util.find_spec("pyarrow") is None:
+        raise UsageError("the parquet format needs pyarrow: pip install 'audit[datasets]'")
     if config.encoding:
         bad_encoding = f"unknown encoding {config.encoding!r}: not a text encoding (Windows Arabic: cp1256)"
         try:
