@@ -428,7 +428,13 @@ def run_explain(code: str) -> int:
     cls = check_classes().get(code.upper())
     if cls is None:
         raise UsageError(f"unknown check {code!r}; 'audit list-checks' lists them")
-    print(f"{cls.code} {cls.name}  (category: {cls.category.value}, default severity: {cls.severity.value})\n")
+    from audit.scoring import CATEGORY_DIMENSIONS
+
+    dimension = cls.dimension or CATEGORY_DIMENSIONS.get(cls.category, "fluency")
+    print(
+        f"{cls.code} {cls.name}  (category: {cls.category.value}, default severity: {cls.severity.value}, "
+        f"sub-score: {dimension})\n"
+    )
     print(cls.documentation())
     if cls.options:
         print("\nOptions:")

@@ -198,7 +198,9 @@ def test_list_checks(capsys: pytest.CaptureFixture[str]) -> None:
 def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "u992"]) == 0  # codes are case-insensitive
     out, _ = no_traceback(capsys)
-    assert out.startswith("U992 test-english-run  (category: untranslated, default severity: critical)")
+    assert out.startswith(
+        "U992 test-english-run  (category: untranslated, default severity: critical, sub-score: accuracy)"
+    )
     assert "Bad: قال المتحدث باسم Ministry of Foreign Affairs" in out
     assert "Options:\n  min_words = 2  shortest run that is reported" in out
 

@@ -225,7 +225,9 @@ class SplitPhrase(Check):
                     stop.prev_end,
                     stop.next_start,
                     " ",
-                    Applicability.SAFE if reason.startswith("splits") else Applicability.UNSAFE,
+                    Applicability.SAFE
+                    if reason.startswith(("splits a name", "splits a phrase"))
+                    else Applicability.UNSAFE,
                 ),
             )
 
