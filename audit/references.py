@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import statistics
-import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -334,16 +333,10 @@ def build_segments(
     return segments
 
 
-_views: weakref.WeakKeyDictionary[ArticleContext, ReferenceView] = weakref.WeakKeyDictionary()
-
-
 def reference_view(ctx: ArticleContext) -> ReferenceView:
-    """The article's aligned view, computed once per article context."""
-    view = _views.get(ctx)
-    if view is None:
-        view = ReferenceView(ctx, settings_for(ctx))
-        _views[ctx] = view
-    return view
+    """The article's aligned view, computed once per article context (in its memo: the view refers to the
+    context, so a table keyed by the context would keep every article alive)."""
+    return ctx.memo("reference-view", lambda c: ReferenceView(c, settings_for(c)))
 
 
 def as_rows(segments: Sequence[Segment], metrics: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

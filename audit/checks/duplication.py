@@ -17,7 +17,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar
-from weakref import WeakKeyDictionary
 
 from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_MARKS
 from audit.checks.base import ArticleContext, Check, Option
@@ -173,14 +172,11 @@ class _Shared:
 
 
 _NEWLINE_RE = re.compile("\n")
-_SHARED: WeakKeyDictionary[ArticleContext, _Shared] = WeakKeyDictionary()
 
 
 def shared(ctx: ArticleContext) -> _Shared:
-    found = _SHARED.get(ctx)
-    if found is None:
-        found = _SHARED[ctx] = _Shared(ctx)
-    return found
+    """The article's shared duplication work, kept in the context's memo (it goes when the article does)."""
+    return ctx.memo("duplication", _Shared)
 
 
 def _shingles(tokens: tuple[int, ...]) -> set[tuple[int, ...]]:
