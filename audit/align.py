@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS
+from audit.arabic.clitics import ARTICLE_RUN_PATTERN
+from audit.arabic.orthography import ARABIC_DIGITS, ARABIC_LETTER, ARABIC_MARKS, WESTERN_DIGITS, fold_hamza_yeh_teh
+from audit.arabic.transliteration import arabic_class_readings, latin_classes_collapsed
 from audit.text import LATIN_LETTER, arabic_ratio
 
 #: A function that embeds sentences as L2-normalised vectors (one row per sentence).
@@ -49,12 +51,10 @@ class Link:
 
 # --- anchors -------------------------------------------------------------------------------------------------
 
-DIGIT_FOLD = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-NUMBER_RE = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*")
+NUMBER_RE = re.compile(f"[0-9{ARABIC_DIGITS}]+(?:[.,\u066b\u066c][0-9{ARABIC_DIGITS}]+)*")
 _THOUSANDS_RE = re.compile(r"[,\u066c](?=\d{3}(?:\D|$))")
 _LATIN_TOKEN_RE = re.compile(f"[{LATIN_LETTER}][{LATIN_LETTER}'’]*")
 _ARABIC_TOKEN_RE = re.compile(f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*")
-_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
 _PUNCT_CLASSES = {"?": "?", "\u061f": "?", "(": "(", "[": "(", ":": ":"}
 _QUOTES = frozenset('"“”«»')
 _PUNCT_RE = re.compile('[?\u061f(\\[:"“”«»]')
@@ -66,70 +66,14 @@ _STOP_WORDS = (
 )
 _STOP_CAPITALISED = frozenset(_STOP_WORDS.split())
 
-# Consonant classes shared by English spelling and Arabic transliteration; vowels, h, w, y are dropped.
-_LATIN_CLASSES = [
-    ("ph", "F"), ("th", "T"), ("sh", "S"), ("ch", "S"), ("kh", "K"), ("gh", "K"), ("ck", "K"), ("x", "KS"),
-    ("qu", "K"), ("b", "B"), ("p", "B"), ("f", "F"), ("v", "F"), ("t", "T"), ("d", "T"), ("k", "K"), ("c", "K"),
-    ("ce", "S"), ("ci", "S"), ("cy", "S"), ("q", "K"), ("g", "K"), ("j", "K"), ("s", "S"), ("z", "S"),
-    ("m", "M"), ("n", "N"), ("l", "L"), ("r", "R"),
-]  # fmt: skip
-_LATIN_CLASS_RE = re.compile("|".join(re.escape(k) for k, _ in _LATIN_CLASSES) + "|.")
-_LATIN_CLASS_MAP = dict(_LATIN_CLASSES)
-_ARABIC_CLASS = str.maketrans(
-    {
-        **dict.fromkeys("بپ", "B"), **dict.fromkeys("فڤ", "F"), **dict.fromkeys("تطدضثذ", "T"),
-        **dict.fromkeys("كقغجخگ", "K"), **dict.fromkeys("سصزشژ", "S"), "م": "M", "ن": "N", "ل": "L", "ر": "R",
-        **dict.fromkeys("اأإآءؤئعوييىةهحٱ", ""),
-    }
-)  # fmt: skip
-_ARABIC_PREFIX_RE = re.compile("^(?:[وف]?(?:[بلك]?ال|[بلك]|ل?ل)?)")
-_ARABIC_SUFFIX_RE = re.compile("(?:يين|يون|ية|يا|ي)$")
-_ALEF_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
-_PROCLITIC_RE = re.compile("^(?:[وف]?(?:ال|[بلك]ال|لل)|[وف])(?=..)")
+_PROCLITIC_RE = re.compile(f"^(?:{ARTICLE_RUN_PATTERN}|[وف])(?=..)")
 
 
 def normalize_number(token: str) -> str:
     """``"5,000"``, ``"٥٬٠٠٠"`` -> ``"5000"``; ``"3,5"``/``"٣٫٥"`` -> ``"3.5"``."""
-    ascii_token = token.translate(DIGIT_FOLD)
+    ascii_token = token.translate(WESTERN_DIGITS)
     ascii_token = _THOUSANDS_RE.sub("", ascii_token)
     return ascii_token.replace("\u066b", ".").replace(",", ".")
-
-
-def latin_skeleton(word: str) -> str:
-    """Consonant classes of an English word: ``"Trump"`` -> ``"TRMB"``."""
-    classes = [_LATIN_CLASS_MAP.get(m.group(), "") for m in _LATIN_CLASS_RE.finditer(word.lower())]
-    return _collapse("".join(classes))
-
-
-def arabic_skeleton(word: str) -> str:
-    """Consonant classes of an Arabic word, clitics removed: ``"وترامب"`` -> ``"TRMB"``."""
-    bare = _MARKS_RE.sub("", word)
-    if len(bare) > 4:
-        bare = _ARABIC_PREFIX_RE.sub("", bare, count=1) or bare
-    if len(bare) > 4:
-        bare = _ARABIC_SUFFIX_RE.sub("", bare, count=1) or bare
-    return _collapse(bare.translate(_ARABIC_CLASS))
-
-
-def arabic_skeletons(word: str) -> set[str]:
-    """Every reading of an Arabic word's skeleton: as written, and without a leading clitic or a nisba ending
-    (a leading «ب» or «ك» may be the name's own first letter, as in «بالدوين», «كاليفورنيا»)."""
-    bare = _MARKS_RE.sub("", word)
-    forms = {bare}
-    if len(bare) > 3:
-        forms.add(_ARABIC_PREFIX_RE.sub("", bare, count=1) or bare)
-    for form in list(forms):
-        if len(form) > 3:
-            forms.add(_ARABIC_SUFFIX_RE.sub("", form, count=1) or form)
-    return {_collapse(form.translate(_ARABIC_CLASS)) for form in forms}
-
-
-def _collapse(skeleton: str) -> str:
-    out: list[str] = []
-    for ch in skeleton:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
 
 
 def _name_key(skeleton: str) -> str | None:
@@ -138,7 +82,7 @@ def _name_key(skeleton: str) -> str | None:
 
 
 def _arabic_word_key(word: str) -> str:
-    bare = _MARKS_RE.sub("", word).translate(_ALEF_FOLD)
+    bare = fold_hamza_yeh_teh(word)
     if len(bare) > 3:
         bare = _PROCLITIC_RE.sub("", bare, count=1)
     return bare
@@ -187,7 +131,7 @@ def english_anchors(text: str) -> Counter[str]:
             anchors["C" + concept] += 1
         if len(word) >= 2 and (word[0].isupper() or word.isupper()) and lower not in _STOP_CAPITALISED:
             anchors["L" + lower] += 1
-            key = _name_key(latin_skeleton(word))
+            key = _name_key(latin_classes_collapsed(word))
             if key:
                 anchors["N" + key] += 1
     return anchors
@@ -207,7 +151,7 @@ def arabic_anchors(text: str, *, words: bool = False) -> Counter[str]:
             concept = _AR_LEXICON.get(word) or _AR_LEXICON.get(word[1:] if word[:1] in "وفب" else "")
             if concept:
                 anchors["C" + concept] += 1
-            for key in {_name_key(skeleton) for skeleton in arabic_skeletons(word)}:
+            for key in {_name_key(skeleton) for skeleton in arabic_class_readings(word)}:
                 if key:
                     anchors["N" + key] += 1
     return anchors

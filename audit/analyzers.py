@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from audit.checks.base import ArticleContext
+from audit.context import ArticleContext
 from audit.engine import Analysis
 from audit.metrics import score_segments
 from audit.normalize import Compose, normalizer

@@ -379,10 +379,10 @@ def _print_outcome(
 def load_resources(folder: str | None) -> None:
     """Read every resource once, before any article: a broken one is a configuration error naming the file."""
     from audit import resources
-    from audit.checks.residue import load_patterns
     from audit.checks.script import load_allowlist
     from audit.checks.traps import load_traps
     from audit.glossary import load_glossary
+    from audit.residue import load_patterns
 
     try:
         resources.configure(folder)

@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from audit import resources
+from audit.arabic.clitics import PROCLITICS
 from audit.arabic.lexicon import ArabicTokens, KeyedCache, arabic_tokens
 from audit.arabic.orthography import MARKS_RE, fold_alef_yeh_teh
 from audit.resources import read_toml
@@ -20,22 +21,8 @@ from audit.resources import read_toml
 KINDS = frozenset({"person", "place", "organisation", "term"})
 GENDERS = frozenset({"m", "f"})
 
-# Clitic prefixes allowed before a glossary term: a conjunction (و ف), a preposition (ب ل ك) and the article
-# (ال, which after ل becomes لل). They combine in this order: و/ف, then ب/ل/ك, then ال.
-#: Every combination, longest first. ل + ال is written لل, so «لال» and «للال» are not prefixes.
-CLITIC_PREFIXES: tuple[str, ...] = tuple(
-    sorted(
-        {
-            conj + prep + art
-            for conj in ("", "و", "ف")
-            for prep in ("", "ب", "ك", "ل", "لل")
-            for art in ("", "ال")
-            if (conj + prep + art) and not (prep in ("ل", "لل") and art)
-        },
-        key=len,
-        reverse=True,
-    )
-)
+#: Clitic prefixes allowed before a glossary term: every run of conjunction, preposition and article.
+CLITIC_PREFIXES: tuple[str, ...] = PROCLITICS
 _PREFIX_SET = frozenset(CLITIC_PREFIXES)
 
 

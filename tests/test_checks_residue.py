@@ -10,19 +10,10 @@ import pytest
 
 from audit.checks import CheckSettings, build_checks
 from audit.checks.base import ArticleContext, Check
-from audit.checks.residue import (
-    ImageFileName,
-    PhotoCredit,
-    ResidueAnalysis,
-    ResidueSpan,
-    ScrapedPageResidue,
-    WireDisclaimer,
-    load_patterns,
-    parse_patterns,
-    residue_of,
-)
+from audit.checks.residue import ImageFileName, PhotoCredit, ScrapedPageResidue, WireDisclaimer
 from audit.checks.script import LatinName, UntranslatedText
 from audit.model import Article, Category, Finding, Severity
+from audit.residue import ResidueAnalysis, ResidueSpan, load_patterns, parse_patterns, residue_of
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

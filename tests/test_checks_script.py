@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from audit import langid
+from audit.arabic.transliteration import arabic_classes as arabic_skeleton
+from audit.arabic.transliteration import latin_classes as latin_skeleton
 from audit.checks import CheckSettings
 from audit.checks.base import ArticleContext, Check
 from audit.checks.script import (
@@ -15,8 +17,6 @@ from audit.checks.script import (
     LatinName,
     TransliterationIndex,
     UntranslatedText,
-    arabic_skeleton,
-    latin_skeleton,
     parse_allowlist,
 )
 from audit.model import Article, Category, Finding, Severity

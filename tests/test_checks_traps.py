@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from audit.arabic.orthography import FoldedText
 from audit.checks import ArticleContext, CheckSettings
-from audit.checks.traps import Calque, FoldedText, LostNegation, fold, load_traps, parse_traps
+from audit.checks.traps import Calque, LostNegation, fold, load_traps, parse_traps
 from audit.glossary import Glossary, load_glossary
 from audit.model import Article, Category, Finding, Severity
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from audit.arabic.numbers import arabic_months, arabic_numbers
 from audit.checks import ArticleContext
 from audit.checks.base import AnyCheck, Check
 from audit.checks.reference import (
@@ -19,8 +20,6 @@ from audit.checks.reference import (
     SourceNames,
     SourceNumbers,
     SourceOmission,
-    arabic_months,
-    arabic_numbers,
     english_months,
     english_numbers,
     name_candidates,

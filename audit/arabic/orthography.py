@@ -21,6 +21,7 @@ non-ASCII text. Presentation forms: :func:`from_presentation_forms`. Digits, bot
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ ARABIC_LETTER_RE = re.compile(f"[{ARABIC_LETTER}]")
 #: One Arabic word: a letter, then letters and marks.
 ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*")
 MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
+NON_MARK_RUN_RE = re.compile(f"[^{ARABIC_MARKS}]+")
 DIACRITICS_RE = re.compile(f"[{ARABIC_DIACRITICS}]")
 ARABIC_DIGIT_RE = re.compile(f"[{ARABIC_DIGITS}]")
 
@@ -109,6 +111,51 @@ fold_alef_yeh_teh = Fold("alef-yeh-teh", ALEF_FORMS + YEH_FORMS + TEH_MARBUTA_FO
 fold_hamza_yeh_teh = Fold("hamza-yeh-teh", ALEF_FORMS + YEH_FORMS + TEH_MARBUTA_FORMS + HAMZA_SEATS)
 fold_persian = Fold("persian", ALEF_FORMS + YEH_FORMS + TEH_MARBUTA_FORMS + PERSIAN_FORMS)
 fold_madda_yeh_teh = Fold("madda-yeh-teh", YEH_FORMS + TEH_MARBUTA_FORMS + (("آ", "ا"),))
+
+# ---- a folded copy of a text with its offsets -----------------------------------------------
+
+
+class FoldedText:
+    """A folded copy of a text (by ``fold``, :data:`fold_persian` unless given) with a map from folded offsets
+    back to the original: a match in the folded copy is a span of the original."""
+
+    def __init__(self, text: str, fold: Fold = fold_persian) -> None:
+        self.original = text
+        self.fold = fold
+        if not MARKS_RE.search(text):
+            self.folded = self.fold.letters(text)
+            self._original_starts: list[int] | None = None
+            self._folded_starts: list[int] = []
+            return
+        original_starts, folded_starts, pieces = [], [], []
+        position = 0
+        for match in NON_MARK_RUN_RE.finditer(text):
+            original_starts.append(match.start())
+            folded_starts.append(position)
+            pieces.append(match.group())
+            position += match.end() - match.start()
+        self.folded = self.fold.letters("".join(pieces))
+        self._original_starts = original_starts
+        self._folded_starts = folded_starts
+
+    def to_original(self, offset: int) -> int:
+        """The original offset of the folded character at ``offset``."""
+        if self._original_starts is None:
+            return offset
+        run = bisect.bisect_right(self._folded_starts, offset) - 1
+        return self._original_starts[run] + offset - self._folded_starts[run]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of the folded span ``[start, end)``, with the marks that follow its last letter."""
+        if self._original_starts is None or end <= start:
+            return start, end
+        original_start = self.to_original(start)
+        original_end = self.to_original(end - 1) + 1
+        text = self.original
+        while original_end < len(text) and MARKS_RE.match(text, original_end):
+            original_end += 1
+        return original_start, original_end
+
 
 # ---- digits -------------------------------------------------------------------------------------------------
 

@@ -19,40 +19,34 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from audit.analyses import article_tokens, glossary_matches
+from audit.arabic.clitics import ARTICLE_RUNS
 from audit.arabic.morphology import Morphology, load_morphology, only_second_person_noun
 from audit.arabic.orthography import fold_alef_yeh_teh, strip_marks
+from audit.arabic.words import (
+    FUNCTION_WORDS,
+    TITLE_WORDS_FEMININE,
+    TITLE_WORDS_MASCULINE,
+    TITLES_FEMININE,
+    TITLES_MASCULINE,
+    folded_words,
+)
 from audit.checks.base import ArticleContext, Check, Option
-from audit.checks.consistency import article_tokens
-from audit.checks.traps import glossary_matches
 from audit.model import Applicability, Category, Finding, Fix, Severity
 
 _fold = fold_alef_yeh_teh
 
 
 def _folded_set(words: str) -> frozenset[str]:
-    return frozenset(_fold(w) for w in words.split())
+    return folded_words(words, _fold)
 
 
-#: Titles that stand between a verb and a name («قال الرئيس الأوكراني فولوديمير زيلينسكي»).
-_TITLE_WORDS_M = (
-    "الرئيس رئيس الزعيم زعيم الوزير وزير المتحدث متحدث السفير سفير المبعوث مبعوث المستشار مستشار النائب "
-    "السيناتور الجنرال القائد قائد المدير مدير الأمين الملك الأمير الشيخ السيد المرشح مرشح الحاكم حاكم "
-    "العمدة مساعد المساعد الممثل ممثل المدعي القاضي الأدميرال العقيد اللواء الرائد الدكتور المفوض مفوض "
-    "المدرب مدرب اللاعب لاعب الكاتب الصحفي الفنان المغني الباحث الطبيب المحامي الأستاذ البروفيسور الناشط "
-    "المسؤول مسؤول المذيع الملياردير رجل"
-)
-_TITLE_WORDS_F = (
-    "الرئيسة رئيسة الزعيمة زعيمة الوزيرة وزيرة المتحدثة متحدثة السفيرة سفيرة المبعوثة مبعوثة المستشارة "
-    "مستشارة النائبة نائبة السيناتورة القائدة قائدة المديرة مديرة الأمينة الملكة الأميرة الشيخة السيدة "
-    "المرشحة مرشحة الحاكمة حاكمة مساعدة المساعدة الممثلة ممثلة المدعية القاضية الدكتورة المفوضة "
-    "المدربة مدربة اللاعبة لاعبة الكاتبة الصحفية الفنانة المغنية الباحثة الطبيبة المحامية الأستاذة "
-    "الناشطة المسؤولة مسؤولة المذيعة المليارديرة الآنسة امرأة"
-)
-TITLES_MASCULINE = _folded_set(_TITLE_WORDS_M)
-TITLES_FEMININE = _folded_set(_TITLE_WORDS_F) - TITLES_MASCULINE
 #: Titles as written (with or without hamza and ة), for a quick first test on the raw words.
 _TITLE_FORMS = (
-    TITLES_MASCULINE | TITLES_FEMININE | frozenset(_TITLE_WORDS_M.split()) | frozenset(_TITLE_WORDS_F.split())
+    TITLES_MASCULINE
+    | TITLES_FEMININE
+    | frozenset(TITLE_WORDS_MASCULINE.split())
+    | frozenset(TITLE_WORDS_FEMININE.split())
 )
 #: Words that may sit inside a title phrase after the title word («رئيس الوزراء», «المتحدث باسم الكرملين»).
 _TITLE_LINKS = _folded_set("باسم العام العامة الخاص الخاصة")
@@ -62,16 +56,13 @@ _REPORTING = _folded_set(
     "يذكر أفاد يفيد أعرب يعرب شدد يشدد لفت يلفت اعتبر يعتبر رأى يرى أجاب يجيب علق يعلق اعترف يعترف تساءل "
     "يتساءل ادعى يدعي نفى ينفي أقر يقر أردف يردف استطرد يستطرد أبلغ يبلغ وصف يصف أشاد يشيد أكدت"
 )
-_FUNCTION_WORDS_TEXT = (
-    "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ حتى أن إن أنه إنه أنها إنها الذي التي الذين و أو ثم "
-    "لكن بل قد لم لن لا ما هذا هذه ذلك تلك هناك هنا كل بعض أي كما بعد قبل يوم أمس اليوم أيضا فقط عند غير"
-)
+_FUNCTION_WORDS_TEXT = FUNCTION_WORDS + " أنه إنه أنها إنها يوم أمس اليوم أيضا فقط عند غير"
 _FUNCTION_WORDS = _folded_set(_FUNCTION_WORDS_TEXT)
 _FUNCTION_FORMS = _FUNCTION_WORDS | frozenset(_FUNCTION_WORDS_TEXT.split())
 #: Endings of nouns that no third-person singular verb has (feminine, sound plurals, nisba).
 _NOUN_ENDINGS = ("ة", "ات", "ين", "ون", "ية")
 #: Word beginnings that make a word definite (so not a name): the article with or without clitics.
-_DEFINITE = ("ال", "وال", "فال", "بال", "لل", "كال", "وبال", "ولل", "فبال", "فلل")
+_DEFINITE = ARTICLE_RUNS
 _SENTENCE_STOP_RE = re.compile(r"[.!?؟:\"“”«»\n]")
 
 

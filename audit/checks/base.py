@@ -8,18 +8,12 @@ never decides pass or fail: scoring and thresholds live elsewhere.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar
 
-from audit.model import Article, Category, Finding, Fix, Severity
-from audit.text import Document
-
-if TYPE_CHECKING:
-    from audit.config import Config
-
-T = TypeVar("T")
+from audit.context import ArticleContext
+from audit.model import Category, Finding, Fix, Severity
 
 
 @dataclass(frozen=True)
@@ -57,39 +51,6 @@ class CheckSettings:
 
     severity: Severity | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
-
-
-class ArticleContext:
-    """One article as the checks see it: the text, its segmentation and the optional references.
-
-    ``config`` is the run's configuration (``None`` outside a run): settings that are not one check's
-    options, such as how articles are aligned with references, are read from it.
-    """
-
-    def __init__(self, article: Article, config: Config | None = None) -> None:
-        self.article = article
-        self.config = config
-        self.text = article.text
-        self.doc = Document(article.text)
-        self._memo: dict[str, Any] = {}
-
-    def memo(self, key: str, compute: Callable[[ArticleContext], T]) -> T:
-        """A per-article analysis computed once and shared by every check that asks for ``key``."""
-        if key not in self._memo:
-            self._memo[key] = compute(self)
-        return cast(T, self._memo[key])
-
-    @cached_property
-    def source_doc(self) -> Document | None:
-        return Document(self.article.source) if self.article.source else None
-
-    @property
-    def has_source(self) -> bool:
-        return bool(self.article.source)
-
-    @property
-    def has_retranslations(self) -> bool:
-        return bool(self.article.retranslations)
 
 
 class _CheckBase:

@@ -10,62 +10,29 @@ Latin-script spellings are left to the untranslated-text checks (U1xx).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from audit.analyses import GlossaryUser, article_tokens
+from audit.arabic.clitics import NAME_PROCLITICS
 from audit.arabic.lexicon import (
     ArabicTokens,
     CombinedLexicon,
-    KeyedCache,
     arabic_tokens,
     fold,
     load_frequencies,
     load_lexicon,
 )
-from audit.arabic.orthography import ARABIC_MARKS, ARABIC_WORD_RE
+from audit.arabic.orthography import ARABIC_WORD_RE, MARKS_RE
+from audit.arabic.transliteration import spelling_skeleton
 from audit.checks.base import ArticleContext, BatchCheck, Check, Option
-from audit.glossary import Glossary, GlossaryEntry, load_glossary, normalize_arabic
+from audit.glossary import Glossary, GlossaryEntry, normalize_arabic
 from audit.model import Applicability, Category, Finding, Fix, Severity
 
-_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-_PREFIX_SET = frozenset(_PREFIXES)
-_SKELETON = str.maketrans(
-    {
-        "ا": "",
-        "و": "",
-        "ي": "",
-        "ى": "",
-        "أ": "",
-        "إ": "",
-        "آ": "",
-        "ء": "",
-        "ئ": "",
-        "ؤ": "",
-        "ة": "",
-        "ه": "",
-        "ج": "غ",
-        "ط": "ت",
-        "ص": "س",
-        "ذ": "ز",
-        "ظ": "ز",
-        "ض": "د",
-        "ق": "ك",
-    }
-)
-_DOUBLE_RE = re.compile(r"(.)\1")
-_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
-
-
-def skeleton(stem: str) -> str:
-    """The consonant skeleton of a clitic-free word: what stays the same across transliteration variants."""
-    return _SKELETONS[stem]
-
-
-_SKELETONS: KeyedCache[str, str] = KeyedCache(lambda stem: _DOUBLE_RE.sub(r"\1", stem.translate(_SKELETON)))
+_PREFIX_SET = frozenset(NAME_PROCLITICS)
 
 
 def _stem(word: str) -> tuple[int, str]:
@@ -116,12 +83,17 @@ def name_occurrences(
             first = bisect_right(starts, match_start) - 1
             candidates.update(range(max(first, 0), bisect_left(starts, match_end)))
     standalone = tokens.counts
-    standalone_skeletons = {skeleton(folded[i]) for i in candidates}
+    standalone_skeletons = {spelling_skeleton(folded[i]) for i in candidates}
     found = []
     for index in sorted(candidates):
         start, end, word = starts[index], ends[index], folded[index]
         prefix, stem = _stem(word)
-        if prefix and stem not in standalone and skeleton(stem) not in standalone_skeletons and start not in entries:
+        if (
+            prefix
+            and stem not in standalone
+            and spelling_skeleton(stem) not in standalone_skeletons
+            and start not in entries
+        ):
             # «ويتكوف» is a name, not و + «يتكوف»: strip a clitic only when the rest (or a spelling of it, «بكوفد»
             # beside «كوفيد») also stands alone.
             prefix, stem = 0, word
@@ -132,7 +104,7 @@ def name_occurrences(
         if entry is None and (len(stem) < 4 or not _unknown(lexicon, word)):
             continue
         span_start = _letters_offset(text, start, prefix) if prefix else start
-        found.append(Occurrence(span_start, end, stem, entry, _MARKS_RE.sub("", text[span_start:end])))
+        found.append(Occurrence(span_start, end, stem, entry, MARKS_RE.sub("", text[span_start:end])))
     return found
 
 
@@ -147,11 +119,6 @@ def article_names(ctx: ArticleContext, lexicon: CombinedLexicon, glossary: Gloss
         f"name-occurrences:{id(lexicon)}:{id(glossary)}",
         lambda c: name_occurrences(c.text, lexicon, glossary, tokens),
     )
-
-
-def article_tokens(ctx: ArticleContext) -> ArabicTokens:
-    """The article's Arabic words (:class:`audit.arabic.lexicon.ArabicTokens`), computed once per article."""
-    return ctx.memo("arabic-tokens", lambda c: arabic_tokens(c.text))
 
 
 @dataclass(frozen=True)
@@ -177,7 +144,7 @@ def spelling_variants(occurrences: Sequence[Occurrence], glossary: Glossary) -> 
     for occurrence in occurrences:
         if glossary.is_variant(occurrence.stem):
             continue  # a known glossary variant: reported by C603
-        key = skeleton(occurrence.stem)
+        key = spelling_skeleton(occurrence.stem)
         if len(key) >= 3:
             edges = normalize_arabic(occurrence.stem)
             groups.setdefault((key, edges[0], edges[-1]), {}).setdefault(occurrence.stem, []).append(occurrence)
@@ -269,18 +236,6 @@ def _respelling(start: int, end: int, preferred: str | None) -> Fix | None:
     return Fix.replace(start, end, preferred, Applicability.UNSAFE)
 
 
-class GlossaryUser:
-    """Mixin of the checks that read the glossary: loaded once per check instance, not once per article."""
-
-    _glossary: Glossary | None = None
-
-    @property
-    def glossary(self) -> Glossary:
-        if self._glossary is None:
-            self._glossary = load_glossary()
-        return self._glossary
-
-
 class EntitySpellingCheck(GlossaryUser, Check):
     """Entity spelled several ways: one name written with different letters in the same article.
 
@@ -369,7 +324,7 @@ class BatchEntitySpellingCheck(GlossaryUser, BatchCheck):
         first: dict[str, tuple[int, list[Occurrence]]] = {}
         for index, forms in enumerate(per_article):
             for form, occurrences in (forms or {}).items():
-                key = skeleton(form)
+                key = spelling_skeleton(form)
                 if len(key) >= 3:
                     spellings = groups.setdefault(key, {})
                     spellings[form] = spellings.get(form, 0) + 1

@@ -18,20 +18,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar
 
-from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_MARKS
+from audit.arabic.orthography import ARABIC_DIGITS, ARABIC_LETTER_RE, fold_alef_yeh_teh, to_western_digits
 from audit.checks.base import ArticleContext, Check, Option
 from audit.fixes import delete_lines, delete_span
 from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.text import LATIN_LETTER_RE, WORD_RE, Span
-
-# Diacritics, Quranic marks and tatweel are deleted; letter variants are folded; Arabic-Indic digits become ASCII.
-# A regular expression and a few str.replace calls: several times faster than str.translate with a dict.
-_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
-_LETTER_FOLDS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
-_EASTERN_DIGIT_RE = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
-_DIGIT_TABLE = str.maketrans(
-    {**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}}
-)
 
 
 def _words(text: str) -> list[str]:
@@ -42,12 +33,7 @@ def _words(text: str) -> list[str]:
 def fold(text: str) -> str:
     """The comparison form of a text: no diacritics or tatweel, folded letter variants, ASCII digits,
     lower-case Latin."""
-    text = _MARKS_RE.sub("", text)
-    for variant, plain in _LETTER_FOLDS:
-        text = text.replace(variant, plain)
-    if _EASTERN_DIGIT_RE.search(text):
-        text = text.translate(_DIGIT_TABLE)
-    return text.lower()
+    return to_western_digits(fold_alef_yeh_teh(text)).lower()
 
 
 # Function words: a repeat made only of these is normal Arabic («في ... في», «من ... من»), never a stutter.
@@ -76,7 +62,7 @@ LETTER_NAMES = frozenset(
 # Anything here between two copies makes the second an apposition, a list item or a quotation, not a stutter.
 _SEPARATOR_RE = re.compile(r"[،,:؛;.!?؟()\[\]{}\"'“”«»‘’—–\-/|]")
 _TANWEEN_FATH_RE = re.compile("[\u064b]")
-_DIGIT_RE = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+_DIGIT_RE = re.compile(f"[0-9{ARABIC_DIGITS}]")
 # Letter names that end a word glued to a spelled-out acronym («وكالةسي إن إن»).
 _GLUED_LETTER_NAMES = ("سي", "بي", "دي", "تي", "جي")
 # A repeated phrase holding a relative pronoun or quantifier is a parallel clause («أي شخص يقاضي أي شخص»).

@@ -32,7 +32,10 @@ from math import log10
 from operator import ne
 from typing import ClassVar
 
+from audit.analyses import GlossaryUser, article_tokens
+from audit.arabic.clitics import CONJUNCTION_PREPOSITION, CONJUNCTIONS, FUTURE, NAME_PROCLITICS, PROCLITICS
 from audit.arabic.compiled import INDEXED_ZIPF, compiled_lexicon
+from audit.arabic.distance import slip_distance
 from audit.arabic.lexicon import (
     ArabicTokens,
     CombinedLexicon,
@@ -43,25 +46,17 @@ from audit.arabic.lexicon import (
     load_frequencies,
     load_lexicon,
 )
-from audit.arabic.orthography import ARABIC_MARKS
+from audit.arabic.orthography import FOREIGN_LETTERS, MARKS_RE, fold_alef_yeh_teh
+from audit.arabic.transliteration import arabic_letter_skeleton, latin_letter_skeletons, spelling_skeleton
 from audit.arabic.wordmodel import WordModel
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
-from audit.checks.consistency import GlossaryUser, article_tokens, skeleton
 from audit.glossary import Glossary, normalize_arabic
 from audit.model import Applicability, Category, Finding, Fix, Severity
-from audit.text import LATIN_WORD_RE
 
 # Clitic prefixes (conjunction, preposition, article, future marker) and pronoun/inflection suffixes.
-PREFIXES = tuple(
-    sorted(
-        {"و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "فال", "بال", "كال", "ولل", "فلل", "وبال"},
-        key=len,
-        reverse=True,
-    )
-)
+PREFIXES = NAME_PROCLITICS
 SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ني", "ه", "ك", "ي", "ة", "ات", "ين", "ون", "ان", "تين", "تان", "ية")
-_FOREIGN_LETTERS_RE = re.compile("[گڤپچژڨ]")
-_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
+_FOREIGN_LETTERS_RE = re.compile(f"[{FOREIGN_LETTERS}]")
 # Short vowels and sukun inside a word (not the common tanween of «ـًا»): the writer spelt the word out.
 _ELONGATED_RE = re.compile("([اوي])\\1\\1")
 _VOWEL_MARKS_RE = re.compile("[\u064e-\u0650\u0652](?=.)")
@@ -354,9 +349,6 @@ def _deletion_kind(word: str, index: int) -> str:
     return "doubled" if word[index - 1 : index] == letter or word[index + 1 : index + 2] == letter else "extra"
 
 
-_SPELLING_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
-
-
 @dataclass(frozen=True)
 class Correction:
     """A common word one slip away from a non-word, with the log10 odds that the non-word is that word damaged."""
@@ -394,25 +386,6 @@ def _strip_clitics(word: str) -> tuple[str, str]:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             return prefix, word[len(prefix) :]
     return "", word
-
-
-def _edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Optimal-string-alignment distance, giving up above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 @lru_cache(maxsize=65536)
@@ -763,7 +736,7 @@ class WordAnalyst:
             if frequency <= 0.0:
                 continue
             kind = slip
-            if candidate.translate(_SPELLING_FOLD) == word.translate(_SPELLING_FOLD):
+            if fold_alef_yeh_teh.letters(candidate) == fold_alef_yeh_teh.letters(word):
                 kind = "spelling"
             elif kind == "extra" and word[-1] in "زس" and candidate == word[:-1]:
                 kind = "plural-s"  # «تشيرز», «فوكلاندس»: the English -s of a name, not a slip
@@ -979,16 +952,11 @@ _HAMZA_BELOW_RE = re.compile("(?<=.)إ")
 _ARABIC_FORM_RE = re.compile(f"[{ALPHABET}]+")
 _ARTICLE_INSIDE_RE = re.compile("(?<=...)ال(?=...)")
 #: Every run of clitics that can stand before a word: conjunction, preposition, article («وبال», «فلل»...).
-_CLITIC_RUNS = frozenset(
-    conjunction + preposition + article
-    for conjunction in ("", "و", "ف")
-    for preposition in ("", "ب", "ك", "ل")
-    for article in ("", "ال")
-) | {"لل", "ولل", "فلل"}
+_CLITIC_RUNS = frozenset(("", *PROCLITICS))
 
 
 # Heads that are only clitics («و», «بال»): with them the word is clitic + word, a lexicon matter, not a fusion.
-_CLITIC_HEADS = frozenset(PREFIXES) | {"وب", "ول", "فب", "فل", "وك", "س", "وس", "فس"}
+_CLITIC_HEADS = frozenset((*PREFIXES, *CONJUNCTION_PREPOSITION, FUTURE, *(c + FUTURE for c in CONJUNCTIONS)))
 
 _ANALYSTS: dict[tuple[int, int], WordAnalyst] = {}
 
@@ -1126,7 +1094,7 @@ class GarbledWordCheck(GlossaryUser, Check):
         """The evidence that word ``index`` of the article is a damaged word (None: a name or a real word)."""
         tokens, analyst = article.tokens, article.analyst
         word = tokens.folded[index]
-        written = _MARKS_RE.sub("", tokens.raw[index])
+        written = MARKS_RE.sub("", tokens.raw[index])
         prefix, stem = _strip_clitics(word)
         if analyst.run_of_words(written) is not None:
             return None  # words run together: G502
@@ -1144,7 +1112,9 @@ class GarbledWordCheck(GlossaryUser, Check):
         # Evidence that the word is a name, a term or a rare real word rather than damage.
         if article.contexts.distinct(stem) >= 2:
             return None  # recurs in different contexts: a name or a term
-        if article.source_names and not article.source_names.isdisjoint({_skeleton(stem), _skeleton(word)}):
+        if article.source_names and not article.source_names.isdisjoint(
+            {arabic_letter_skeleton(stem), arabic_letter_skeleton(word)}
+        ):
             return None  # a transliteration of a name of the English original
         if _FOREIGN_LETTERS_RE.search(word):
             return None  # Persian letters (گ ڤ پ چ): a transliterated name, not a slip
@@ -1259,12 +1229,12 @@ def _split_word(article: _Article, index: int) -> tuple[int, str, float] | None:
         first, second = min(index, other), max(index, other)
         if tokens.text[tokens.ends[first] : tokens.starts[second]] != " " or len(tokens.folded[other]) < 2:
             continue
-        joined = _MARKS_RE.sub("", tokens.raw[first] + tokens.raw[second])
+        joined = MARKS_RE.sub("", tokens.raw[first] + tokens.raw[second])
         if len(joined) > MAX_SEARCH_LETTERS:
             continue
         frequency = analyst.zipf(joined)
-        half = analyst.plausibility(_MARKS_RE.sub("", tokens.raw[other]))
-        piece = analyst.plausibility(_MARKS_RE.sub("", tokens.raw[index]))
+        half = analyst.plausibility(MARKS_RE.sub("", tokens.raw[other]))
+        piece = analyst.plausibility(MARKS_RE.sub("", tokens.raw[index]))
         if frequency < SPLIT_ZIPF or max(half, piece) >= frequency:
             continue  # not a common word, or no more common than one of its halves: two words after all
         odds = frequency + SLIP_ODDS["split"] - 0.5 * (max(half, piece) - UNSEEN)
@@ -1371,7 +1341,7 @@ class _Article:
     @cached_property
     def source_names(self) -> frozenset[str]:
         source = self.ctx.article.source
-        return _latin_skeletons(source) if source else frozenset()
+        return latin_letter_skeletons(source) if source else frozenset()
 
 
 class _StemContexts:
@@ -1459,7 +1429,7 @@ class JoinedWordsCheck(GlossaryUser, Check):
                 continue
             if (counts[word] > 1 and len(word) < 12) or glossary.lookup(word) is not None:
                 continue  # a recurring or glossary word is a name or a term, not an accident
-            parts = analyst.run_of_words(_MARKS_RE.sub("", tokens.raw[index]), minimum)
+            parts = analyst.run_of_words(MARKS_RE.sub("", tokens.raw[index]), minimum)
             if parts is None:
                 continue
             start, end = tokens.starts[index], tokens.ends[index]
@@ -1507,8 +1477,8 @@ def _glossary_phrase(glossary: Glossary, tokens: ArabicTokens, index: int, prefi
         last = head[-1]
         joined = "".join(head)
         limit = 1 if len(last) <= 4 else 2
-        distance = min(_edit_distance(stem, last, limit), _edit_distance(stem, joined, 2))
-        if 0 < distance <= limit and skeleton(stem) != skeleton(last):
+        distance = min(slip_distance(stem, last, limit), slip_distance(stem, joined, 2))
+        if 0 < distance <= limit and spelling_skeleton(stem) != spelling_skeleton(last):
             return prefix + original
     return None
 
@@ -1533,93 +1503,3 @@ def _phrases_ending_with(glossary: Glossary, word: str) -> list[tuple[tuple[str,
     """The multi-word glossary renderings whose last word is ``word`` (normalised)."""
     _GLOSSARIES[id(glossary)] = glossary
     return _phrase_index(id(glossary)).get(word, [])
-
-
-_LATIN_MAP = (
-    ("sch", "ش"),
-    ("sh", "ش"),
-    ("ch", "ش"),
-    ("kh", "خ"),
-    ("th", "ت"),
-    ("ph", "ف"),
-    ("zh", "ج"),
-    ("ck", "ك"),
-    ("ts", "تس"),
-)
-_LATIN_LETTERS = str.maketrans(
-    {
-        "b": "ب",
-        "p": "ب",
-        "t": "ت",
-        "d": "د",
-        "r": "ر",
-        "z": "ز",
-        "s": "س",
-        "c": "ك",
-        "k": "ك",
-        "q": "ك",
-        "g": "غ",
-        "j": "ج",
-        "f": "ف",
-        "v": "ف",
-        "l": "ل",
-        "m": "م",
-        "n": "ن",
-        "h": "",
-        "w": "",
-        "y": "",
-        "x": "كس",
-        "a": "",
-        "e": "",
-        "i": "",
-        "o": "",
-        "u": "",
-    }
-)
-# Arabic letters folded to the consonant classes a Latin transliteration can produce.
-_ARABIC_SKELETON = str.maketrans(
-    {
-        "ط": "ت",
-        "ث": "ت",
-        "ص": "س",
-        "ذ": "ز",
-        "ظ": "ز",
-        "ض": "د",
-        "ق": "ك",
-        "ج": "غ",
-        "ح": "",
-        "ه": "",
-        "ع": "",
-        "ا": "",
-        "و": "",
-        "ي": "",
-        "ة": "",
-        "ء": "",
-        "ئ": "",
-        "ؤ": "",
-        "خ": "ك",
-        "ش": "ش",
-    }
-)
-
-
-def _skeleton(stem: str) -> str:
-    core = stem[2:] if stem.startswith("ال") else stem
-    return re.sub(r"(.)\1", r"\1", core.translate(_ARABIC_SKELETON))
-
-
-def _latin_skeletons(source: str) -> frozenset[str]:
-    """Consonant skeletons of the capitalised Latin words of the English original (candidate names)."""
-    skeletons = set()
-    for match in LATIN_WORD_RE.finditer(source):
-        word = match.group()
-        if not word[0].isupper() or len(word) < 3:
-            continue
-        lower = word.lower()
-        for pair, letter in _LATIN_MAP:
-            lower = lower.replace(pair, letter)
-        skeleton = lower.translate(_LATIN_LETTERS).translate(_ARABIC_SKELETON)
-        skeleton = re.sub(r"(.)\1", r"\1", skeleton)
-        if len(skeleton) >= 2:
-            skeletons.add(skeleton)
-    return frozenset(skeletons)

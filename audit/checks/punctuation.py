@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import ClassVar
 
-from audit.arabic.orthography import ARABIC_DIGITS, ARABIC_LETTER, ARABIC_MARKS
+from audit.arabic.orthography import (
+    ARABIC_DIGITS,
+    ARABIC_LETTER,
+    ARABIC_MARKS,
+    PRESENTATION_FORMS,
+    from_presentation_forms,
+)
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Category, Finding, Fix, Severity
 from audit.text import LATIN_LETTER, Span
@@ -500,14 +506,14 @@ class PresentationForms(Check):
     severity = Severity.MINOR
     dimension = "source"
 
-    _FORMS = "\ufb50-\ufdff\ufe70-\ufefe"
+    _FORMS = PRESENTATION_FORMS
     _PATTERN = re.compile(f"[{_FORMS}]+(?:[ \t]+[{_FORMS}]+)*")
     _WORD_LIGATURES = re.compile("^[\ufdf0-\ufdff]+$")
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
         for m in self._PATTERN.finditer(text):
-            normalised = unicodedata.normalize("NFKC", m.group())
+            normalised = from_presentation_forms(m.group())
             ligature = bool(self._WORD_LIGATURES.match(m.group()))
             yield self.finding(
                 text,

@@ -33,23 +33,24 @@ residue is never reported here, even when the B2xx checks are switched off.
 from __future__ import annotations
 
 import re
-import unicodedata
 import weakref
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
 from audit import resources
-from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS, ARABIC_WORD_RE
+from audit.arabic.clitics import SHORT_PROCLITICS
+from audit.arabic.orthography import ARABIC_LETTER, ARABIC_WORD_RE, MARKS_RE
+from audit.arabic.transliteration import arabic_classes, class_neighbours, fold_latin, latin_classes
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
-from audit.checks.residue import ResidueAnalysis, residue_of
 from audit.langid import ENGLISH_FUNCTION_WORDS as EN_FUNCTION_WORDS
 from audit.langid import identify
 from audit.model import Applicability, Category, Finding, Fix, Severity
+from audit.residue import ResidueAnalysis, residue_of
 from audit.text import LATIN_LETTER, Document
 
 ALLOWLIST_FILE = resources.ALLOWLIST
@@ -150,130 +151,15 @@ def _default_allowlist(key: resources.CacheKey) -> Allowlist:
 # ---------------------------------------------------------------------------------------------------------------
 # Transliteration: Latin name <-> Arabic spelling by consonant skeleton
 
-# Latin letters (after folding accents) and digraphs to consonant classes. Vowels, h, w and y are dropped: Arabic
-# writes them as optional long vowels, or not at all. Classes merge sounds that Arabic spells alike or that
-# transliterations mix: B = b p, T = t th, D = d, K = k c q ck, G = g j, S = s z c(e/i/y), C = sh ch, X = kh.
-_LATIN_DIGRAPHS = (
-    ("sch", "C"),
-    ("tch", "C"),
-    ("ch", "C"),
-    ("sh", "C"),
-    ("kh", "X"),
-    ("gh", "G"),
-    ("ph", "F"),
-    ("th", "T"),
-    ("ck", "K"),
-    ("dj", "G"),
-    ("zh", "G"),
-    ("qu", "K"),
-)
-_LATIN_CLASS = {
-    "b": "B",
-    "p": "B",
-    "t": "T",
-    "d": "D",
-    "k": "K",
-    "q": "K",
-    "g": "G",
-    "j": "G",
-    "s": "S",
-    "z": "S",
-    "x": "KS",
-    "f": "F",
-    "v": "F",
-    "l": "L",
-    "m": "M",
-    "n": "N",
-    "r": "R",
-}
-_ARABIC_CLASS = {
-    "ب": "B",
-    "پ": "B",
-    "ت": "T",
-    "ط": "T",
-    "ث": "T",
-    "د": "D",
-    "ض": "D",
-    "ذ": "D",
-    "ك": "K",
-    "ق": "K",
-    "خ": "X",
-    "غ": "G",
-    "ج": "G",
-    "گ": "G",
-    "س": "S",
-    "ص": "S",
-    "ز": "S",
-    "ظ": "S",
-    "ش": "C",
-    "ف": "F",
-    "ڤ": "F",
-    "ل": "L",
-    "م": "M",
-    "ن": "N",
-    "ر": "R",
-}
 _ARABIC_LONG_VOWELS = frozenset("اأإآوىي")
 _LATIN_VOWEL_GROUP_RE = re.compile(r"[aeiouy]+")
-_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
+_ARABIC_PREFIXES = SHORT_PROCLITICS
 _MIN_SKELETON = 3
-_CLASSES = "BTDKGSCXFLMNR"
-
-
-def _fold_latin(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if "a" <= c <= "z")
-
-
-def latin_skeleton(word: str) -> str:
-    """The consonant skeleton of a Latin-script name: «Witkoff» -> ``TKF``, «Kremlin» -> ``KRMLN``."""
-    word = _fold_latin(word)
-    out: list[str] = []
-    i = 0
-    while i < len(word):
-        for digraph, cls in _LATIN_DIGRAPHS:
-            if word.startswith(digraph, i):
-                out.append(cls)
-                i += len(digraph)
-                break
-        else:
-            char = word[i]
-            if i and char == word[i - 1]:
-                i += 1  # a doubled letter is one consonant: «Witkoff», «Russell»
-                continue
-            if char == "c":
-                out.append("S" if word[i + 1 : i + 2] in ("e", "i", "y") and i + 1 < len(word) else "K")
-            else:
-                out.append(_LATIN_CLASS.get(char, ""))
-            i += 1
-    return "".join(out)
-
-
-def arabic_skeleton(word: str) -> str:
-    """The consonant skeleton of an Arabic word: «ويتكوف» -> ``TKF``, «كرملين» -> ``KRMLN``.
-
-    Not collapsed: Arabic writes a doubled consonant once (with shadda), so two equal letters in a row are two
-    consonants («متوتر» is ``MTTR``, not a spelling of «Metro»).
-    """
-    return "".join(_ARABIC_CLASS.get(c, "") for c in _MARKS_RE.sub("", word))
-
-
-def _neighbours(skeleton: str) -> Iterator[str]:
-    """Skeletons one edit (deletion, substitution, insertion of a class) away."""
-    for i in range(len(skeleton)):
-        yield skeleton[:i] + skeleton[i + 1 :]
-        for cls in _CLASSES:
-            if cls != skeleton[i]:
-                yield skeleton[:i] + cls + skeleton[i + 1 :]
-    for i in range(len(skeleton) + 1):
-        for cls in _CLASSES:
-            yield skeleton[:i] + cls + skeleton[i:]
 
 
 def _skeleton_forms(word: str) -> tuple[tuple[str, str], ...]:
     """``(skeleton, form)`` pairs under which an Arabic word is indexed: the word and its clitic-free stems."""
-    word = _MARKS_RE.sub("", word)
+    word = MARKS_RE.sub("", word)
     if len(word) < 3 or not (_ARABIC_LONG_VOWELS & set(word[1:])):
         return ()  # transliterated names spell their vowels; bare roots («كتب») are native words
     found: list[tuple[str, str]] = []
@@ -283,7 +169,7 @@ def _skeleton_forms(word: str) -> tuple[tuple[str, str], ...]:
             continue
         stem = word[len(prefix) :]
         form = "ال" + stem if prefix.endswith("ال") or prefix == "لل" else stem
-        skeleton = arabic_skeleton(stem)
+        skeleton = arabic_classes(stem)
         if len(skeleton) >= _MIN_SKELETON and skeleton not in seen:
             seen.add(skeleton)
             found.append((skeleton, form))
@@ -321,20 +207,20 @@ class TransliterationIndex:
         Skeletons of three or four classes must match exactly; longer ones may differ by one edit
         («Washington» ``CNGTN`` against «واشنطن» ``CNTN``).
         """
-        skeleton = latin_skeleton(name)
+        skeleton = latin_classes(name)
         if len(skeleton) < _MIN_SKELETON:
             return None
         found: Counter[str] = Counter()
         found.update(self._forms.get(skeleton, Counter()))
         if not found and len(skeleton) >= 5:
-            for near in set(_neighbours(skeleton)):
+            for near in set(class_neighbours(skeleton)):
                 found.update(self._forms.get(near, Counter()))
         if not found:
             return None
         form = found.most_common(1)[0][0]
         # و is dropped from skeletons, so «وكوفالينكو» (and Kovalenko) matches with its conjunction still on;
         # keep a leading و only when the Latin name starts with a sound Arabic writes with و («Witkoff» ويتكوف).
-        if form.startswith("و") and len(form) > 3 and _fold_latin(name)[:1] not in ("w", "v", "o", "u"):
+        if form.startswith("و") and len(form) > 3 and fold_latin(name)[:1] not in ("w", "v", "o", "u"):
             form = form[1:]
         return form
 
@@ -756,7 +642,7 @@ _CLASSIFIERS = frozenset(
     برمجية لغة عقار دواء لقاح فيروس بروتين جين مرض اختبار دراسة تجربة مؤتمر مهرجان جائزة بطولة دوري كأس
     مسابقة مجموعة اسم باسم يسمى تسمى يدعى تدعى عليه عليها المعروف المعروفة""".split()  # noqa: SIM905
 )
-_CLASSIFIER_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_CLASSIFIER_PREFIXES = SHORT_PROCLITICS
 _DESCRIPTIVE_WORDS = 3
 
 
@@ -766,7 +652,7 @@ def _classifier_before(text: str, start: int) -> str | None:
     window = window[window.rfind("\n") + 1 :]
     words = ARABIC_WORD_RE.findall(window)[-2:]
     for word in reversed(words):
-        bare = _MARKS_RE.sub("", word)
+        bare = MARKS_RE.sub("", word)
         candidates = [bare] + [bare[len(p) :] for p in _CLASSIFIER_PREFIXES if bare.startswith(p)]
         if any(candidate in _CLASSIFIERS for candidate in candidates):
             return word
@@ -789,9 +675,9 @@ def _glossed_before(text: str, run: LatinRun) -> bool:
     window = window[window.rfind("\n") + 1 :]
     if not _ARABIC_RUN_RE.search(window):
         return False
-    before = {arabic_skeleton(_strip_prefix(w)) for w in ARABIC_WORD_RE.findall(window)[-8:]}
-    before |= {arabic_skeleton(w) for w in ARABIC_WORD_RE.findall(window)[-8:]}
-    spelt = sum(1 for name in names if len(sk := latin_skeleton(name)) >= 2 and sk in before)
+    before = {arabic_classes(_strip_prefix(w)) for w in ARABIC_WORD_RE.findall(window)[-8:]}
+    before |= {arabic_classes(w) for w in ARABIC_WORD_RE.findall(window)[-8:]}
+    spelt = sum(1 for name in names if len(sk := latin_classes(name)) >= 2 and sk in before)
     return spelt * 2 >= len(names) and spelt > 0
 
 

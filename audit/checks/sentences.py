@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import ClassVar
 
+from audit.analyses import folded_text
+from audit.arabic.clitics import CONJUNCTION_PREPOSITION, without_proclitics
 from audit.arabic.morphology import Morphology, Reading, load_morphology, only_second_person_noun
-from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS
-from audit.checks.agreement import TITLES_FEMININE, TITLES_MASCULINE
+from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS, MARKS_RE
+from audit.arabic.orthography import fold_persian as fold
+from audit.arabic.words import FUNCTION_WORDS, TITLES_FEMININE, TITLES_MASCULINE
 from audit.checks.base import ArticleContext, Check, Option
-from audit.checks.traps import fold, folded_text
 from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.text import WORD_RE
 
@@ -33,7 +35,6 @@ _STOP_RE = re.compile(rf"(?<![\w{ARABIC_MARKS}])(?P<prev>{_WORD})\.(?P<gap>[ \t\
 #: Where the piece after a stop ends: the next sentence punctuation or the end of the line.
 _TAIL_END_RE = re.compile(r"[.!?؟…]|\n")
 _WORD_RE = re.compile(r"\w+")
-_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
 #: A comma after at most three words: the words before it are an adverbial opener («مرة أخرى، …»). Words are
 #: separated by blanks, so a long run of letters is matched one way only (linear time, no backtracking).
 _EARLY_COMMA_RE = re.compile(r"\w+(?:[ \t\u00a0]+\w+){0,2}[ \t\u00a0]*[،,]")
@@ -95,10 +96,7 @@ _QUANTIFIERS = _words(
     "كثير كثيرة عديد عديدة قليل قليلة بعض معظم كل جميع عدد الكثير العديد القليل البعض المزيد الجميع الكل الغالبية "
     "الأغلبية"
 )
-_FUNCTION_WORDS = _words(
-    "في من إلى على عن مع حول بين نحو لدى ضد عبر خلال منذ حتى أن إن الذي التي الذين و أو ثم لكن بل قد لم لن لا ما "
-    "هذا هذه ذلك تلك هناك هنا كل بعض أي كما بعد قبل"
-)
+_FUNCTION_WORDS = _words(FUNCTION_WORDS)
 _OPEN_QUOTES = "“«"
 _CLOSE_QUOTES = "”»"
 
@@ -149,11 +147,11 @@ def _glossary_pairs() -> frozenset[tuple[str, str]]:
     return _glossary_word_pairs(key)
 
 
-_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+_CLITICS = CONJUNCTION_PREPOSITION
 
 
 def _without_clitics(word: str) -> list[str]:
-    return [word] + [word[len(c) :] for c in _CLITICS if word.startswith(c) and len(word) - len(c) >= 3]
+    return without_proclitics(word, _CLITICS, min_stem=3)
 
 
 class SplitPhrase(Check):
@@ -237,14 +235,14 @@ class SplitPhrase(Check):
 
     def _stop(self, text: str, match: re.Match[str], quotes: _Quotes) -> _Stop | None:
         prev, nxt = fold(match.group("prev")), fold(match.group("next"))
-        plain_next = _MARKS_RE.sub("", match.group("next"))
+        plain_next = MARKS_RE.sub("", match.group("next"))
         initial = nxt in _ABBREVIATIONS and text.startswith(".", match.end("next"))  # «دي. كي. أريا»
         if len(prev) < 2 or prev in _ABBREVIATIONS or (initial and plain_next not in _NO_START):
             return None
         line_start = text.rfind("\n", 0, match.start()) + 1
         end = _TAIL_END_RE.search(text, match.end("next"))
         tail_end = end.start() if end else len(text)
-        tail_raw = tuple(_MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, match.start("next"), tail_end))
+        tail_raw = tuple(MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, match.start("next"), tail_end))
         tail = tuple(fold(w) for w in tail_raw)
         in_quote = quotes.inside(text, line_start, match.start())
         previous = _previous_word(text, line_start, match.start("prev"))
@@ -257,8 +255,8 @@ class SplitPhrase(Check):
             prev=prev,
             next=nxt,
             tail=tail,
-            prev_raw=_MARKS_RE.sub("", match.group("prev")),
-            next_raw=_MARKS_RE.sub("", match.group("next")),
+            prev_raw=MARKS_RE.sub("", match.group("prev")),
+            next_raw=MARKS_RE.sub("", match.group("next")),
             tail_raw=tail_raw,
             comma_soon=bool(_EARLY_COMMA_RE.match(text, match.start("next"))),
             in_quote=in_quote,

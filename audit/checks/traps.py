@@ -14,7 +14,6 @@ offsets map back to the original text, so spans stay exact.
 
 from __future__ import annotations
 
-import bisect
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,77 +23,21 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from audit import resources
-from audit.arabic.orthography import ARABIC_MARKS
+from audit.analyses import folded_text, glossary_matches
+from audit.arabic.clitics import CONJUNCTION_PREPOSITION_PATTERN, proclitic_runs, without_proclitics
+from audit.arabic.orthography import MARKS_RE, fold_madda_yeh_teh, fold_persian
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.resources import read_toml
 
 TRAPS_FILE = resources.MEANING_TRAPS
 
-_FOLD = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"), ("ی", "ي"), ("ک", "ك"))
-
-
-def _fold_letters(text: str) -> str:
-    # Chained str.replace is several times faster than str.translate on non-ASCII text.
-    for old, new in _FOLD:
-        text = text.replace(old, new)
-    return text
-
-
-_MARK_RE = re.compile(f"[{ARABIC_MARKS}]")
-_NON_MARK_RUN_RE = re.compile(f"[^{ARABIC_MARKS}]+")
 #: Clitics allowed before a calque: a conjunction, then a preposition.
-_PROCLITICS = "(?:[وف]?[بلك]?)"
-
-
-def light_fold(text: str) -> str:
-    """Drop diacritics and tatweel and fold only ى → ي, ة → ه and آ → ا, keeping أ and إ apart."""
-    return _MARK_RE.sub("", text).replace("ى", "ي").replace("ة", "ه").replace("آ", "ا")
-
-
-def fold(text: str) -> str:
-    """Drop diacritics and tatweel and fold letter variants that are not errors (see module docstring)."""
-    return _fold_letters(_MARK_RE.sub("", text))
-
-
-class FoldedText:
-    """A folded copy of a text (see :func:`fold`) with a map from folded offsets back to the original."""
-
-    def __init__(self, text: str) -> None:
-        self.original = text
-        if not _MARK_RE.search(text):
-            self.folded = _fold_letters(text)
-            self._original_starts: list[int] | None = None
-            self._folded_starts: list[int] = []
-            return
-        original_starts, folded_starts, pieces = [], [], []
-        position = 0
-        for match in _NON_MARK_RUN_RE.finditer(text):
-            original_starts.append(match.start())
-            folded_starts.append(position)
-            pieces.append(match.group())
-            position += match.end() - match.start()
-        self.folded = _fold_letters("".join(pieces))
-        self._original_starts = original_starts
-        self._folded_starts = folded_starts
-
-    def to_original(self, offset: int) -> int:
-        """The original offset of the folded character at ``offset``."""
-        if self._original_starts is None:
-            return offset
-        run = bisect.bisect_right(self._folded_starts, offset) - 1
-        return self._original_starts[run] + offset - self._folded_starts[run]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original span of the folded span ``[start, end)``, with the marks that follow its last letter."""
-        if self._original_starts is None or end <= start:
-            return start, end
-        original_start = self.to_original(start)
-        original_end = self.to_original(end - 1) + 1
-        text = self.original
-        while original_end < len(text) and _MARK_RE.match(text, original_end):
-            original_end += 1
-        return original_start, original_end
+_PROCLITICS = CONJUNCTION_PREPOSITION_PATTERN
+#: The comparison form of the text and of the traps (see the module docstring).
+fold = fold_persian
+#: The comparison form of negators: only آ ى ة folded, so «أن» and «إن» stay apart.
+light_fold = fold_madda_yeh_teh
 
 
 def _rewrite_regex(source: str) -> str:
@@ -440,50 +383,14 @@ def _default_traps(key: resources.CacheKey) -> TrapBook:
     return parse_traps(resources.load_toml(TRAPS_FILE), resources.location(TRAPS_FILE))
 
 
-@dataclass(frozen=True)
-class GlossaryMatch:
-    """A glossary term found in an article (see :meth:`audit.glossary.Glossary.find_arabic`)."""
-
-    start: int
-    end: int
-    en: str
-    kind: str
-    gender: str | None
-    variant: bool  # a known non-preferred or wrong form
-
-
-def glossary_matches(ctx: ArticleContext) -> list[GlossaryMatch]:
-    """The article's glossary matches, computed once per article for the checks of this package that use them;
-    empty when the glossary cannot be loaded."""
-    return ctx.memo("glossary-matches", _glossary_matches)
-
-
-def _glossary_matches(ctx: ArticleContext) -> list[GlossaryMatch]:
-    try:
-        from audit.checks.consistency import article_tokens
-        from audit.glossary import load_glossary
-
-        glossary = load_glossary()
-    except (ImportError, ValueError):
-        return []
-    return [
-        GlossaryMatch(s, e, entry.en, entry.kind, entry.gender, glossary.is_variant(ctx.text[s:e]))
-        for s, e, entry in glossary.find_arabic(ctx.text, article_tokens(ctx))
-    ]
-
-
-def folded_text(ctx: ArticleContext) -> FoldedText:
-    """The article's folded text, computed once per article and shared by the checks that need it."""
-    return ctx.memo("folded-text", lambda c: FoldedText(c.text))
-
-
 # A clause ends at sentence punctuation, a semicolon or colon, a quotation mark, a bracket or a line break.
 _CLAUSE_BREAK_RE = re.compile(r"[.!?؟؛;:،,\"“”«»()\[\]\n]")
 _WORD_RE = re.compile(r"\w+")
 #: The word right after a position when only blanks separate them (no punctuation: same clause).
 _NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+(\w+)")
 _QUESTION_END_RE = re.compile(r"[^.!\n]*?[?؟]")
-_NEGATOR_CLITICS = ("وب", "فب", "ول", "فل", "و", "ف", "ب", "ل")
+#: A conjunction and/or «ب» or «ل» before a negator («ولم», «بلا», «فلن»); «ك» never takes one.
+_NEGATOR_CLITICS = proclitic_runs(prepositions=("ب", "ل"), article=False)
 
 
 class LostNegation(Check):
@@ -525,7 +432,7 @@ class LostNegation(Check):
 
     def _is_negator(self, word: str) -> bool:
         rules = self._rules
-        candidates = [word] + [word[len(c) :] for c in _NEGATOR_CLITICS if word.startswith(c) and len(word) > len(c)]
+        candidates = without_proclitics(word, _NEGATOR_CLITICS)
         for candidate in candidates:
             if candidate in rules.negators:
                 return True
@@ -569,7 +476,7 @@ class LostNegation(Check):
                 continue
             span_start, span_end = folded_copy.span(start, end)
             adverb = ctx.text[span_start:span_end]
-            if _MARK_RE.sub("", adverb).endswith(("أ", "إ")):
+            if MARKS_RE.sub("", adverb).endswith(("أ", "إ")):
                 continue  # «أبدأ» (I start) folds like «أبدا»
             clause = ctx.text[folded_copy.to_original(clause_start) : span_end].strip()
             suggestion = None
