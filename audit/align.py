@@ -29,7 +29,12 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from audit.arabic.clitics import ARTICLE_RUN_PATTERN
-from audit.arabic.orthography import ARABIC_DIGITS, ARABIC_LETTER, ARABIC_MARKS, WESTERN_DIGITS, fold_hamza_yeh_teh
+from audit.arabic.orthography import (
+    ARABIC_DIGITS,
+    ARABIC_WORD_RE,
+    WESTERN_DIGITS,
+    fold_hamza_yeh_teh,
+)
 from audit.arabic.transliteration import arabic_class_readings, latin_classes_collapsed
 from audit.text import LATIN_LETTER, arabic_ratio
 
@@ -54,7 +59,6 @@ class Link:
 NUMBER_RE = re.compile(f"[0-9{ARABIC_DIGITS}]+(?:[.,\u066b\u066c][0-9{ARABIC_DIGITS}]+)*")
 _THOUSANDS_RE = re.compile(r"[,\u066c](?=\d{3}(?:\D|$))")
 _LATIN_TOKEN_RE = re.compile(f"[{LATIN_LETTER}][{LATIN_LETTER}'’]*")
-_ARABIC_TOKEN_RE = re.compile(f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*")
 _PUNCT_CLASSES = {"?": "?", "\u061f": "?", "(": "(", "[": "(", ":": ":"}
 _QUOTES = frozenset('"“”«»')
 _PUNCT_RE = re.compile('[?\u061f(\\[:"“”«»]')
@@ -143,7 +147,7 @@ def arabic_anchors(text: str, *, words: bool = False) -> Counter[str]:
     for match in _LATIN_TOKEN_RE.finditer(text):
         if len(match.group()) >= 2:
             anchors["L" + match.group().lower()] += 1
-    for match in _ARABIC_TOKEN_RE.finditer(text):
+    for match in ARABIC_WORD_RE.finditer(text):
         word = match.group()
         if words:
             anchors["W" + _arabic_word_key(word)] += 1

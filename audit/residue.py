@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from audit import resources
-from audit.arabic.orthography import ARABIC_LETTER
+from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_RUN_RE
 from audit.context import ArticleContext
 from audit.langid import ENGLISH_FUNCTION_WORDS, identify
 from audit.text import LATIN_LETTER, Span
@@ -34,7 +34,6 @@ EDGE_LINES = 12
 #: Span patterns (distributor tags, photo credits) are looked for this many characters from a line's ends.
 _SPAN_REACH = 200
 
-_ARABIC_RUN_RE = re.compile(f"[{ARABIC_LETTER}]+")
 _LATIN_RUN_RE = re.compile(f"[{LATIN_LETTER}]+")
 _LATIN_WORD_RE = re.compile(f"[{LATIN_LETTER}][{LATIN_LETTER}'’-]*")
 _SENTENCE_END_RE = re.compile(r"[.!?؟…。][\"'”’»)\]]*\s*$")
@@ -65,9 +64,6 @@ class ResiduePatterns:
     unanchored: tuple[tuple[re.Pattern[str], str, bool], ...]  # (pattern, kind, needs Latin letters)
     spans: tuple[tuple[re.Pattern[str], str], ...]
     count: int
-
-
-_ARABIC_IN_PATTERN_RE = re.compile(f"[{ARABIC_LETTER}]")
 
 
 def _anchored(pattern: str) -> bool:
@@ -124,7 +120,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
             anchored.append(f"(?P<p{len(anchored_kinds)}>{line})")
             anchored_kinds.append(kind)
         else:
-            unanchored.append((compiled, kind, not _ARABIC_IN_PATTERN_RE.search(line)))
+            unanchored.append((compiled, kind, not ARABIC_LETTER_RE.search(line)))
     return ResiduePatterns(
         anchored=re.compile("|".join(anchored), flags) if anchored else None,
         anchored_kinds=tuple(anchored_kinds),
@@ -220,9 +216,9 @@ def _line(text: str, span: Span) -> _Line:
     body = text[span.start : span.end]
     latin = sum(map(len, _LATIN_RUN_RE.findall(body))) if _LATIN_RUN_RE.search(body) else 0
     if len(body) <= 2000:
-        arabic = sum(map(len, _ARABIC_RUN_RE.findall(body)))
+        arabic = sum(map(len, ARABIC_RUN_RE.findall(body)))
     else:  # a long paragraph: sample its start, enough to tell the script
-        arabic = sum(map(len, _ARABIC_RUN_RE.findall(body, 0, 2000))) * len(body) // 2000
+        arabic = sum(map(len, ARABIC_RUN_RE.findall(body, 0, 2000))) * len(body) // 2000
     words = body.count(" ") + 1
     return _Line(span, body, words, latin, arabic, bool(_SENTENCE_END_RE.search(body)))
 

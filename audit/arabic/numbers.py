@@ -12,7 +12,7 @@ from audit.arabic.clitics import PROCLITIC_PATTERN
 from audit.arabic.orthography import (
     ARABIC_DIGITS,
     ARABIC_LETTER,
-    ARABIC_MARKS,
+    ARABIC_MARKED_RUN_RE,
     WESTERN_DIGITS,
     fold_alef_yeh_teh,
     strip_marks,
@@ -22,7 +22,6 @@ _AR_DIGITS = f"0-9{ARABIC_DIGITS}"
 _AR_NUMBER_RE = re.compile(
     f"[{_AR_DIGITS}]+(?:(?:[.,\u066b\u066c]|\u060c(?=[{_AR_DIGITS}]{{3}}(?![{_AR_DIGITS}])))[{_AR_DIGITS}]+)*"
 )
-_ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTER}{ARABIC_MARKS}]+")
 
 # Arabic number words (after removing marks and folding أإآ to ا, ة to ه, ى to ي), with their values.
 _AR_UNITS = {
@@ -82,7 +81,7 @@ def _arabic_digits_value(token: str) -> float | None:
 def arabic_numbers(text: str) -> list[Number]:
     """Numbers in Arabic text: digits of either script (with ٫ ٬), number words, and scale words (مليون, آلاف)."""
     numbers: list[Number] = []
-    words = list(_ARABIC_WORD_RE.finditer(text))
+    words = list(ARABIC_MARKED_RUN_RE.finditer(text))
     word_at = {m.start(): k for k, m in enumerate(words)}
     for match in _AR_NUMBER_RE.finditer(text):
         mantissa = _arabic_digits_value(match.group())

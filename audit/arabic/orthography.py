@@ -45,6 +45,9 @@ PRESENTATION_FORMS = "\ufb50-\ufdff\ufe70-\ufefe"
 ARABIC_LETTER_RE = re.compile(f"[{ARABIC_LETTER}]")
 #: One Arabic word: a letter, then letters and marks.
 ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*")
+#: A run of Arabic letters (no marks), and a run of letters and marks.
+ARABIC_RUN_RE = re.compile(f"[{ARABIC_LETTER}]+")
+ARABIC_MARKED_RUN_RE = re.compile(f"[{ARABIC_LETTER}{ARABIC_MARKS}]+")
 MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
 NON_MARK_RUN_RE = re.compile(f"[^{ARABIC_MARKS}]+")
 DIACRITICS_RE = re.compile(f"[{ARABIC_DIACRITICS}]")

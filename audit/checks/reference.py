@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from audit.arabic.distance import levenshtein
 from audit.arabic.numbers import MONTH_NAMES, Number, arabic_months, arabic_numbers, parse_float
-from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS
+from audit.arabic.orthography import ARABIC_MARKED_RUN_RE
 from audit.arabic.transliteration import arabic_class_readings, latin_classes_collapsed
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Category, Finding, Severity
@@ -95,8 +95,6 @@ def english_months(text: str) -> list[tuple[int, str]]:
         months.append((_EN_MONTHS[word.rstrip(".").lower()], word))
     return months
 
-
-_ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTER}{ARABIC_MARKS}]+")
 
 # --- names -----------------------------------------------------------------------------------------------------
 
@@ -208,7 +206,7 @@ class ArabicNames:
         self.text = text
         self.lowered = text.lower()
         self.skeletons: set[str] = set()
-        for match in _ARABIC_WORD_RE.finditer(text):
+        for match in ARABIC_MARKED_RUN_RE.finditer(text):
             self.skeletons |= arabic_class_readings(match.group())
         # Words run together («جامعةهارفارد») still carry the name's consonants in a row.
         self.long_skeletons = [s for s in self.skeletons if len(s) >= 6]

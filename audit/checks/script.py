@@ -44,7 +44,7 @@ from typing import ClassVar
 
 from audit import resources
 from audit.arabic.clitics import SHORT_PROCLITICS
-from audit.arabic.orthography import ARABIC_LETTER, ARABIC_WORD_RE, MARKS_RE
+from audit.arabic.orthography import ARABIC_LETTER, ARABIC_RUN_RE, ARABIC_WORD_RE, MARKS_RE
 from audit.arabic.transliteration import arabic_classes, class_neighbours, fold_latin, latin_classes
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
 from audit.langid import ENGLISH_FUNCTION_WORDS as EN_FUNCTION_WORDS
@@ -60,7 +60,6 @@ _RUN_RE = re.compile(f"[{LATIN_LETTER}][^\n{ARABIC_LETTER}]*")
 _TOKEN_RE = re.compile(r"\S+")
 _LATIN_RE = re.compile(f"[{LATIN_LETTER}]")
 _LATIN_RUN_RE = re.compile(f"[{LATIN_LETTER}]+")
-_ARABIC_RUN_RE = re.compile(f"[{ARABIC_LETTER}]+")
 _ALNUM_RE = re.compile(f"[{LATIN_LETTER}0-9]")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}<>,.;:!?،؛؟…–—-*•·|\\/"
 _OPENING_QUOTES = "\"'“‘«„"
@@ -277,7 +276,7 @@ def _sentence_latin_share(text: str, sentences_start: list[int], doc: Document, 
         return 1.0
     body = text[span.start : span.end]
     latin = sum(map(len, _LATIN_RUN_RE.findall(body)))
-    arabic = sum(map(len, _ARABIC_RUN_RE.findall(body)))
+    arabic = sum(map(len, ARABIC_RUN_RE.findall(body)))
     return latin / (latin + arabic) if latin + arabic else 1.0
 
 
@@ -370,14 +369,14 @@ def _whole_line(text: str, start: int, end: int) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     return not (
         _ALNUM_RE.search(text, line_start, start)
-        or _ARABIC_RUN_RE.search(text, line_start, start)
+        or ARABIC_RUN_RE.search(text, line_start, start)
         or _ALNUM_RE.search(text, end, line_end)
-        or _ARABIC_RUN_RE.search(text, end, line_end)
+        or ARABIC_RUN_RE.search(text, end, line_end)
     )
 
 
 def _is_arabic(char: str) -> bool:
-    return bool(_ARABIC_RUN_RE.match(char))
+    return bool(ARABIC_RUN_RE.match(char))
 
 
 def _neighbour_char(text: str, position: int, step: int) -> str:
@@ -673,7 +672,7 @@ def _glossed_before(text: str, run: LatinRun) -> bool:
         return False
     window = text[max(0, run.start - 80) : run.start]
     window = window[window.rfind("\n") + 1 :]
-    if not _ARABIC_RUN_RE.search(window):
+    if not ARABIC_RUN_RE.search(window):
         return False
     before = {arabic_classes(_strip_prefix(w)) for w in ARABIC_WORD_RE.findall(window)[-8:]}
     before |= {arabic_classes(w) for w in ARABIC_WORD_RE.findall(window)[-8:]}
@@ -728,7 +727,7 @@ class BracketedInsertion(Check):
             if _NOT_WORDS_RE.match(inner) or residue.covers(match.start(), match.end()):
                 continue
             latin = sum(map(len, _LATIN_RUN_RE.findall(inner)))
-            arabic = sum(map(len, _ARABIC_RUN_RE.findall(inner)))
+            arabic = sum(map(len, ARABIC_RUN_RE.findall(inner)))
             if latin and latin >= arabic:
                 if index is None:
                     index = transliteration_index(ctx)

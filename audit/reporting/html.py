@@ -32,7 +32,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from audit.arabic.orthography import ARABIC_LETTER
+from audit.arabic.orthography import ARABIC_RUN_RE
 from audit.text import LATIN_LETTER
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -64,7 +64,6 @@ _BIDI_SCOPED = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069
 # so sentence punctuation after it stays in the Arabic flow.
 _LTR_RUN_RE = re.compile(rf"[{LATIN_LETTER}](?:[{LATIN_LETTER}0-9 \t'’.,&/@_+\-]*[{LATIN_LETTER}0-9])?")
 _UNSAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
-_ARABIC_RUN_RE = re.compile(f"[{ARABIC_LETTER}]+")
 _LATIN_RUN_RE = re.compile(f"[{LATIN_LETTER}]+")
 
 
@@ -165,7 +164,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def is_rtl(line: str) -> bool:
     """Whether a line is laid out right-to-left: at least ``RTL_MIN_ARABIC`` of its letters are Arabic."""
-    arabic = sum(map(len, _ARABIC_RUN_RE.findall(line)))
+    arabic = sum(map(len, ARABIC_RUN_RE.findall(line)))
     latin = sum(map(len, _LATIN_RUN_RE.findall(line)))
     return arabic + latin == 0 or arabic >= RTL_MIN_ARABIC * (arabic + latin)
 
