@@ -111,3 +111,15 @@ def test_cache_folder_comes_from_the_configuration(tmp_path: Path) -> None:
     finally:
         compiled.configure(None)
     assert compiled.default_cache_dir() != tmp_path / "lexicon"
+
+
+def test_temporary_files_of_killed_builds_are_removed(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:
+    import os
+
+    leftover = tmp_path / "arabic-lexicon-0123.abcd.tmp"
+    leftover.write_bytes(b"half a build")
+    os.utime(leftover, (0, 0))
+    recent = tmp_path / "arabic-lexicon-0123.efgh.tmp"
+    recent.write_bytes(b"a build in progress")
+    compiled.open_compiled(tmp_path, small_inputs)
+    assert not leftover.exists() and recent.exists()

@@ -25,6 +25,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +50,8 @@ NAME_FORM_ZIPF = 2.5
 #: Forms of the word list at this Zipf frequency or more train the Arabic model.
 ARABIC_FORM_ZIPF = 1.0
 ARABIC_LETTERS = frozenset("ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي")
+#: A temporary build file this old (seconds) belongs to a build that was killed: removed by the next build.
+STALE_BUILD_SECONDS = 3600
 #: The frequency table is read into memory whole after this many look-ups that missed the in-process cache.
 BULK_AFTER = 20_000
 
@@ -358,6 +361,11 @@ def _build_into(folder: Path, path: Path, inputs: LexiconInputs) -> Path:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+    stale = time.time() - STALE_BUILD_SECONDS  # temporary files of builds that were killed
+    for old in folder.glob("arabic-lexicon-*.tmp*"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < stale:
+                old.unlink()
     for old in folder.glob("arabic-lexicon-*.sqlite"):
         if old != path:
             with contextlib.suppress(OSError):
