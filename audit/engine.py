@@ -411,6 +411,22 @@ def _init_worker(spec: RunSpec) -> None:
     _worker_spec = spec
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """On Linux, a worker whose parent dies gets SIGTERM and ends silently (instead of failing to send its
+    result and printing a traceback)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _audit_in_worker(chunk: list[Article]) -> list[ArticleOutcome]:

@@ -347,3 +347,30 @@ def test_sigterm_is_handled_like_sigint_and_workers_stay_quiet(tmp_path: Path) -
         pytest.skip("the audit finished before the signal")
     assert process.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err, err
+
+
+def test_workers_stay_quiet_when_the_parent_dies(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(400):
+        (folder / f"a{number}.txt").write_text(GOOD * 20, encoding="utf-8")
+    err = tmp_path / "stderr"
+    with err.open("wb") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "audit", "check", str(folder), "--jobs", "2", "--output", str(tmp_path / "out")],
+            stdout=subprocess.DEVNULL,
+            stderr=handle,
+            cwd=tmp_path,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, check=False).stdout.strip():
+                break  # the workers are up
+            time.sleep(0.2)
+        if process.poll() is not None:
+            pytest.skip("the audit finished before its workers could be seen")
+        time.sleep(1)
+        process.kill()
+        process.wait(timeout=30)
+        time.sleep(5)  # the orphaned workers end (or would print their tracebacks) by now
+    assert "Traceback" not in err.read_text(encoding="utf-8", errors="replace")
