@@ -258,6 +258,9 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"audit: note: {note}", file=sys.stderr)
         try:
             result = run.audit(loaded, executor)
+        except KeyboardInterrupt:
+            print(f"audit: the articles audited so far are kept in {output}; --resume continues", file=sys.stderr)
+            raise
         finally:
             executor.close()
         written, report, failure = _write_run_reports(run, result, config)
