@@ -6,7 +6,9 @@
   at once (with signatures), after the configured Arabic normalisation and, separately, on the raw text; the
   engine-agreement score; alignment statistics;
 * alignment rows: each segment of the article with the English and re-translated text aligned to it, and its
-  sentence-level scores (BLEU, chrF, chrF++, TER, WER, CER, closest re-translation).
+  sentence-level scores (BLEU, chrF, chrF++, TER, WER, CER, closest re-translation, consensus utility);
+* ``metrics["reference"]["estimate"]`` and the sub-score ``reference``: the reference-based quality estimate of
+  :mod:`audit.refscore` (its formula and signature included).
 
 The findings themselves come from the reference checks (R1xx, R2xx), which read the same aligned view.
 """
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audit.context import ArticleContext
-from audit.engine import Analysis
+from audit.engine import REFERENCE, Analysis
 from audit.metrics import score_segments
 from audit.normalize import Compose, normalizer
 from audit.references import (
@@ -31,6 +33,7 @@ from audit.references import (
     reference_view,
     scan_references,
 )
+from audit.refscore import ReferenceScorer
 
 if TYPE_CHECKING:
     from audit.config import Config
@@ -66,6 +69,7 @@ class ReferenceAnalyzer:
     def __init__(self, normalize: Compose | None = None) -> None:
         self.name = "references"
         self.normalize = normalizer() if normalize is None else normalize
+        self.scorer = ReferenceScorer()
 
     def analyze(self, ctx: ArticleContext) -> Analysis:
         if not ctx.has_source and not ctx.has_retranslations:
@@ -92,7 +96,20 @@ class ReferenceAnalyzer:
                     values["agreement"] = round(row.best, 2)
                 if row.mutual is not None:
                     values["mutual_agreement"] = round(row.mutual, 2)
-        return Analysis(metrics={"reference": report}, alignment=as_rows(segments, rows_metrics))
+        estimate = self.scorer.combine(
+            self.scorer.estimate_segment(hypothesis, segment.retranslations, segment.source, view.chrf)
+            for hypothesis, segment in zip(hypotheses, segments, strict=True)
+        )
+        subscores: dict[str, float] = {}
+        if estimate is not None:
+            report["estimate"] = estimate.to_dict()
+            subscores[REFERENCE] = estimate.value
+            for values, part in zip(rows_metrics, estimate.segments, strict=True):
+                if part.expected is not None:
+                    values["consensus"] = round(part.expected, 2)
+                if part.missing:
+                    values["source_missing"] = list(part.missing)
+        return Analysis(metrics={"reference": report}, alignment=as_rows(segments, rows_metrics), subscores=subscores)
 
 
 def alignment_summary(view: ReferenceView) -> dict[str, Any]:

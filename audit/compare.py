@@ -13,7 +13,11 @@ sentences that some alignment merges are kept together. BLEU, chrF and TER (sacr
 after the configured Arabic normalisation) are then compared with sacrebleu's paired bootstrap resampling
 (``bs``) and approximate randomisation (``ar``) over those segments; the auditor's own score (the mean
 article score, the references given to the reference checks) with the same two tests over articles.
-Output: a table on the terminal and a JSON file.
+
+Engines are also ranked as engines: each system is audited with the references, the English original and the
+other systems' outputs as re-translations, and the systems are ranked by their mean reference score
+(:mod:`audit.refscore`) with paired bootstrap intervals; the ranking table says which differences are
+significant (:func:`rank_systems`). Output: the tables on the terminal and a JSON file.
 """
 
 from __future__ import annotations
@@ -275,13 +279,17 @@ def compare(
     refs = [normalize.apply_all(stream) for stream in corpus.references.values()]
 
     scores: dict[str, list[str]] = {}
+    reference_scores: dict[str, list[float]] = {}
     audit_summary = {}
     ids = list(corpus.article_ids)
     for system in systems:
-        articles = [_with_references(system.articles[i], systems) for i in ids]
+        articles = [_with_references(system.articles[i], systems, system.name) for i in ids]
         batch = audit_batch(articles, config)
         by_id = {a.article.id: a for a in batch.articles}
         scores[system.name] = [repr(by_id[i].score) if i in by_id else "0.0" for i in ids]
+        reference_scores[system.name] = [
+            float(by_id[i].subscores.get("reference", 0.0)) if i in by_id else 0.0 for i in ids
+        ]
         audit_summary[system.name] = {
             "mean_score": round(sum(a.score for a in batch.articles) / max(len(batch.articles), 1), 3),
             "findings": sum(len(a.findings) for a in batch.articles),
@@ -289,6 +297,7 @@ def compare(
         }
         result["signature_audit"] = batch.signature
     result["audit"] = audit_summary
+    result["ranking"] = rank_systems(reference_scores, samples or 1000)
     audit_metric = {"audit": AuditScoreMetric(result["signature_audit"])}
     for test in tests:
         text = paired_tests(named, metrics, refs, test, samples)
@@ -301,10 +310,75 @@ def compare(
     return result
 
 
-def _with_references(article: Article, systems: Sequence[SystemOutput]) -> Article:
+def _with_references(article: Article, systems: Sequence[SystemOutput], own: str | None = None) -> Article:
+    """The article with the shared references, the English original, and the other systems' outputs as
+    re-translations (the reference score weighs each by how much the others agree with it)."""
     references = shared_references(systems, article.id)
+    if own is not None:
+        for other in systems:
+            if other.name != own and other.name not in references:
+                references[other.name] = other.articles[article.id].text
     source = next((s.articles[article.id].source for s in systems if s.articles[article.id].source), None)
     return dataclasses.replace(article, retranslations=references, source=source)
+
+
+def rank_systems(scores: Mapping[str, Sequence[float]], samples: int = 1000, seed: int = 12345) -> dict[str, Any]:
+    """Systems ranked by their mean reference score over the same articles, with paired bootstrap resampling.
+
+    Every resample draws the same articles for all systems; a system's 95% interval is that of its mean, and
+    the difference between two systems is significant when the 95% interval of their paired difference
+    excludes 0 (p: twice the share of resamples on the other side of 0).
+    """
+    import numpy as np
+
+    names = list(scores)
+    table = np.asarray([scores[name] for name in names], dtype=float)
+    count = table.shape[1]
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, count, size=(samples, count))
+    means = table[:, draws].mean(axis=2)  # systems x samples
+    observed = table.mean(axis=1)
+    order = sorted(range(len(names)), key=lambda k: -observed[k])
+    rows = []
+    for rank, k in enumerate(order, start=1):
+        low, high = np.percentile(means[k], [2.5, 97.5])
+        rows.append({"rank": rank, "system": names[k], "reference": round(float(observed[k]), 3),
+                     "ci": [round(float(low), 3), round(float(high), 3)]})  # fmt: skip
+    pairs = []
+    for a_index, a in enumerate(order):
+        for b in order[a_index + 1 :]:
+            diff = means[a] - means[b]
+            low, high = np.percentile(diff, [2.5, 97.5])
+            p_value = min(1.0, 2 * min(float((diff <= 0).mean()), float((diff >= 0).mean())))
+            pairs.append(
+                {
+                    "better": names[a],
+                    "worse": names[b],
+                    "difference": round(float(observed[a] - observed[b]), 3),
+                    "ci": [round(float(low), 3), round(float(high), 3)],
+                    "p_value": round(p_value, 4),
+                    "significant": bool(low > 0 or high < 0),
+                }
+            )
+    return {"articles": count, "samples": samples, "test": "paired bootstrap", "rows": rows, "pairs": pairs}
+
+
+def format_ranking(ranking: Mapping[str, Any]) -> str:
+    """The ranking table: rank, system, mean reference score with its 95% interval, and the systems it beats
+    significantly."""
+    lines = [f"{'rank':<5}{'system':<16}{'reference':>10}  {'95% CI':<18}significantly better than"]
+    for row in ranking["rows"]:
+        beaten = [p["worse"] for p in ranking["pairs"] if p["better"] == row["system"] and p["significant"]]
+        interval = f"[{row['ci'][0]:.2f}, {row['ci'][1]:.2f}]"
+        lines.append(
+            f"{row['rank']:<5}{row['system']:<16}{row['reference']:>10.2f}  {interval:<18}{', '.join(beaten) or '-'}"
+        )
+    ties = [f"{p['better']}~{p['worse']}" for p in ranking["pairs"] if not p["significant"]]
+    lines.append(
+        f"reference score over {ranking['articles']} articles, {ranking['test']} ({ranking['samples']} resamples);"
+        f" not significant: {', '.join(ties) or 'none'}"
+    )
+    return "\n".join(lines)
 
 
 def format_table(result: Mapping[str, Any]) -> str:
@@ -355,6 +429,8 @@ def run_compare(args: argparse.Namespace) -> int:
     for error in errors:
         print(f"error: {error.path or error.id}: {error.message}", file=sys.stderr)
     print(format_table(result))
+    print()
+    print(format_ranking(result["ranking"]))
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

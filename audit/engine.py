@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from audit import scoring
+from audit import refscore, scoring
 from audit.budget import DEFAULT_BUDGET, BudgetExceeded, TimeBudget, audit_within
 from audit.checks import ArticleContext, BatchCheck, Check, build_checks
 from audit.checks.base import AnyCheck
@@ -33,6 +33,8 @@ class Analysis:
     metrics: Mapping[str, Any] = field(default_factory=dict)
     findings: Sequence[Finding] = ()
     alignment: Sequence[Mapping[str, Any]] = ()
+    #: Sub-scores of the analyzer's own (``reference``), merged into the article's ``subscores``.
+    subscores: Mapping[str, float] = field(default_factory=dict)
 
 
 class Analyzer(Protocol):
@@ -93,6 +95,11 @@ def _valid(finding: Finding, text: str) -> bool:
     return 0 <= finding.start <= finding.end <= len(text) and text[finding.start : finding.end] == finding.text
 
 
+#: Where analyzer sub-scores travel inside an article's metrics until it is scored (they survive a resume).
+ANALYZER_SUBSCORES = "analyzer_subscores"
+REFERENCE = "reference"
+
+
 @dataclass
 class _ArticleOutput:
     """What the per-article checks and analyzers found in one article (sent back from a worker)."""
@@ -130,6 +137,8 @@ def _run_article(
             output.errors.append(_internal_error(ctx.article, analyzer.name, exc))
             continue
         output.metrics.update(analysis.metrics)
+        if analysis.subscores:
+            output.metrics.setdefault(ANALYZER_SUBSCORES, {}).update(analysis.subscores)
         output.findings.extend(analysis.findings)
         output.alignment.extend(analysis.alignment)
     return output
@@ -537,14 +546,19 @@ def _score_article(
     words = ctx.doc.word_count
     result = scoring.score(ordered, words, config.weights)
     subscores = scoring.subscores(ordered, words, config.weights)
-    passed = scoring.passes(
-        result.value, ordered, config.fail_under, config.fail_on_severity(), subscores, config.gates
-    )
+    values = dict(values)
+    measured = values.pop(ANALYZER_SUBSCORES, None) or {}
+    subscores.update(measured)
+    value = result.value
+    if REFERENCE in measured:  # with references the score moves with the reference estimate (audit.refscore)
+        value = refscore.combined_score(result.value, measured[REFERENCE])
+        values["score_from_findings"] = result.value
+    passed = scoring.passes(value, ordered, config.fail_under, config.fail_on_severity(), subscores, config.gates)
     counts = {s.value: sum(1 for f in ordered if f.severity is s) for s in Severity}
     return ArticleResult(
         article=ctx.article,
         words=words,
-        score=result.value,
+        score=value,
         penalty=result.penalty,
         passed=passed,
         findings=ordered,

@@ -1,0 +1,317 @@
+"""Benchmark: the reference score (audit.refscore) as a judge of MT systems, and its cost.
+
+On ``../shared/data``:
+
+1. FLORES devtest: each of the seven systems audited as 10-sentence articles with the other six as
+   re-translations, with and without the English original. The systems' mean reference score (and its uncapped
+   relative agreement) against chrF with the human references ref-a, ref-b and both: Kendall tau and pairwise
+   accuracy; beside it, in the same run, the plain baseline: corpus chrF against the other six outputs as
+   references. Segment level: Pearson and Spearman correlation of each segment's consensus utility (and of the
+   baseline's sentence chrF against the six) with sentence chrF against ref-a and ref-b, pooled over systems.
+   The same on two halves of the segments (even and odd articles) to show how stable the figures are.
+2. IWSLT17 (no human reference): the same ranking against the consensus-free proxy this benchmark judges best:
+   the same engines' ranking by chrF against the human references on FLORES (system quality carries across
+   domains far better than any agreement among the systems themselves, which is what is being tested).
+3. Speed: ``audit check`` with references (embeddings on auto) over one FLORES system's 1,012 lines against one
+   ``sacrebleu`` process computing BLEU, chrF and TER with the six other systems as references; whole processes,
+   alternated, medians.
+
+Run: ``python tests/benchmarks/bench_reference_score.py [--quick]``; writes ``reports/bench/reference_score.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from audit.context import ArticleContext
+from audit.metrics import ChrfTable, corpus_scores
+from audit.model import Article
+from audit.normalize import NONE
+from audit.references import AlignmentSettings, configure, reference_view
+from audit.refscore import ReferenceScorer
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT.parent / "shared" / "data"
+OUT = ROOT / "reports" / "bench" / "reference_score.json"
+SYSTEMS = [f"sys{letter}" for letter in "ABCDEFG"]
+SIZE = 10
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def kendall_tau(xs: Sequence[float], ys: Sequence[float]) -> float:
+    concordant = discordant = 0
+    for i in range(len(xs)):
+        for j in range(i + 1, len(xs)):
+            product = (xs[i] - xs[j]) * (ys[i] - ys[j])
+            concordant += product > 0
+            discordant += product < 0
+    return (concordant - discordant) / (len(xs) * (len(xs) - 1) / 2)
+
+
+def pairwise_accuracy(xs: Sequence[float], ys: Sequence[float]) -> float:
+    pairs = [(i, j) for i in range(len(xs)) for j in range(i + 1, len(xs)) if ys[i] != ys[j]]
+    return sum((xs[i] - xs[j]) * (ys[i] - ys[j]) > 0 for i, j in pairs) / len(pairs)
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
+    return float(statistics.correlation(xs, ys))
+
+
+def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
+    def ranks(values: Sequence[float]) -> list[float]:
+        order = sorted(range(len(values)), key=lambda k: values[k])
+        result = [0.0] * len(values)
+        k = 0
+        while k < len(order):
+            end = k
+            while end + 1 < len(order) and values[order[end + 1]] == values[order[k]]:
+                end += 1
+            for t in range(k, end + 1):
+                result[order[t]] = (k + end) / 2
+            k = end + 1
+        return result
+
+    return pearson(ranks(xs), ranks(ys))
+
+
+def audit_system(
+    outputs: dict[str, list[str]], system: str, source: list[str] | None, starts: Sequence[int]
+) -> dict[str, Any]:
+    """One system's articles scored against the other systems: article estimates and per-line utilities."""
+    scorer = ReferenceScorer()
+    values, relatives, consensus, utilities = [], [], [], []
+    for k in starts:
+        others = {o: "\n".join(outputs[o][k : k + SIZE]) for o in outputs if o != system}
+        article = Article(
+            id=f"{system}-{k}",
+            text="\n".join(outputs[system][k : k + SIZE]),
+            source="\n".join(source[k : k + SIZE]) if source else None,
+            retranslations=others,
+        )
+        ctx = ArticleContext(article)
+        view = reference_view(ctx)
+        parts = [
+            scorer.estimate_segment(ctx.text[s.start : s.end], s.retranslations, s.source, view.chrf)
+            for s in view.segments
+        ]
+        estimate = scorer.combine(parts)
+        assert estimate is not None
+        values.append(estimate.value)
+        relatives.append(estimate.relative or 0.0)
+        consensus.append(estimate.consensus or 0.0)
+        # Per line (FLORES lines are the human references' segments): the utility of the segments in that line.
+        line_starts = [0]
+        for line in article.text.split("\n")[:-1]:
+            line_starts.append(line_starts[-1] + len(line) + 1)
+        for index, start in enumerate(line_starts):
+            end = start + len(article.text.split("\n")[index])
+            inside = [p for p, s in zip(parts, view.segments, strict=True) if start <= s.start < end + 1]
+            weighted = [(p.expected or 0.0, max(p.words, 1)) for p in inside if p.expected is not None]
+            total = sum(w for _, w in weighted)
+            utilities.append(sum(v * w for v, w in weighted) / total if total else 0.0)
+    return {
+        "reference": statistics.fmean(values),
+        "relative": statistics.fmean(relatives),
+        "consensus": statistics.fmean(consensus),
+        "utilities": utilities,
+    }
+
+
+def ranking(scores: dict[str, float], truth: dict[str, float]) -> dict[str, float]:
+    xs = [scores[s] for s in SYSTEMS]
+    ys = [truth[s] for s in SYSTEMS]
+    return {"kendall_tau": round(kendall_tau(xs, ys), 3), "pairwise_accuracy": round(pairwise_accuracy(xs, ys), 3)}
+
+
+def bench_flores(report: dict[str, Any], halves: bool) -> dict[str, float]:
+    folder = DATA / "flores-devtest"
+    outputs = {s: lines(folder / "systems" / f"{s}.ar.txt") for s in SYSTEMS}
+    source = lines(folder / "src.en.txt")
+    ref_a, ref_b = lines(folder / "ref-a.ar.txt"), lines(folder / "ref-b.ar.txt")
+    human = {
+        "ref-a": {s: corpus_scores(outputs[s], [ref_a], NONE)["chrf"]["score"] for s in SYSTEMS},
+        "ref-b": {s: corpus_scores(outputs[s], [ref_b], NONE)["chrf"]["score"] for s in SYSTEMS},
+        "ref-a+b": {s: corpus_scores(outputs[s], [ref_a, ref_b], NONE)["chrf"]["score"] for s in SYSTEMS},
+    }
+    baseline = {
+        s: corpus_scores(outputs[s], [outputs[o] for o in SYSTEMS if o != s], NONE)["chrf"]["score"] for s in SYSTEMS
+    }
+    table = ChrfTable()
+    human_segments = {
+        s: [max(table.chrf(outputs[s][k], ref_a[k]), table.chrf(outputs[s][k], ref_b[k])) for k in range(len(ref_a))]
+        for s in SYSTEMS
+    }
+    baseline_segments = {
+        s: [max(table.chrf(outputs[s][k], outputs[o][k]) for o in SYSTEMS if o != s) for k in range(len(ref_a))]
+        for s in SYSTEMS
+    }
+    result: dict[str, Any] = {
+        "chrf_human": human,
+        "baseline_chrf_vs_other_six": baseline,
+        "baseline_ranking": {name: ranking(baseline, truth) for name, truth in human.items()},
+    }
+    starts = list(range(0, len(ref_a), SIZE))
+    for mode, with_source in (("with_source", True), ("without_source", False)):
+        started = time.perf_counter()
+        audited = {s: audit_system(outputs, s, source if with_source else None, starts) for s in SYSTEMS}
+        entry: dict[str, Any] = {
+            "seconds": round(time.perf_counter() - started, 1),
+            "reference": {s: round(audited[s]["reference"], 3) for s in SYSTEMS},
+            "relative": {s: round(audited[s]["relative"], 4) for s in SYSTEMS},
+        }
+        entry["ranking"] = {
+            f"{measure}_vs_{name}": ranking({s: audited[s][measure] for s in SYSTEMS}, truth)
+            for measure in ("reference", "relative")
+            for name, truth in human.items()
+        }
+        ours = [u for s in SYSTEMS for u in audited[s]["utilities"]]
+        theirs = [u for s in SYSTEMS for u in human_segments[s]]
+        base = [u for s in SYSTEMS for u in baseline_segments[s]]
+        entry["segments"] = {
+            "pairs": len(ours),
+            "consensus_utility": {
+                "pearson": round(pearson(ours, theirs), 3),
+                "spearman": round(spearman(ours, theirs), 3),
+            },
+            "baseline_max_chrf_vs_six": {
+                "pearson": round(pearson(base, theirs), 3),
+                "spearman": round(spearman(base, theirs), 3),
+            },
+        }
+        if halves and with_source:
+            entry["halves"] = {}
+            for name, part in (("even", starts[0::2]), ("odd", starts[1::2])):
+                lines_of = [k for start in part for k in range(start, min(start + SIZE, len(ref_a)))]
+                scores = {s: audit_system(outputs, s, source, part)["reference"] for s in SYSTEMS}
+                truth = {
+                    s: corpus_scores(
+                        [outputs[s][k] for k in lines_of],
+                        [[ref_a[k] for k in lines_of], [ref_b[k] for k in lines_of]],
+                        NONE,
+                    )["chrf"]["score"]
+                    for s in SYSTEMS
+                }
+                base_half = {
+                    s: corpus_scores(
+                        [outputs[s][k] for k in lines_of],
+                        [[outputs[o][k] for k in lines_of] for o in SYSTEMS if o != s],
+                        NONE,
+                    )["chrf"]["score"]
+                    for s in SYSTEMS
+                }
+                entry["halves"][name] = {"reference": ranking(scores, truth), "baseline": ranking(base_half, truth)}
+        result[mode] = entry
+        print(f"FLORES {mode}: {entry['ranking']}  segments {entry['segments']}  ({entry['seconds']} s)")
+    print(f"FLORES baseline (chrF vs the other six): {result['baseline_ranking']}")
+    report["flores"] = result
+    return human["ref-a+b"]
+
+
+def bench_iwslt(report: dict[str, Any], proxy: dict[str, float]) -> None:
+    folder = DATA / "iwslt17"
+    outputs = {s: lines(folder / "systems" / f"{s}.ar.txt") for s in SYSTEMS}
+    source = lines(folder / "src.en.txt")
+    starts = list(range(0, len(source), SIZE))
+    audited = {s: audit_system(outputs, s, source, starts) for s in SYSTEMS}
+    baseline = {
+        s: corpus_scores(outputs[s], [outputs[o] for o in SYSTEMS if o != s], NONE)["chrf"]["score"] for s in SYSTEMS
+    }
+    result = {
+        "proxy": "chrF with ref-a+b on FLORES, same engines",
+        "reference": {s: round(audited[s]["reference"], 3) for s in SYSTEMS},
+        "ranking": ranking({s: audited[s]["reference"] for s in SYSTEMS}, proxy),
+        "relative_ranking": ranking({s: audited[s]["relative"] for s in SYSTEMS}, proxy),
+        "baseline_ranking": ranking(baseline, proxy),
+    }
+    report["iwslt17"] = result
+    print(f"IWSLT17 against the FLORES human-chrF order: {result['ranking']}  baseline {result['baseline_ranking']}")
+
+
+def bench_speed(report: dict[str, Any], repeats: int) -> None:
+    folder = DATA / "flores-devtest"
+    system = "sysE"
+    outputs = {s: lines(folder / "systems" / f"{s}.ar.txt") for s in SYSTEMS}
+    source = lines(folder / "src.en.txt")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "articles.jsonl"
+        with path.open("w", encoding="utf-8") as handle:
+            for k in range(0, len(source), SIZE):
+                record = {
+                    "id": f"a{k}",
+                    "text": "\n".join(outputs[system][k : k + SIZE]),
+                    "source": "\n".join(source[k : k + SIZE]),
+                    "retranslations": {o: "\n".join(outputs[o][k : k + SIZE]) for o in SYSTEMS if o != system},
+                }
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        audit_cmd = [
+            sys.executable,
+            "-m",
+            "audit",
+            "check",
+            str(path),
+            "--format",
+            "json",
+            "--output",
+            str(Path(tmp) / "out"),
+        ]
+        refs = [str(folder / "systems" / f"{o}.ar.txt") for o in SYSTEMS if o != system]
+        hyp = str(folder / "systems" / f"{system}.ar.txt")
+        sacrebleu_cmd = [
+            sys.executable,
+            "-m",
+            "sacrebleu",
+            *refs,
+            "-i",
+            hyp,
+            "-m",
+            "bleu",
+            "chrf",
+            "ter",
+            "-tok",
+            "intl",
+        ]
+        times: dict[str, list[float]] = {"audit": [], "sacrebleu": []}
+        for _ in range(repeats):
+            for name, command in (("sacrebleu", sacrebleu_cmd), ("audit", audit_cmd)):
+                started = time.perf_counter()
+                subprocess.run(command, capture_output=True, check=False, cwd=ROOT)
+                times[name].append(time.perf_counter() - started)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    report["speed"] = {
+        "lines": len(source),
+        "seconds": {name: [round(v, 2) for v in values] for name, values in times.items()},
+        "median_seconds": {name: round(v, 2) for name, v in medians.items()},
+        "ratio_audit_to_sacrebleu": round(medians["audit"] / medians["sacrebleu"], 2),
+    }
+    print(f"speed: {report['speed']}")
+
+
+def main() -> int:
+    if not DATA.is_dir():
+        print(f"no data at {DATA}; nothing to measure")
+        return 0
+    quick = "--quick" in sys.argv
+    configure(AlignmentSettings(embeddings="auto"))
+    report: dict[str, Any] = {}
+    proxy = bench_flores(report, halves=not quick)
+    bench_iwslt(report, proxy)
+    bench_speed(report, 1 if quick else 3)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"written: {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
