@@ -44,14 +44,23 @@ def dump(value: Any, handle: IO[str], level: int = 0) -> None:
             handle.write(("," if number else "") + "\n" + pad + json.dumps(str(key), ensure_ascii=False) + ": ")
             dump(item, handle, level + 1)
         handle.write("\n" + "  " * level + "}")
-    elif isinstance(value, (list, tuple)) or (
-        isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray))
-    ):
-        empty = True
-        for item in value:
-            handle.write(("[" if empty else ",") + "\n" + pad)
-            empty = False
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            handle.write("[]")
+            return
+        for number, item in enumerate(value):
+            handle.write(("," if number else "[") + "\n" + pad)
             dump(item, handle, level + 1)
+        handle.write("\n" + "  " * level + "]")
+    elif isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray)):
+        # A lazy sequence (records read from disk, generated results): its items are plain JSON values,
+        # encoded whole by the C encoder and indented to their place.
+        empty = True
+        newline = "\n" + pad
+        for item in value:
+            handle.write(("[" if empty else ",") + newline)
+            empty = False
+            handle.write(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", newline))
         handle.write("[]" if empty else "\n" + "  " * level + "]")
     else:
         handle.write(json.dumps(value, ensure_ascii=False))
