@@ -443,6 +443,8 @@ def test_write_reports_gives_the_html_reporter_the_text_but_not_report_json(tmp_
     markup = page.read_text(encoding="utf-8")
     assert "Witkoff" in markup and len(anchors(markup)) == 1
     assert "The president said." in markup  # the English original, shown beside the text
+    assert 'aria-label="Sub-scores by dimension"' in markup and ">accuracy <strong>" in markup
+    assert "Mean accuracy" in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("ids", [["same", "same"], ["a", "A"]])
