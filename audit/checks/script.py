@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from audit import resources
-from audit.arabic.clitics import SHORT_PROCLITICS
+from audit.arabic.clitics import CONJUNCTION_PREPOSITION_PATTERN, SHORT_PROCLITICS
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_RUN_RE, ARABIC_WORD_RE, MARKS_RE
 from audit.arabic.transliteration import arabic_classes, class_neighbours, fold_latin, latin_classes
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
@@ -660,7 +660,9 @@ def _classifier_before(text: str, start: int) -> str | None:
 
 def _written_in(text: str, form: str) -> bool:
     """Whether the article itself writes ``form`` as a word or phrase (so it is the article's own spelling)."""
-    pattern = re.compile(rf"(?<![{ARABIC_LETTER}])[وفبلك]{{0,2}}{re.escape(form)}(?![{ARABIC_LETTER}])")
+    pattern = re.compile(
+        rf"(?<![{ARABIC_LETTER}]){CONJUNCTION_PREPOSITION_PATTERN}{re.escape(form)}(?![{ARABIC_LETTER}])"
+    )
     return pattern.search(text) is not None
 
 
