@@ -127,9 +127,16 @@ def _megabyte_inputs() -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="module")
+def built_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One audit before the measured ones, so that the one-off building of the lexicon cache (after an install
+    or upgrade) is not counted against an input."""
+    audit(corpus_folder(tmp_path_factory.mktemp("warm"), "warm"))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(_megabyte_inputs()))
-def test_no_input_of_one_megabyte_is_busy_over_30_s_or_2_gb(tmp_path: Path, name: str) -> None:
+def test_no_input_of_one_megabyte_is_busy_over_30_s_or_2_gb(tmp_path: Path, name: str, built_caches: None) -> None:
     folder = corpus_folder(tmp_path, name)
     text = _megabyte_inputs()[name]
     data = text.encode("utf-8")
