@@ -90,12 +90,20 @@ def _anchored(pattern: str) -> bool:
     return True
 
 
+def _compile(pattern: str, flags: re.RegexFlag, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise ValueError(f"{where}: bad regular expression: {exc}") from exc
+
+
 def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
     """Compile the pattern file; raise ``ValueError`` naming the line of a bad section or regex."""
     anchored: list[str] = []
     anchored_kinds: list[str] = []
     unanchored: list[tuple[re.Pattern[str], str, bool]] = []
     spans: list[tuple[re.Pattern[str], str]] = []
+    anchored_lines: list[tuple[int, str]] = []
     kind: str | None = None
     flags = re.IGNORECASE
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -110,19 +118,27 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
             continue
         if kind is None:
             raise ValueError(f"{source}:{number}: a pattern before any [section]")
-        try:
-            compiled = re.compile(line, flags)
-        except re.error as exc:
-            raise ValueError(f"{source}:{number}: bad regular expression: {exc}") from exc
-        if kind in SPAN_KINDS:
-            spans.append((compiled, kind))
-        elif _anchored(line):
+        if kind not in SPAN_KINDS and _anchored(line):
+            # compiled below, joined with the other anchored patterns (one at a time only to name a bad one)
             anchored.append(f"(?P<p{len(anchored_kinds)}>{line})")
             anchored_kinds.append(kind)
+            anchored_lines.append((number, line))
+            continue
+        compiled = _compile(line, flags, f"{source}:{number}")
+        if kind in SPAN_KINDS:
+            spans.append((compiled, kind))
         else:
             unanchored.append((compiled, kind, not ARABIC_LETTER_RE.search(line)))
+    joined: re.Pattern[str] | None = None
+    if anchored:
+        try:
+            joined = re.compile("|".join(anchored), flags)
+        except re.error as exc:
+            for number, line in anchored_lines:
+                _compile(line, flags, f"{source}:{number}")
+            raise ValueError(f"{source}: the line-start patterns do not combine: {exc}") from exc
     return ResiduePatterns(
-        anchored=re.compile("|".join(anchored), flags) if anchored else None,
+        anchored=joined,
         anchored_kinds=tuple(anchored_kinds),
         unanchored=tuple(unanchored),
         spans=tuple(spans),

@@ -106,17 +106,17 @@ class TrapBook:
     def __init__(self, traps: Sequence[Trap], negation: NegationRules) -> None:
         self.traps = tuple(traps)
         self.negation = negation
-        #: (compiled pattern, anchor literals or None, trap)
-        self._entries: list[tuple[re.Pattern[str], tuple[str, ...] | None, Trap]] = []
+        #: (pattern source, anchor literals or None, trap); each is compiled on first use (see :meth:`_compiled`)
+        self._entries: list[tuple[str, tuple[str, ...] | None, Trap]] = []
+        self._patterns: dict[int, re.Pattern[str]] = {}
         #: anchor literal -> entries it anchors; entries without anchors are always searched
         self._by_literal: dict[str, list[int]] = {}
         self._unanchored: list[int] = []
         for trap in self.traps:
             for pattern in trap.patterns:
-                compiled = re.compile(rf"(?<!\w){_PROCLITICS}(?P<calque>{pattern})(?!\w)", re.MULTILINE)
                 anchor = _anchor(pattern)
                 index = len(self._entries)
-                self._entries.append((compiled, anchor, trap))
+                self._entries.append((pattern, anchor, trap))
                 if anchor is None:
                     self._unanchored.append(index)
                 for literal in anchor or ():
@@ -150,8 +150,8 @@ class TrapBook:
         for literal in present:
             indexes.update(self._by_literal[literal])
         for index in sorted(indexes):
-            pattern, anchor, trap = self._entries[index]
-            for start, end in self._search(pattern, anchor, folded):
+            _, anchor, trap = self._entries[index]
+            for start, end in self._search(self._compiled(index), anchor, folded):
                 if trap.accepted:
                     accepted.append((start, end))
                 else:
@@ -163,6 +163,16 @@ class TrapBook:
                 continue
             last_end = end
             yield start, end, trap
+
+    def _compiled(self, index: int) -> re.Pattern[str]:
+        """Entry ``index``'s pattern, compiled the first time an article contains one of its anchors: most
+        traps never occur in a short article, so a one-article audit compiles only the few it needs."""
+        compiled = self._patterns.get(index)
+        if compiled is None:
+            pattern = self._entries[index][0]
+            compiled = re.compile(rf"(?<!\w){_PROCLITICS}(?P<calque>{pattern})(?!\w)", re.MULTILINE)
+            self._patterns[index] = compiled
+        return compiled
 
     def _word_literals_in(self, word: str) -> tuple[str, ...]:
         """The word literals (anchors) that are substrings of ``word``."""

@@ -6,6 +6,7 @@ so all formats agree. A new format is one class with ``name`` and ``write`` and 
 
 from __future__ import annotations
 
+import importlib
 import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -174,29 +175,28 @@ def attach_texts(report: dict[str, Any], result: BatchResult) -> dict[str, Any]:
     return {**report, "articles": articles}
 
 
-def _reporters() -> dict[str, Callable[[], Reporter]]:
-    from audit.reporting.codequality import CodeQualityReporter
-    from audit.reporting.html import HtmlReporter
-    from audit.reporting.json_report import JsonReporter
-    from audit.reporting.junit import JUnitReporter
-    from audit.reporting.markdown import CsvReporter, MarkdownReporter
-    from audit.reporting.parquet import ParquetReporter
-    from audit.reporting.sarif import SarifReporter
+_REPORTERS: dict[str, tuple[str, str]] = {
+    "json": ("audit.reporting.json_report", "JsonReporter"),
+    "md": ("audit.reporting.markdown", "MarkdownReporter"),
+    "csv": ("audit.reporting.markdown", "CsvReporter"),
+    "junit": ("audit.reporting.junit", "JUnitReporter"),
+    "sarif": ("audit.reporting.sarif", "SarifReporter"),
+    "html": ("audit.reporting.html", "HtmlReporter"),
+    "codequality": ("audit.reporting.codequality", "CodeQualityReporter"),
+    "parquet": ("audit.reporting.parquet", "ParquetReporter"),
+}
+"""Format name -> (module, class): a reporter's module (jinja2 for HTML, pyarrow for Parquet) is imported
+only when its format is written."""
 
-    return {
-        "json": JsonReporter,
-        "md": MarkdownReporter,
-        "csv": CsvReporter,
-        "junit": JUnitReporter,
-        "sarif": SarifReporter,
-        "html": HtmlReporter,
-        "codequality": CodeQualityReporter,
-        "parquet": ParquetReporter,
-    }
+
+def _reporter(name: str) -> Callable[[], Reporter]:
+    module, attribute = _REPORTERS[name]
+    reporter: Callable[[], Reporter] = getattr(importlib.import_module(module), attribute)
+    return reporter
 
 
 def available_formats() -> list[str]:
-    return sorted(_reporters())
+    return sorted(_REPORTERS)
 
 
 def write_reports(result: BatchResult, formats: list[str] | tuple[str, ...], output: Path) -> list[Path]:
@@ -220,17 +220,16 @@ def write_report_files(
     and points at that file instead of repeating every article. A format that fails (a fault of the reporter) is
     said on stderr, the other formats are still written, and :class:`ReportError` lists what was.
     """
-    registry = _reporters()
     formats = list(formats)
-    unknown = [f for f in formats if f not in registry]
+    unknown = [f for f in formats if f not in _REPORTERS]
     if unknown:
-        raise ValueError(f"unknown format(s) {', '.join(unknown)}; valid formats: {', '.join(sorted(registry))}")
+        raise ValueError(f"unknown format(s) {', '.join(unknown)}; valid formats: {', '.join(sorted(_REPORTERS))}")
     output.mkdir(parents=True, exist_ok=True)
     failed: list[str] = []
     written: list[Path] = []
     for name in formats:
-        reporter = registry[name]()
         try:
+            reporter = _reporter(name)()
             written.extend(_write_one(reporter, name, report, output, with_texts, max_inline_bytes, results_file))
         except OSError:
             raise
