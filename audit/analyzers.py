@@ -24,21 +24,13 @@ from audit.context import ArticleContext
 from audit.engine import REFERENCE, Analysis
 from audit.metrics import score_segments
 from audit.normalize import Compose, normalizer
-from audit.references import (
-    AgreementRow,
-    ReferenceError,
-    ReferenceView,
-    as_rows,
-    attach_references,
-    reference_view,
-    scan_references,
-)
 from audit.refscore import ReferenceScorer
 
 if TYPE_CHECKING:
     from audit.config import Config
     from audit.engine import Analyzer
     from audit.inputs import Loaded
+    from audit.references import AgreementRow, ReferenceView
 
 
 class ReferenceSetupError(Exception):
@@ -47,7 +39,9 @@ class ReferenceSetupError(Exception):
 
 def reference_setup(loaded: Iterable[Loaded], config: Config) -> tuple[Iterator[Loaded], list[Analyzer]]:
     """Attach the configured references folder to the articles, configure alignment, and build the analyzer."""
-    if config.references:
+    if config.references:  # the aligner is imported only when references are configured
+        from audit.references import ReferenceError, attach_references, scan_references
+
         try:
             index = scan_references(Path(config.references))
         except ReferenceError as exc:
@@ -74,6 +68,8 @@ class ReferenceAnalyzer:
     def analyze(self, ctx: ArticleContext) -> Analysis:
         if not ctx.has_source and not ctx.has_retranslations:
             return Analysis()
+        from audit.references import as_rows, reference_view
+
         view = reference_view(ctx)
         segments = view.segments
         names = sorted(view.retranslation_sentences)

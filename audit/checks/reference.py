@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from audit.arabic.distance import levenshtein
 from audit.arabic.numbers import MONTH_NAMES, Number, arabic_months, arabic_numbers, parse_float
@@ -18,9 +18,20 @@ from audit.arabic.orthography import ARABIC_MARKED_RUN_RE
 from audit.arabic.transliteration import arabic_class_readings, latin_classes_collapsed
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Category, Finding, Severity
-from audit.references import Segment, reference_view
 from audit.residue import residue_of
 from audit.text import LATIN_LETTER
+
+if TYPE_CHECKING:
+    from audit.references import ReferenceView, Segment
+
+
+def reference_view(ctx: ArticleContext) -> ReferenceView:
+    """The article's aligned view (:func:`audit.references.reference_view`); the aligner is imported only when
+    an article has references, which these checks require."""
+    from audit.references import reference_view as view
+
+    return view(ctx)
+
 
 # --- numbers ---------------------------------------------------------------------------------------------------
 
