@@ -113,16 +113,20 @@ def test_a_run_killed_at_random_points_and_resumed_writes_the_uninterrupted_repo
     rng = random.Random(11)
     killed = tmp_path / "killed"
     kills = 0
-    for attempt in range(5):
+    for attempt in range(10):
         resume = ["--resume"] if attempt else []
         before = _frames(killed)
         process = _run([str(batch), "--output", "killed", *formats, *resume], tmp_path)
-        # Kill at a random moment once this run has written something of its own (or, the first time,
-        # possibly before it has written anything at all).
-        deadline = time.monotonic() + 300
-        while attempt and _frames(killed) <= before and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0.0, 0.4) if attempt else rng.uniform(1.0, 3.0))
+        if attempt == 0:
+            # The first run dies early, possibly before it has written anything at all.
+            time.sleep(rng.uniform(0.0, 0.5))
+        else:
+            # Later runs die at a random moment once they have written something of their own: the kill is
+            # tied to progress, not to the clock, so a fast machine cannot finish a run before it lands.
+            deadline = time.monotonic() + 300
+            while _frames(killed) <= before and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0.0, 0.03))
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             kills += 1
