@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -66,11 +68,33 @@ def test_corrupt_cache_is_rebuilt(small_inputs: compiled.LexiconInputs, tmp_path
     assert again.frequencies.get("قلم") is not None
 
 
-def test_changed_input_rebuilds_and_removes_the_old_file(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:
+def test_changed_input_rebuilds_and_keeps_a_recently_used_old_file(
+    small_inputs: compiled.LexiconInputs, tmp_path: Path
+) -> None:
     old = compiled.open_compiled(tmp_path, small_inputs).path
     newer = compiled.LexiconInputs(wordfreq="test2", buckwalter=None, aspell=None, glossary="g1")
     new = compiled.open_compiled(tmp_path, newer).path
-    assert new != old and new.exists() and not old.exists()
+    # Another install may still use the old file: two installs side by side must not rebuild in turn.
+    assert new != old and new.exists() and old.exists()
+
+
+def test_a_long_unused_old_file_is_removed_by_the_next_build(
+    small_inputs: compiled.LexiconInputs, tmp_path: Path
+) -> None:
+    old = compiled.open_compiled(tmp_path, small_inputs).path
+    long_ago = time.time() - compiled.UNUSED_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    newer = compiled.LexiconInputs(wordfreq="test2", buckwalter=None, aspell=None, glossary="g1")
+    new = compiled.open_compiled(tmp_path, newer).path
+    assert new.exists() and not old.exists()
+
+
+def test_opening_marks_the_file_as_used(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:
+    path = compiled.open_compiled(tmp_path, small_inputs).path
+    long_ago = time.time() - compiled.UNUSED_SECONDS - 60
+    os.utime(path, (long_ago, long_ago))
+    compiled.open_compiled(tmp_path, small_inputs)
+    assert path.stat().st_mtime > time.time() - 3600
 
 
 def test_unwritable_cache_folder_falls_back(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:

@@ -52,6 +52,10 @@ ARABIC_FORM_ZIPF = 1.0
 ARABIC_LETTERS = frozenset("ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي")
 #: A temporary build file this old (seconds) belongs to a build that was killed: removed by the next build.
 STALE_BUILD_SECONDS = 3600
+#: Another version's file (another install, an older release) is removed once unused for this long; the file
+#: of the running version is marked as used at most once a day. Two installs side by side keep their own files.
+UNUSED_SECONDS = 30 * 24 * 3600
+TOUCH_EVERY_SECONDS = 24 * 3600
 #: The frequency table is read into memory whole after this many look-ups that missed the in-process cache.
 BULK_AFTER = 20_000
 
@@ -311,11 +315,19 @@ def _open(path: Path, digest: str) -> sqlite3.Connection | None:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         meta = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('inputs', 'complete')"))
         if meta.get("inputs") == digest and meta.get("complete") == "1":
+            _mark_used(path)
             return connection
         connection.close()
     except sqlite3.Error:
         pass
     return None
+
+
+def _mark_used(path: Path) -> None:
+    """Move the file's date forward (at most daily) so that the clean-up of unused versions keeps it."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_mtime < time.time() - TOUCH_EVERY_SECONDS:
+            os.utime(path)
 
 
 def _say(message: str) -> None:
@@ -366,10 +378,12 @@ def _build_into(folder: Path, path: Path, inputs: LexiconInputs) -> Path:
         with contextlib.suppress(OSError):
             if old.stat().st_mtime < stale:
                 old.unlink()
+    unused = time.time() - UNUSED_SECONDS
     for old in folder.glob("arabic-lexicon-*.sqlite"):
         if old != path:
             with contextlib.suppress(OSError):
-                old.unlink()
+                if old.stat().st_mtime < unused:
+                    old.unlink()
     return path
 
 
