@@ -161,9 +161,20 @@ def load_paths(paths: Sequence[str | Path], encoding: str | None = None) -> Iter
             yield _error(path, message)
 
 
+#: The folder an audit run keeps its state in, inside its output folder (see :mod:`audit.run`).
+RUN_STATE_DIR = ".audit-run"
+
+
+def _skipped_folder(entry: os.DirEntry[str]) -> bool:
+    """Hidden folders (``.git``, ``.venv``) and an audit's own output folders are not read as input when a
+    folder is walked: ``audit check . --output reports`` must not audit last run's ``results.jsonl``."""
+    return entry.name.startswith(".") or os.path.isdir(os.path.join(entry.path, RUN_STATE_DIR))
+
+
 def _walk(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | InputError]:
     """The article files under ``folder`` (links followed), and an error for every folder that cannot be listed,
-    every link that loops back into a folder being read and every article link that leads nowhere."""
+    every link that loops back into a folder being read and every article link that leads nowhere. Hidden
+    folders and audit output folders below ``folder`` are passed over (name them to read them)."""
     seen: set[tuple[int, int]] = set()
 
     def visit(directory: Path) -> Iterator[Path | InputError]:
@@ -183,7 +194,8 @@ def _walk(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | InputError
             child = Path(entry.path)
             try:
                 if entry.is_dir():
-                    yield from visit(child)
+                    if not _skipped_folder(entry):
+                        yield from visit(child)
                 elif entry.is_file():
                     if child.suffix.lower() in suffixes:
                         yield child

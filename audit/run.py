@@ -50,9 +50,10 @@ from audit.engine import (
     config_signature,
     rescore,
 )
+from audit.inputs import RUN_STATE_DIR
 from audit.model import Article, InputError
 
-STATE_DIR = ".audit-run"
+STATE_DIR = RUN_STATE_DIR
 RESULTS = "results.jsonl"
 MANIFEST = "manifest.json"
 LOCK = "lock"

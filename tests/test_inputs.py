@@ -286,6 +286,30 @@ def test_folder_recursion_is_sorted_and_skips_other_files(tmp_path: Path) -> Non
     assert all(isinstance(i, Article) for i in items)
 
 
+def test_folder_walk_passes_over_hidden_folders_and_audit_output(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARABIC, encoding="utf-8")
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "licence.txt").write_text(ARABIC, encoding="utf-8")
+    reports = tmp_path / "reports"
+    (reports / ".audit-run").mkdir(parents=True)
+    (reports / "results.jsonl").write_text(json.dumps({"id": "a", "score": 100}) + "\n", encoding="utf-8")
+    assert [i.id for i in load(tmp_path)] == ["a"]
+    # Named on the command line, a hidden folder is read.
+    assert [i.id for i in load(tmp_path / ".venv")] == ["licence"]
+
+
+def test_an_audit_run_inside_its_input_folder_reads_only_the_articles(tmp_path: Path) -> None:
+    from audit.cli import main
+
+    (tmp_path / "a.txt").write_text(ARABIC, encoding="utf-8")
+    output = tmp_path / "reports"
+    first = main(["check", str(tmp_path), "--output", str(output), "--jobs", "1"])
+    second = main(["check", str(tmp_path), "--output", str(output), "--jobs", "1"])
+    assert first == second and first in (0, 1)
+    report = json.loads((output / "report.json").read_text(encoding="utf-8"))
+    assert report["errors"] == [] and [a["id"] for a in report["articles"]] == ["a"]
+
+
 def test_folder_without_articles_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "readme.md").write_text("nothing here", encoding="utf-8")
     assert "no article files" in only_error(load(tmp_path)).message
