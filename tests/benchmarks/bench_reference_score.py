@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench_references import kendall_tau
+
 from audit.context import ArticleContext
 from audit.metrics import ChrfTable, corpus_scores
 from audit.model import Article
@@ -48,16 +50,6 @@ SIZE = 10
 
 def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
-
-
-def kendall_tau(xs: Sequence[float], ys: Sequence[float]) -> float:
-    concordant = discordant = 0
-    for i in range(len(xs)):
-        for j in range(i + 1, len(xs)):
-            product = (xs[i] - xs[j]) * (ys[i] - ys[j])
-            concordant += product > 0
-            discordant += product < 0
-    return (concordant - discordant) / (len(xs) * (len(xs) - 1) / 2)
 
 
 def pairwise_accuracy(xs: Sequence[float], ys: Sequence[float]) -> float:
