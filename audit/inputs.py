@@ -97,10 +97,15 @@ def _decode(data: bytes, encoding: str) -> str:
         raise DecodeError(f"not valid {encoding}: {str(exc)[:200]}") from None
 
 
+#: Control characters that do not belong in text (every code below 32 but the white space ones).
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    return "\x00" in sample or controls > max(8, len(sample) // 100)
+    if "\x00" in sample:
+        return True
+    return len(_CONTROL_RE.findall(sample)) > max(8, len(sample) // 100)
 
 
 def read_text_file(path: Path, encoding: str | None = None) -> str:

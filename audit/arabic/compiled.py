@@ -497,20 +497,27 @@ class FrequencyTable(Mapping[str, float]):
             return
         found = self._query(words)
         self._known.update(found)
-        self._absent.update(w for w in words if w not in found)
+        self._absent.update(set(words).difference(found))
+
+    def _lookup(self, words: Iterable[str]) -> tuple[Mapping[str, float], Iterable[str]]:
+        """(a table holding every one of ``words`` that the list has, ``words``): the whole table once it was read,
+        else the in-process cache after asking the file for the words not yet in it."""
+        if self._all is None:
+            words = set(words)
+            missing = words.difference(self._known.keys(), self._absent)
+            if missing:
+                self._ask(list(missing))
+        return (self._known if self._all is None else self._all), words
 
     def zipfs(self, words: Iterable[str]) -> dict[str, float]:
         """The Zipf frequency of each of ``words`` that the list has (one query for all that are not cached)."""
-        if self._all is not None:
-            table = self._all
-            return {w: table[w] for w in words if w in table}
-        words = list(words)
-        missing = [w for w in set(words) if w not in self._known and w not in self._absent]
-        if missing:
-            self._ask(missing)
-            if self._all is not None:
-                return self.zipfs(words)
-        return {w: self._known[w] for w in words if w in self._known}
+        table, words = self._lookup(words)
+        return {w: table[w] for w in table.keys() & words}
+
+    def existing(self, words: Iterable[str]) -> set[str]:
+        """The ``words`` that the list has (one query for all that are not cached)."""
+        table, words = self._lookup(words)
+        return table.keys() & words
 
     def __getitem__(self, word: str) -> float:
         if self._all is not None:

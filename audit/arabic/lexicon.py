@@ -377,9 +377,9 @@ class WordFrequencies:
     def existing(self, forms: Iterable[str]) -> set[str]:
         """The ``forms`` that the list has (one look-up for them all)."""
         table = self.zipf_table
-        zipfs = getattr(table, "zipfs", None)
-        if zipfs is not None:
-            return set(zipfs(forms))
+        existing = getattr(table, "existing", None)
+        if existing is not None:
+            return existing(forms)
         return {form for form in forms if form in table}
 
     def deleted_at(self, keys: Iterable[str]) -> dict[str, frozenset[int]]:

@@ -25,7 +25,7 @@ Every analysis of a distinct word is cached across articles; the per-article wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from math import log10
@@ -564,6 +564,27 @@ CUT_SHORT_SEEN = 3.0
 SPLIT_ZIPF = 3.0
 
 
+_ALPHABET_ORDER = {c: i for i, c in enumerate(ALPHABET)}
+
+
+def _slips(word: str, forms: Iterable[str], likely: Sequence[int], inserted: Sequence[int]) -> dict[str, str]:
+    """The slip of each of ``forms`` (one letter replaced in ``word`` or one added, at the positions searched), in
+    the order of the search: the likely substitutions at ``likely`` positions, the other substitutions, then the
+    insertions at ``inserted`` positions (each by position, then letter)."""
+    n = len(word)
+    order: list[tuple[tuple[int, int, int], str, str]] = []
+    for form in forms:
+        if len(form) == n:  # a substitution: the one position where the form differs
+            i = next(i for i in range(n) if form[i] != word[i])
+            kind = _SUBSTITUTION.get((word[i], form[i]), "other")
+            order.append(((0 if i in likely else 1, i, _ALPHABET_ORDER[form[i]]), form, kind))
+        else:  # an insertion: the first position searched that gives it
+            i = next(i for i in inserted if form[:i] + form[i + 1 :] == word)
+            order.append(((2, i, _ALPHABET_ORDER[form[i]]), form, "missing"))
+    order.sort()
+    return {form: kind for _, form, kind in order}
+
+
 class WordAnalyst:
     """The article-independent evidence about words, computed once per distinct word and kept across articles.
 
@@ -692,32 +713,33 @@ class WordAnalyst:
         if frequencies is not None and self.zipf(word) < 2.0:
             # An unseen form: every substitution and insertion, kept only when the form exists. A form seen in
             # real text is a name, a rare word or a common misspelling: the cheap slips below.
-            likely: list[tuple[str, str]] = []
             if exhaustive:
-                substituted: Iterable[int] = range(n)
-                inserted: Iterable[int] = range(n + 1)
+                substituted: Sequence[int] = range(n)
+                inserted: Sequence[int] = range(n + 1)
+                likely: Sequence[int] = ()
             else:  # only where a common form is one letter away; elsewhere only the likely substitutions
                 hits = frequencies.deleted_at([*deletions, word])
                 substituted = [i for i in range(n) if i in hits.get(word[:i] + word[i + 1 :], ())]
                 inserted = [i for i in range(n + 1) if i in hits.get(word, ())]
-                likely = [
-                    (word[:i] + new + word[i + 1 :], kind)
-                    for i in sorted(set(range(n)).difference(substituted))
-                    for new, kind in _LIKELY_SUBSTITUTIONS.get(word[i], ())
-                ]
-            replaced = [
-                (word[:i] + c + word[i + 1 :], _SUBSTITUTION.get((word[i], c), "other"))
-                for i in substituted
-                for c in ALPHABET
-                if c != word[i]
-            ]
-            added = [(word[:i] + c + word[i:], "missing") for i in inserted for c in ALPHABET]
-            forms = frequencies.existing([*deletions, *swaps, *(f for f, _ in likely + replaced + added)])
+                likely = sorted(set(range(n)).difference(substituted))
+            # Every form first (the look-up is one set operation), the slip only of the few that exist.
+            generated = [*deletions, *swaps]
+            for i in likely:
+                head, tail = word[:i], word[i + 1 :]
+                generated.extend([head + new + tail for new, _ in _LIKELY_SUBSTITUTIONS.get(word[i], ())])
+            for i in substituted:
+                head, tail = word[:i], word[i + 1 :]
+                generated.extend([head + c + tail for c in ALPHABET])
+            for i in inserted:
+                head, tail = word[:i], word[i:]
+                generated.extend([head + c + tail for c in ALPHABET])
+            forms = frequencies.existing(generated)
+            forms.discard(word)  # a letter replaced by itself
             candidates = {w: k for w, k in deletions.items() if w in forms}
             candidates.update({w: k for w, k in swaps.items() if w in forms and w not in candidates})
-            for form, kind in likely + replaced + added:
-                if form in forms:
-                    candidates.setdefault(form, kind)
+            found = forms.difference(candidates)
+            if found:
+                candidates.update(_slips(word, found, likely, inserted))
         else:  # only the cheap slips
             candidates = {**swaps, **deletions}
             for i, old in enumerate(word):
