@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -368,8 +369,9 @@ class Executor(Protocol):
 class LocalExecutor:
     """This process, or forked worker processes on this machine.
 
-    ``jobs`` 1 keeps one process; ``jobs`` N starts N workers; 0 (automatic) audits in this process until
-    the batch proves large (:data:`PARALLEL_MIN_CHARS`), then starts one worker per core for the rest.
+    ``jobs`` 1 keeps one process; ``jobs`` N starts N workers; 0 (automatic) reads ahead until the batch
+    proves large (:data:`PARALLEL_MIN_CHARS`) and then audits all of it in one worker per core, or audits a
+    smaller batch in this process. Workers start after the lexicons and patterns are loaded here, and share them.
     """
 
     def __init__(self, jobs: int) -> None:
@@ -378,15 +380,20 @@ class LocalExecutor:
     def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleOutcome]]:
         chunks = iter(chunks)
         jobs = self.jobs
-        if jobs == 0:
+        if jobs == 0:  # read ahead (without auditing) until the batch proves large or ends
+            ahead: list[list[Article]] = []
             seen_chars = seen_articles = 0
             for chunk in chunks:
-                yield audit_articles(spec, chunk)
+                ahead.append(chunk)
                 seen_chars += sum(len(a.text) for a in chunk)
                 seen_articles += len(chunk)
                 if seen_chars >= PARALLEL_MIN_CHARS and seen_articles >= 4:
+                    jobs = auto_jobs()
                     break
-            jobs = auto_jobs()
+            else:
+                jobs = 1
+            chunks = itertools.chain(ahead, chunks)
+            del ahead
         if jobs <= 1:
             for chunk in chunks:
                 yield audit_articles(spec, chunk)
@@ -396,6 +403,8 @@ class LocalExecutor:
             return
         if spec.checks is None:
             spec = replace(spec, checks=_built_checks(spec.config))  # built once, inherited by every fork
+        # Lexicons, models and patterns are loaded here, once, and shared by every fork.
+        _warm_up(spec.config, *spec.split_checks())
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs, initializer=_init_worker, initargs=(spec,)) as pool:
             pending: deque[Any] = deque([pool.apply_async(_audit_in_worker, (first,))])

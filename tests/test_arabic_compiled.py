@@ -115,11 +115,15 @@ def test_frequency_table_reads_everything_after_many_lookups(
     small_inputs: compiled.LexiconInputs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(compiled, "BULK_AFTER", 5)
-    table = compiled.open_compiled(tmp_path, small_inputs).frequencies
+    lexicon = compiled.open_compiled(tmp_path, small_inputs)
+    table = lexicon.frequencies
     assert table.zipfs(["كتاب", "xx", "yy"]) == {"كتاب": pytest.approx(3.0)}
     assert table._all is None
     assert table.zipfs([f"z{i}" for i in range(10)] + ["قلم"]) == {"قلم": pytest.approx(3.5)}
     assert table._all is not None and len(table) == len(WORDS)
+    # The packed copy read at once holds exactly the rows of the table.
+    assert table._all == dict(lexicon._connection.execute("SELECT word, zipf FROM forms"))
+    assert table.existing(["كتاب", "قلم", "xx"]) == {"كتاب", "قلم"}
 
 
 def test_cache_folder_comes_from_the_configuration(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 3
+FORMAT = 4
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -239,6 +239,23 @@ def _buckwalter_blobs() -> tuple[bytes | None, bytes | None, list[str]]:
     return marshal.dumps((*categories, *pairs)), marshal.dumps((*packed, *pairs)), proper
 
 
+def _packed_forms(zipf: Mapping[str, float]) -> bytes:
+    """The whole frequency table, marshalled as ``[(zipf, "form\\nform..."), ...]``: one list of forms per Zipf value
+    (the list's frequencies are binned, so there are a few hundred), which loads several times faster than the rows
+    of the ``forms`` table."""
+    groups: dict[float, list[str]] = {}
+    for form, value in zipf.items():
+        groups.setdefault(value, []).append(form)
+    return marshal.dumps([(value, "\n".join(forms)) for value, forms in sorted(groups.items())])
+
+
+def _unpack_forms(packed: list[tuple[float, str]]) -> dict[str, float]:
+    table: dict[str, float] = {}
+    for value, forms in packed:
+        table.update(dict.fromkeys(forms.split("\n"), value))
+    return table
+
+
 class PackedMap(Mapping[str, tuple[Any, ...]]):
     """A marshalled ``str -> str`` map whose values are unpacked into tuples on first access."""
 
@@ -285,6 +302,7 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
         connection.executemany("INSERT INTO forms VALUES (?, ?)", zipf.items())
         connection.executemany("INSERT INTO deletions VALUES (?, ?)", deletion_rows(zipf))
         connection.executemany("INSERT INTO word_ends VALUES (?, ?, ?)", word_end_rows(zipf))
+        connection.execute("INSERT INTO blobs VALUES ('forms', ?)", (_packed_forms(zipf),))
         if categories is not None and entries is not None:
             connection.execute("INSERT INTO blobs VALUES ('buckwalter', ?)", (categories,))
             connection.execute("INSERT INTO blobs VALUES ('morphology', ?)", (entries,))
@@ -409,6 +427,9 @@ class CompiledLexicon:
         return dict(self._rows("SELECT word, zipf FROM forms WHERE word IN ({marks})", words))
 
     def _all_forms(self) -> dict[str, float]:
+        packed = self._blob("forms")
+        if packed is not None:
+            return _unpack_forms(packed)
         with self._lock:
             return dict(self._connection.execute("SELECT word, zipf FROM forms"))
 
