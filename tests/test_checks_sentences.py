@@ -266,3 +266,43 @@ def test_sentence_stopping_mid_construction_is_an_omission(ending: str) -> None:
 def test_more_stops_inside_a_sentence(text: str) -> None:
     [finding] = run(SplitPhrase(), text)
     assert finding.check == "S701"
+
+
+# ------------------------------------------------------------------------------------------- S701, both sides
+
+
+@needs_lexicon
+@pytest.mark.parametrize(
+    ("text", "stop", "word"),
+    [
+        ("تشمل الحالات العيوب. المرتبطة بالبلازما والعلاج.", "العيوب. المرتبطة", "adjective"),
+        ("يستخدم الأطفال الهواتف في ألعاب. الفيديو عن طريق الإنترنت.", "ألعاب. الفيديو", "construct"),
+        ("تجمع الحافلات الركاب في مدينة. مانيلا عاصمة الفلبين كل صباح.", "مدينة. مانيلا", "construct"),
+        ("قررت الحكومة إغلاق. معظم الشركات باستثناء الصيدليات.", "إغلاق. معظم", "construct"),
+        ("تؤثر البرودة على الرياح. والرطوبة في فصل الشتاء.", "الرياح. والرطوبة", "list"),
+        ("ينصح الأطباء بغسل الأنف. أو الفم بالماء يوميا.", "الأنف. أو", "cannot start"),
+        ("رحبت الأسواق بالتدابير التي اتخذتها. البنوك المركزية والدول في الوقت المناسب.", "اتخذتها. البنوك", "verb"),
+    ],
+)
+def test_stop_judged_from_both_sides_is_minor(text: str, stop: str, word: str) -> None:
+    [finding] = run(SplitPhrase(), text)
+    assert finding.text == stop
+    assert word in finding.message
+    assert finding.severity is Severity.MINOR
+
+
+@needs_lexicon
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقعت الحادثة في وقت متأخر من الليل. الشرطة وصلت بعد ساعة.",
+        "أغلقت المدارس أبوابها. غير أن الجامعات بقيت مفتوحة.",
+        "ارتفعت أسعار الوقود مرة أخرى. والحكومة تدرس خفض الضرائب.",
+        "وصلت القوات إلى المدينة. الأكثر تضررا كانوا الأطفال.",
+        "انخفضت درجات الحرارة ليلا. العلاج الأساسي هو الراحة.",
+        "توقفت الرحلات الجوية منذ أيام. ونتيجة لذلك، تأخر وصول المساعدات.",
+        "نشرت الوزارة التقرير كاملا. الطقس جميل والسماء صافية.",
+    ],
+)
+def test_sentence_starts_after_a_complete_sentence_are_not_flagged(text: str) -> None:
+    assert run(SplitPhrase(), text) == []

@@ -8,6 +8,7 @@
 - :mod:`~audit.arabic.numbers`: numbers (digits, number and scale words) and month names;
 - :mod:`~audit.arabic.distance`: edit distances between words;
 - :mod:`~audit.arabic.morphology`: Buckwalter's morphological analyser (readings, parts of speech, gender);
+- :mod:`~audit.arabic.syntax`: from a word's readings, whether a sentence can end on it or start with it;
 - :mod:`~audit.arabic.lexicon`: is a form a word (Aspell, Buckwalter), how common it is (wordfreq), and an
   article's Arabic words with their folded forms.
 

@@ -24,6 +24,17 @@ from audit.arabic.clitics import CONJUNCTION_PREPOSITION, without_proclitics
 from audit.arabic.morphology import Morphology, Reading, load_morphology, only_second_person_noun
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS, MARKS_RE
 from audit.arabic.orthography import fold_persian as fold
+from audit.arabic.syntax import (
+    can_be_verb,
+    construct_state,
+    coordinated_noun,
+    definite_adjective,
+    has_pronoun,
+    indefinite_accusative,
+    is_elative,
+    never_opens,
+    verbless,
+)
 from audit.arabic.words import FUNCTION_WORDS, TITLES_FEMININE, TITLES_MASCULINE
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Applicability, Category, Finding, Fix, Severity
@@ -34,7 +45,7 @@ _WORD = f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*"
 _STOP_RE = re.compile(rf"(?<![\w{ARABIC_MARKS}])(?P<prev>{_WORD})\.(?P<gap>[ \t\u00a0]+)(?P<next>{_WORD})")
 #: Where the piece after a stop ends: the next sentence punctuation or the end of the line.
 _TAIL_END_RE = re.compile(r"[.!?؟…]|\n")
-_WORD_RE = re.compile(r"\w+")
+_WORD_RE = re.compile(rf"[\w{ARABIC_MARKS}]+")
 #: A comma after at most three words: the words before it are an adverbial opener («مرة أخرى، …»). Words are
 #: separated by blanks, so a long run of letters is matched one way only (linear time, no backtracking).
 _EARLY_COMMA_RE = re.compile(r"\w+(?:[ \t\u00a0]+\w+){0,2}[ \t\u00a0]*[،,]")
@@ -118,6 +129,7 @@ class _Stop:
     tail_raw: tuple[str, ...]
     in_quote: bool
     comma_soon: bool  # a comma within the first words after the stop: an adverbial opener («مرة أخرى،»)
+    colon: bool  # a colon between the stop and the end of the next sentence: a label or a list follows
 
 
 @lru_cache(maxsize=4)
@@ -163,7 +175,9 @@ class SplitPhrase(Check):
     («… يوم الاثنين.»), or when it opens with an indefinite noun and its adjective and has no verb («الأولي.
     غزو واسع النطاق …»). The stop is also judged from both sides: the word before cannot end a sentence (a
     preposition, a particle, «بما», «حتى»: major), the word after cannot start one («أن»: major; a preposition
-    its phrase governs, a noun after a noun in construct state, a verb's subject or object: minor).
+    its phrase governs, a noun or name after a noun in construct state, a verb's subject or object, an adjective
+    with the article, the next item of a list joined by «و», «أو»: minor), or the piece after the stop has no
+    verb up to the end of its sentence (minor).
     Abbreviations and initials («د. مول», «ج. ر. ر. تولكين») are not stops. The suggestion joins the two words
     again; the sentence may need rewording around them.
 
@@ -259,6 +273,7 @@ class SplitPhrase(Check):
             next_raw=MARKS_RE.sub("", match.group("next")),
             tail_raw=tail_raw,
             comma_soon=bool(_EARLY_COMMA_RE.match(text, match.start("next"))),
+            colon=":" in text[match.end("next") : tail_end],
             in_quote=in_quote,
         )
 
@@ -378,16 +393,10 @@ def _opening_phrase(tail: tuple[str, ...]) -> bool:
     return tuple(tail[:2]) in _OPENING_PHRASES
 
 
-#: Tags of readings that make a word complete at the end of a sentence: a pronoun suffix («فيه», «منها»).
-_PRONOUN_TAGS = ("PRON", "POSS_PRON", "PVSUFF_DO", "IVSUFF_DO", "CVSUFF_DO")
 #: Parts of speech that need a following word.
 _NEEDS_MORE = frozenset(
     {"PREP", "CONJ", "SUB_CONJ", "REL_PRON", "FUNC_WORD", "NEG_PART", "FUT_PART", "VERB_PART", "INTERROG_PART"}
 )
-
-
-def _has_pronoun(readings: tuple[Reading, ...]) -> bool:
-    return any(tag.startswith(_PRONOUN_TAGS) for r in readings for tag in r.tags)
 
 
 def _cannot_end(word: str, readings: tuple[Reading, ...]) -> bool:
@@ -396,7 +405,7 @@ def _cannot_end(word: str, readings: tuple[Reading, ...]) -> bool:
         return True
     if word[:1] in ("و", "ف") and word[1:] in _NO_END:  # «وفي», «فإن»; not «واحد»
         return not readings or all("CONJ" in r.proclitics for r in readings)
-    return bool(readings) and not _has_pronoun(readings) and all(r.stem in _NEEDS_MORE for r in readings)
+    return bool(readings) and not has_pronoun(readings) and all(r.stem in _NEEDS_MORE for r in readings)
 
 
 _DEMONSTRATIVES = _words("هذا هذه ذلك تلك هؤلاء أولئك")
@@ -413,18 +422,6 @@ def _preposition_attached(word: str, readings: tuple[Reading, ...]) -> bool:
 
 
 _ATTACHED_OPENERS = _words("لذلك لذا لهذا لكن لقد لعل لماذا لولا بالإضافة بالتالي بالطبع بالفعل بالمقابل بذلك لذلك")
-
-
-def _construct_noun(word: str, readings: tuple[Reading, ...]) -> bool:
-    """An indefinite noun without tanween or a pronoun: the first term of a construct phrase («قائمة»)."""
-    if word.startswith("ال") or word.endswith("ا") or not readings or _has_pronoun(readings):
-        return False
-    nouns = [r for r in readings if not r.is_verb]
-    return (
-        any(r.stem == "NOUN" for r in nouns)
-        and all(r.stem in ("NOUN", "ADJ") and "DET" not in r.proclitics for r in nouns)
-        and not any("INDEF" in tag for r in nouns for tag in r.tags)
-    )
 
 
 def _starts_sentence(word: str, readings: tuple[Reading, ...]) -> bool:
@@ -459,9 +456,12 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
     if stop.next_raw in _NO_START:
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MAJOR
+    following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
+    if never_opens(stop.next_raw, following):
+        return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MINOR
     if stop.prev in _TITLES and morphology is not None and _name_like(morphology, stop.next_raw):
         return "separates a title from the name after it", Severity.MAJOR
-    accusative = stop.prev.endswith("ا")  # «… متأخرا.»: an adverb in the accusative closes a sentence
+    accusative = stop.prev.endswith("ا")  # «… متأخرا.», «… أعلنها.»: an accusative or a pronoun closes a sentence
     if stop.next in _GOVERNED and not accusative and not _opening_phrase(stop.tail):
         return f"is followed by «{stop.next_raw}», which continues the phrase before", Severity.MINOR
     if (
@@ -472,25 +472,65 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
         and not any(any(r.is_verb for r in morphology.readings(w)) for w in stop.tail_raw[1:5])
     ):
         return "is followed by «في» and a phrase without a verb, which continues the sentence", Severity.MINOR
-    if morphology is None or stop.comma_soon:
+    if morphology is None:
         return None, Severity.MAJOR
+    reason = _phrase_goes_on(stop, prev_readings, next_readings, morphology)
+    if reason is not None or stop.comma_soon:
+        return reason, Severity.MINOR
     nominal = _nominal(stop.next, next_readings)
     if stop.prev in _DEMONSTRATIVES and stop.next.startswith("ال") and nominal:
         return "separates a demonstrative from its noun", Severity.MINOR
     if _preposition_attached(stop.next, next_readings):
         return f"is followed by «{stop.next_raw}», a prepositional phrase that continues the sentence", Severity.MINOR
-    if nominal and _construct_noun(stop.prev, prev_readings):
+    if nominal and construct_state(stop.prev_raw, prev_readings):
         return "separates a noun from the noun it is construct with", Severity.MINOR
-    verb = bool(prev_readings) and all(r.is_verb for r in prev_readings) and not _has_pronoun(prev_readings)
+    verb = bool(prev_readings) and all(r.is_verb for r in prev_readings) and not has_pronoun(prev_readings)
     if nominal and verb:
         return "separates a verb from its subject or object", Severity.MINOR
-    if stop.in_quote or accusative:
+    if stop.in_quote:
+        return None, Severity.MAJOR
+    if (
+        not stop.colon
+        and stop.next not in _SENTENCE_OPENERS
+        and not indefinite_accusative(stop.prev_raw, prev_readings)
+        and verbless(stop.tail_raw, morphology.readings)
+    ):
+        return "leaves the rest of the sentence without a verb", Severity.MINOR
+    if accusative:
         return None, Severity.MAJOR
     if not _starts_sentence(stop.next, next_readings):
         return "is followed by a word that cannot start a sentence", Severity.MINOR
     if _coordinated_fragment(stop, next_readings, morphology):
         return "leaves a coordinated phrase without a verb", Severity.MINOR
     return None, Severity.MAJOR
+
+
+def _phrase_goes_on(
+    stop: _Stop, prev_readings: tuple[Reading, ...], next_readings: tuple[Reading, ...], morphology: Morphology
+) -> str | None:
+    """The word after the stop belongs to the phrase of the word before: an adjective with the article after a
+    noun («العيوب. المرتبطة»), the noun or name completing a noun in construct state («ألعاب. الفيديو»,
+    «مدينة. مانيلا», «إغلاق. معظم الشركات»), or the next item of a list joined by «و» («الرياح. والرطوبة»).
+    These hold even when a comma follows soon. Reason or None."""
+    if definite_adjective(stop.next_raw, next_readings) and not can_be_verb(prev_readings):
+        return f"is followed by «{stop.next_raw}», an adjective that describes the noun before it"
+    if construct_state(stop.prev_raw, prev_readings):
+        bare_noun = all(r.stem != "ADJ" and not r.proclitics for r in prev_readings if not r.is_verb)
+        if bare_noun and _name_like(morphology, stop.next_raw):
+            return "separates a noun from the name it is construct with"
+        if next_readings and all(r.proclitics == ("DET",) and r.stem in ("NOUN", "ADJ") for r in next_readings):
+            return "separates a noun from the noun it is construct with"
+        if stop.next in _QUANTIFIERS and not stop.next.startswith("ال"):
+            return f"separates a noun from «{stop.next_raw}» and the noun it is construct with"
+    nominal_prev = all(r.stem in ("NOUN", "ADJ", "NOUN_PROP") for r in prev_readings)
+    if (
+        coordinated_noun(stop.next_raw, next_readings)
+        and nominal_prev
+        and not (stop.in_quote or stop.comma_soon)
+        and not (len(stop.tail_raw) > 1 and can_be_verb(morphology.readings(stop.tail_raw[1])))
+    ):
+        return f"is followed by «{stop.next_raw}», the next item of a list"
+    return None
 
 
 def _coordinated_fragment(stop: _Stop, next_readings: tuple[Reading, ...], morphology: Morphology) -> bool:
@@ -513,7 +553,7 @@ def _continues_noun(
 ) -> bool:
     """Whether folded ``nxt`` reads as an adjective of the noun ``prev`` (same definiteness, agreeing)."""
     definite = nxt.startswith("ال")
-    if definite != prev.startswith("ال") or nxt in _QUANTIFIERS or _is_elative(next_raw):
+    if definite != prev.startswith("ال") or nxt in _QUANTIFIERS or is_elative(next_raw):
         return False
     if any(r.is_verb for r in next_readings) or (next_readings and all(r.stem == "NOUN_PROP" for r in next_readings)):
         return False
@@ -564,11 +604,6 @@ def _indefinite_noun(readings: tuple[Reading, ...]) -> bool:
 
 def _indefinite_adjective(readings: tuple[Reading, ...]) -> bool:
     return any(r.stem == "ADJ" and not r.proclitics for r in readings)
-
-
-def _is_elative(word: str) -> bool:
-    """«الأهم», «الأكثر», «الأفضل», «الأولى»: superlatives open sentences («الأهم أن …»); ``word`` as written."""
-    return word.startswith("الأ") and len(word) in (5, 6) and not word.endswith(("ي", "ية"))
 
 
 def _unbroken_bigrams(folded: str) -> frozenset[tuple[str, str]]:
