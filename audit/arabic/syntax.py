@@ -40,11 +40,28 @@ PREDICATE_WORDS = written_words(
     "هو هي هم هما هن إن إنه إنها إنهم أن أنه أنها لأن بأن لكن لكنه لكنها ليس ليست ليسوا هناك هنالك ثمة لدى "
     "لديه لديها لديهم لدينا لديك له لها لهم لنا عند عنده عندها عندهم كأن لعل مثل"
 )
+#: Free prepositions (as written): after a verb they open its complement («يسيرون في اتجاه خطير»).
+PREPOSITIONS = written_words(
+    "في من إلى على عن مع حتى منذ ضد عند حول نحو لدى بين عبر تجاه تحت فوق أمام خلف داخل خارج ضمن وسط دون بدون"
+)
+#: Demonstratives (as written): after a verb, its subject or object («يؤثر هذا التباين»).
+DEMONSTRATIVES = written_words("هذا هذه ذلك تلك هؤلاء أولئك")
 #: Words (as written) that join what precedes to what follows and never open a sentence: «أو» (or).
 NEVER_OPENS = frozenset({"أو"})
 #: «غير» (other than, un-) opens a sentence only as «غير أن» (however).
 NEGATING_NOUN = "غير"
 NEGATING_NOUN_OPENERS = frozenset({"أن", "أنه", "أنها", "أنهم", "أني", "أننا"})
+
+
+def verb_without_object(readings: Sequence[Reading]) -> bool:
+    """Every reading is a verb and none carries an object pronoun («يسيرون», «أخمدت»): its complement, subject or
+    object may still follow."""
+    return bool(readings) and all(r.is_verb for r in readings) and not has_pronoun(readings)
+
+
+def opens_verb_complement(written: str) -> bool:
+    """A preposition, a demonstrative or «ما» (as written): what a verb before it governs («… تتراوح ما بين»)."""
+    return written in PREPOSITIONS or written in DEMONSTRATIVES or written == "ما"
 
 
 def has_pronoun(readings: Sequence[Reading]) -> bool:
@@ -70,7 +87,7 @@ def construct_state(written: str, readings: Sequence[Reading]) -> bool:
     nouns = [r for r in readings if not r.is_verb]
     return (
         any(r.stem == "NOUN" for r in nouns)
-        and all(r.stem in NOMINAL and "DET" not in r.proclitics for r in nouns)
+        and all(r.stem in ("NOUN", "ADJ") and "DET" not in r.proclitics for r in nouns)
         and not any("INDEF" in tag for r in nouns for tag in r.tags)
     )
 

@@ -33,6 +33,8 @@ from audit.arabic.syntax import (
     indefinite_accusative,
     is_elative,
     never_opens,
+    opens_verb_complement,
+    verb_without_object,
     verbless,
 )
 from audit.arabic.words import FUNCTION_WORDS, TITLES_FEMININE, TITLES_MASCULINE
@@ -512,6 +514,12 @@ def _phrase_goes_on(
     noun («العيوب. المرتبطة»), the noun or name completing a noun in construct state («ألعاب. الفيديو»,
     «مدينة. مانيلا», «إغلاق. معظم الشركات»), or the next item of a list joined by «و» («الرياح. والرطوبة»).
     These hold even when a comma follows soon. Reason or None."""
+    if (
+        verb_without_object(prev_readings)
+        and opens_verb_complement(stop.next_raw)
+        and not (stop.comma_soon or _opening_phrase(stop.tail))
+    ):
+        return f"separates the verb «{stop.prev_raw}» from what it governs"
     if definite_adjective(stop.next_raw, next_readings) and not can_be_verb(prev_readings):
         return f"is followed by «{stop.next_raw}», an adjective that describes the noun before it"
     if construct_state(stop.prev_raw, prev_readings):
