@@ -280,6 +280,9 @@ def align_many(
 PARALLEL_LENGTH_COST = 3.5
 #: Between two Arabic texts, the share of a sentence's (rarity-weighted) words its partner must have.
 PARALLEL_WORD_SHARE = 0.25
+#: Share of the paragraph pairs of two versions whose lengths may disagree while the paragraphs are still taken
+#: pair by pair (each must share more anchors with its partner than with the neighbouring paragraphs).
+PARAGRAPH_LENGTH_MISMATCHES = 0.25
 #: Pairs before and after a disagreement that the dynamic programme decides again (a 2-1 merge can look 1-1
 #: on its first sentence).
 STRETCH_MARGIN = 2
@@ -402,21 +405,25 @@ class _Problem:
         if blocks is None:
             return stretches(self.n, self.m, lambda i, j: self.agrees(i, j, ratio))
         found: list[Stretch] = []
-        for i0, i1, j0, j1 in blocks:
+        for i0, i1, j0, j1, lengths_agree in blocks:
             if i1 - i0 == j1 - j0 and all(
                 _length_cost(self.source.lengths[i0 + k], self.target.lengths[j0 + k], ratio) <= PARALLEL_LENGTH_COST
                 for k in range(i1 - i0)
             ):
                 found.extend(_pair(i0 + k, j0 + k) for k in range(i1 - i0))
             else:
-                # Within one agreeing pair of paragraphs, lengths and anchors decide among a few sentences.
-                found.append(Stretch(i0, i1, j0, j1, embed=False))
+                # Within one agreeing pair of paragraphs, lengths and anchors decide among a few sentences; a pair
+                # whose lengths disagree has lost or gained something, which the embeddings help to place.
+                found.append(Stretch(i0, i1, j0, j1, embed=not lengths_agree))
         return found
 
-    def _paragraph_blocks(self, ratio: float) -> list[tuple[int, int, int, int]] | None:
-        """Paragraph k of one side with paragraph k of the other, when both have the same number of paragraphs
-        (more than one), every pair has plausible lengths, and the pairs share more anchors (cosine of their
-        rarity-weighted anchors, summed) than the paragraphs would one paragraph further along either side."""
+    def _paragraph_blocks(self, ratio: float) -> list[tuple[int, int, int, int, bool]] | None:
+        """Paragraph k of one side with paragraph k of the other (with whether their lengths agree), when both
+        have the same number of paragraphs (more than one), the pairs share more anchors (cosine of their
+        rarity-weighted anchors, summed) than the paragraphs would one paragraph further along either side, and
+        every pair has plausible lengths, except at most :data:`PARAGRAPH_LENGTH_MISMATCHES` of the pairs, each
+        of which shares more anchors with its partner than with either one's neighbours (a paragraph one
+        version shortened or lengthened)."""
         if self.paragraphs is None:
             return None
         sides = [_runs(numbers) for numbers in self.paragraphs]
@@ -439,14 +446,25 @@ class _Problem:
             return shared / math.sqrt(own[0][a] * own[1][b]) if shared else 0.0
 
         count = len(sides[0])
-        if any(_length_cost(lengths[0][k], lengths[1][k], ratio) > PARALLEL_LENGTH_COST for k in range(count)):
+        mismatched = [
+            k for k in range(count) if _length_cost(lengths[0][k], lengths[1][k], ratio) > PARALLEL_LENGTH_COST
+        ]
+        if len(mismatched) > int(PARAGRAPH_LENGTH_MISMATCHES * count):
             return None
+        for k in mismatched:
+            here = similarity(k, k)
+            neighbours = [(k, k - 1), (k, k + 1), (k - 1, k), (k + 1, k)]
+            if here <= 0 or any(similarity(a, b) >= here for a, b in neighbours if 0 <= a < count and 0 <= b < count):
+                return None
         diagonal = sum(similarity(k, k) for k in range(count))
         for shift in (-1, 1):
             shifted = sum(similarity(k, k + shift) for k in range(count) if 0 <= k + shift < count)
             if shifted >= diagonal:
                 return None
-        return [(a0, a1, b0, b1) for (a0, a1), (b0, b1) in zip(sides[0], sides[1], strict=True)]
+        return [
+            (a0, a1, b0, b1, k not in mismatched)
+            for k, ((a0, a1), (b0, b1)) in enumerate(zip(sides[0], sides[1], strict=True))
+        ]
 
     def solve(self, ratio: float) -> list[Link]:
         links: list[Link] = []

@@ -79,7 +79,7 @@ class ReferenceAnalyzer:
         rows_metrics: list[dict[str, Any]] = [{} for _ in segments]
         if names:
             report["retranslations"] = names
-            scored = score_segments(hypotheses, streams, self.normalize)
+            scored = score_segments(hypotheses, streams, self.normalize, table=view.chrf)
             report["scores"] = scored.corpus
             report["normalization"] = self.normalize.name
             report["scores_raw"] = scored.corpus_raw

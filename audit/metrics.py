@@ -16,6 +16,7 @@ normalised characters, each against the closest reference.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,21 +132,26 @@ def score_segments(
     references: Sequence[Sequence[str]],
     normalize: Compose | None = None,
     tokenize: str = TOKENIZER,
+    table: ChrfTable | None = None,
 ) -> ScoredSegments:
     """What :func:`corpus_scores` (normalised and raw) and :func:`segment_scores` give, with the same numbers, at
     about the cost of one corpus pass.
 
     sacrebleu computes a corpus score from per-segment statistics, and a sentence score is the same statistics
-    of one segment: each metric reads each segment once, and the raw pass reads again only the segments the
-    normalisation changes. A segment with an empty reference is scored on its own (as :func:`segment_scores`
-    leaves empty references out).
+    of one segment: each statistic is computed once, from sacrebleu's own functions. chrF and chrF++ read the
+    character n-grams of each distinct text once (``table``, shared with the engine-agreement check: pass the
+    article's), TER computes each pattern of hypothesis and reference words once (:class:`TerTable`), and the
+    raw pass reads again only the segments the normalisation changes. A segment with an empty reference is
+    scored against the others (as :func:`segment_scores` leaves empty references out).
     """
     normalize = normalizer() if normalize is None else normalize
+    table = ChrfTable() if table is None else table
     metrics = sacrebleu_metrics(tokenize)
     named = metrics.by_name()
+    ter_table = TerTable(metrics.ter)
     hyps = normalize.apply_all(hypotheses)
     refs = _streams(references, normalize)
-    stats = {name: metric._extract_corpus_statistics(hyps, refs) for name, metric in named.items()}
+    stats = _statistics(metrics, hyps, refs, table, ter_table)
     signed = {name: metric.get_signature().format() for name, metric in named.items()}
     corpus = {name: _corpus_entry(named[name], stats[name], signed[name], normalize) for name in named}
 
@@ -158,29 +164,50 @@ def score_segments(
     if changed:
         sub_hyps = [hypotheses[k] for k in changed]
         sub_refs = [[stream[k] for k in changed] for stream in references]
-        for name, metric in named.items():
-            for k, value in zip(changed, metric._extract_corpus_statistics(sub_hyps, sub_refs), strict=True):
+        for name, values in _statistics(metrics, sub_hyps, sub_refs, table, ter_table).items():
+            for k, value in zip(changed, values, strict=True):
                 raw_stats[name][k] = value
     corpus_raw = {name: _corpus_entry(named[name], raw_stats[name], signed[name], NONE) for name in named}
 
     segments: list[dict[str, Any]] = []
     for k, hyp in enumerate(hyps):
         segment_refs = [stream[k] for stream in refs]
-        if not any(r.strip() for r in segment_refs):
+        present = [r for r in segment_refs if r.strip()]
+        if not present:
             segments.append({})
             continue
-        if not all(r.strip() for r in segment_refs):
-            segments.append(segment_scores(hyp, segment_refs, NONE, tokenize))
-            continue
-        values = {
-            "bleu": round(float(metrics.sentence_bleu._compute_score_from_stats(stats["bleu"][k]).score), 2),
-            "chrf": round(float(metrics.chrf._compute_score_from_stats(stats["chrf"][k]).score), 2),
-            "chrf++": round(float(metrics.chrfpp._compute_score_from_stats(stats["chrf++"][k]).score), 2),
-            "ter": round(float(metrics.ter._compute_score_from_stats(stats["ter"][k]).score), 2),
+        if len(present) == len(segment_refs):
+            segment_stats = {name: stats[name][k] for name in named}
+        else:
+            alone = _statistics(metrics, [hyp], [[r] for r in present], table, ter_table)
+            segment_stats = {name: found[0] for name, found in alone.items()}
+        row: dict[str, Any] = {
+            "bleu": round(float(metrics.sentence_bleu._compute_score_from_stats(segment_stats["bleu"]).score), 2),
+            "chrf": round(float(metrics.chrf._compute_score_from_stats(segment_stats["chrf"]).score), 2),
+            "chrf++": round(float(metrics.chrfpp._compute_score_from_stats(segment_stats["chrf++"]).score), 2),
+            "ter": round(float(metrics.ter._compute_score_from_stats(segment_stats["ter"]).score), 2),
         }
-        values.update(error_rates(hyp, segment_refs))
-        segments.append(values)
+        row.update(error_rates(hyp, present))
+        segments.append(row)
     return ScoredSegments(corpus, corpus_raw, segments)
+
+
+def _statistics(
+    metrics: Metrics,
+    hypotheses: Sequence[str],
+    references: Sequence[Sequence[str]],
+    table: ChrfTable,
+    ter_table: TerTable,
+) -> dict[str, list[Any]]:
+    """Per-segment statistics of each metric, as ``metric._extract_corpus_statistics`` gives them."""
+    count = len(references)
+    per_segment = [[stream[k] for stream in references] for k in range(len(hypotheses))]
+    return {
+        "bleu": metrics.bleu._extract_corpus_statistics(hypotheses, references),
+        "chrf": table.corpus_statistics(metrics.chrf, hypotheses, per_segment, count),
+        "chrf++": table.corpus_statistics(metrics.chrfpp, hypotheses, per_segment, count),
+        "ter": ter_table.corpus_statistics(hypotheses, references),
+    }
 
 
 def _corpus_entry(metric: Any, stats: list[Any], signed: str, normalize: Compose) -> dict[str, Any]:
@@ -188,49 +215,186 @@ def _corpus_entry(metric: Any, stats: list[Any], signed: str, normalize: Compose
     return {"score": round(float(score.score), 2), "signature": f"{signed}|arnorm:{normalize.name}"}
 
 
+def _count_references(metric: Any, count: int) -> None:
+    """Record the number of references in the metric's signature, as sacrebleu does when it reads them."""
+    metric._cache_references([[""] for _ in range(count)])
+
+
+class TerTable:
+    """sacrebleu's TER statistics of segments, each pattern of hypothesis and reference words computed once.
+
+    TER counts the edits (shifts, insertions, deletions, substitutions) that turn a hypothesis into a reference
+    and compares words only for equality, so two pairs with the same pattern of equal words (a text and its
+    normalised form when the normalisation merges none of their words; a reference two engines share) need the
+    same edits: each pattern is computed once, by sacrebleu's ``translation_edit_rate``. A segment's statistics
+    keep only the fewest edits over its references, and no reference can need fewer edits than the words it
+    cannot match (the longer side's length minus the words both share), so references whose bound is no better
+    than the best found are not computed: the statistics are exactly sacrebleu's.
+    """
+
+    def __init__(self, ter: Any) -> None:
+        self._ter = ter
+        self._edits: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
+
+    def corpus_statistics(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> list[list[float]]:
+        """What ``TER._extract_corpus_statistics(hypotheses, references)`` returns."""
+        ter = self._ter
+        cached = ter._cache_references(references)  # sacrebleu's tokenisation; records the reference count
+        return [
+            self.segment_statistics(ter._preprocess_segment(hyp).split(), info["ref_words"])
+            for hyp, info in zip(hypotheses, cached, strict=False)
+        ]
+
+    def segment_statistics(self, hypothesis: Sequence[str], references: Sequence[Sequence[str]]) -> list[float]:
+        """``TER._compute_segment_statistics`` of tokenised words: ``[fewest edits, mean reference length]``."""
+        counts = Counter(hypothesis)
+        bounds = []
+        for words in references:
+            common = sum((counts & Counter(words)).values())
+            bounds.append(max(len(hypothesis), len(words)) - common)
+        best = int(1e16)
+        for k in sorted(range(len(references)), key=bounds.__getitem__):
+            if bounds[k] >= best:
+                break
+            edits = self._pair(hypothesis, references[k])
+            if edits < best:
+                best = edits
+        return [best, sum(len(words) for words in references) / len(references)]
+
+    def _pair(self, hypothesis: Sequence[str], reference: Sequence[str]) -> int:
+        ids: dict[str, int] = {}
+        key = (
+            tuple(ids.setdefault(w, len(ids)) for w in hypothesis),
+            tuple(ids.setdefault(w, len(ids)) for w in reference),
+        )
+        edits = self._edits.get(key)
+        if edits is None:
+            from sacrebleu.metrics.lib_ter import translation_edit_rate
+
+            edits = int(translation_edit_rate(list(hypothesis), list(reference))[0])
+            self._edits[key] = edits
+        return edits
+
+
 def error_rates(hypothesis: str, references: Sequence[str]) -> dict[str, float]:
     """jiwer WER (over ``intl`` tokens) and CER against the closest of ``references`` (lowest WER)."""
     import jiwer
 
     tokenizer = _word_tokenizer()
-    hyp_words = tokenizer(hypothesis).split()
-    best: tuple[float, float] | None = None
+    hyp_words = " ".join(tokenizer(hypothesis).split())
+    best: tuple[float, str] | None = None
     for reference in references:
         ref_words = tokenizer(reference).split()
         if not ref_words:
             continue
-        wer = jiwer.wer(" ".join(ref_words), " ".join(hyp_words)) if hyp_words else 1.0
-        ref_chars = " ".join(reference.split())
-        cer = jiwer.cer(ref_chars, " ".join(hypothesis.split())) if hypothesis.strip() else 1.0
+        wer = jiwer.wer(" ".join(ref_words), hyp_words) if hyp_words else 1.0
         if best is None or wer < best[0]:
-            best = (wer, cer)
+            best = (wer, reference)
     if best is None:
         return {}
-    return {"wer": round(float(best[0]), 4), "cer": round(float(best[1]), 4)}
+    wer, closest = best
+    cer = jiwer.cer(" ".join(closest.split()), " ".join(hypothesis.split())) if hypothesis.strip() else 1.0
+    return {"wer": round(float(wer), 4), "cer": round(float(cer), 4)}
 
 
 class ChrfTable:
-    """Sentence chrF between any two texts of a set, both directions at once, each text's character n-grams
+    """Sentence chrF (and chrF++) between any two texts of a set, both directions at once, each text's n-grams
     extracted once (sacrebleu's extraction, match statistics and F-score, so the numbers are sacrebleu's).
 
-    One table serves one article: its versions of a segment (the audited text, each re-translation) are compared
-    with every other, and each is read once.
+    One table serves one article: its versions of a segment (the audited text, each re-translation, and their
+    normalised forms) are compared with every other, and each is read once, whether by the engine-agreement
+    check, the reference score or the corpus and sentence metrics.
     """
 
     def __init__(self) -> None:
-        self._chrf = sacrebleu_metrics().chrf
-        self._ngrams: dict[str, list[Any]] = {}
+        metrics = sacrebleu_metrics()
+        self._chrf = metrics.chrf
+        self._chrfpp = metrics.chrfpp
+        self._chars: dict[str, tuple[list[Any], list[int]]] = {}
+        self._words: dict[str, tuple[list[Any], list[int]]] = {}
+        self._char_stats: dict[tuple[str, str], list[int]] = {}
+        self._word_stats: dict[tuple[str, str], list[int]] = {}
         self._pairs: dict[tuple[str, str], tuple[float, float]] = {}
 
-    def _grams(self, text: str) -> list[Any]:
-        grams = self._ngrams.get(text)
-        if grams is None:
+    def _char_grams(self, text: str) -> tuple[list[Any], list[int]]:
+        found = self._chars.get(text)
+        if found is None:
             from sacrebleu.metrics.helpers import extract_all_char_ngrams
 
             chrf = self._chrf
             grams = extract_all_char_ngrams(chrf._preprocess_segment(text), chrf.char_order, chrf.whitespace)
-            self._ngrams[text] = grams
-        return grams
+            found = (grams, [sum(counter.values()) for counter in grams])
+            self._chars[text] = found
+        return found
+
+    def _word_grams(self, text: str) -> tuple[list[Any], list[int]]:
+        found = self._words.get(text)
+        if found is None:
+            from sacrebleu.metrics.helpers import extract_word_ngrams
+
+            chrfpp = self._chrfpp
+            words = chrfpp._remove_punctuation(chrfpp._preprocess_segment(text))
+            grams = [extract_word_ngrams(words, n) for n in range(1, chrfpp.word_order + 1)]
+            found = (grams, [sum(counter.values()) for counter in grams])
+            self._words[text] = found
+        return found
+
+    @staticmethod
+    def _match(a: tuple[list[Any], list[int]], b: tuple[list[Any], list[int]]) -> tuple[list[int], list[int]]:
+        """sacrebleu's match statistics (``CHRF._get_match_statistics``) of ``a`` against ``b`` and of ``b``
+        against ``a``, per order."""
+        forward: list[int] = []
+        backward: list[int] = []
+        for left, left_count, right, right_count in zip(a[0], a[1], b[0], b[1], strict=True):
+            match = 0
+            for gram in left.keys() & right.keys():
+                x, y = left[gram], right[gram]
+                match += x if x < y else y
+            forward += [left_count if right else 0, right_count, match]
+            backward += [right_count if left else 0, left_count, match]
+        return forward, backward
+
+    def char_statistics(self, hypothesis: str, reference: str) -> list[int]:
+        """chrF match statistics of ``hypothesis`` against ``reference`` (character orders)."""
+        key = (hypothesis, reference)
+        found = self._char_stats.get(key)
+        if found is None:
+            found, other = self._match(self._char_grams(hypothesis), self._char_grams(reference))
+            self._char_stats[key] = found
+            self._char_stats[(reference, hypothesis)] = other
+        return found
+
+    def word_statistics(self, hypothesis: str, reference: str) -> list[int]:
+        """chrF++'s word-order match statistics of ``hypothesis`` against ``reference``."""
+        key = (hypothesis, reference)
+        found = self._word_stats.get(key)
+        if found is None:
+            found, other = self._match(self._word_grams(hypothesis), self._word_grams(reference))
+            self._word_stats[key] = found
+            self._word_stats[(reference, hypothesis)] = other
+        return found
+
+    def segment_statistics(self, metric: Any, hypothesis: str, references: Sequence[str]) -> list[int]:
+        """``CHRF._compute_segment_statistics`` for the table's chrF or chrF++: the statistics against the
+        reference with the best F-score (the first of equals)."""
+        best: list[int] = []
+        best_score = -1.0
+        for reference in references:
+            stats = self.char_statistics(hypothesis, reference)
+            if metric.word_order > 0:
+                stats = stats + self.word_statistics(hypothesis, reference)
+            score = metric._compute_f_score(stats)
+            if score > best_score:
+                best_score, best = score, stats
+        return best
+
+    def corpus_statistics(
+        self, metric: Any, hypotheses: Sequence[str], references: Sequence[Sequence[str]], count: int
+    ) -> list[list[int]]:
+        """What ``metric._extract_corpus_statistics`` returns, with ``references`` given per hypothesis (``count``
+        of them each)."""
+        _count_references(metric, count)
+        return [self.segment_statistics(metric, h, refs) for h, refs in zip(hypotheses, references, strict=True)]
 
     def pair(self, a: str, b: str) -> tuple[float, float]:
         """chrF of ``a`` against ``b`` and of ``b`` against ``a`` (0 when either is empty)."""
@@ -240,19 +404,11 @@ class ChrfTable:
             return found
         if not a.strip() or not b.strip():
             return 0.0, 0.0
-        forward: list[int] = []
-        backward: list[int] = []
-        for left, right in zip(self._grams(a), self._grams(b), strict=True):
-            match, left_count = 0, 0
-            for gram, count in left.items():
-                left_count += count
-                other = right.get(gram)
-                if other:
-                    match += count if count < other else other
-            right_count = sum(right.values())
-            forward += [left_count if right else 0, right_count, match]
-            backward += [right_count if left else 0, left_count, match]
-        found = (self._chrf._compute_f_score(forward), self._chrf._compute_f_score(backward))
+        chrf = self._chrf
+        found = (
+            chrf._compute_f_score(self.char_statistics(a, b)),
+            chrf._compute_f_score(self.char_statistics(b, a)),
+        )
         self._pairs[key] = found
         self._pairs[(b, a)] = (found[1], found[0])
         return found

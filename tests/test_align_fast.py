@@ -119,3 +119,79 @@ def test_chrf_table_equals_sacrebleu_sentence_chrf() -> None:
     for a in texts:
         for b in texts:
             assert abs(table.chrf(a, b) - chrf_pair(a, b)) < 1e-9
+
+
+def _shuffled_versions(seed: int) -> list[tuple[str, list[str]]]:
+    """Hypotheses and references that share words in other orders (shifts), repeat words, and leave one empty."""
+    import random
+
+    rng = random.Random(seed)
+    words = " ".join([*ARABIC, *ARABIC_OTHER]).split()
+    cases = []
+    for _ in range(60):
+        base = rng.sample(words, rng.randint(3, 14))
+        hypothesis = base[:]
+        rng.shuffle(hypothesis)
+        hypothesis = hypothesis[: rng.randint(1, len(hypothesis))] + rng.sample(base, 2)
+        references = [" ".join(rng.sample(base, len(base))) for _ in range(3)] + [" ".join(base), ""]
+        cases.append((" ".join(hypothesis), references))
+    return cases
+
+
+def test_ter_table_equals_sacrebleu_ter_statistics() -> None:
+    from audit.metrics import TerTable, sacrebleu_metrics
+
+    ter = sacrebleu_metrics().ter
+    table = TerTable(ter)  # one table for every case: patterns computed once are reused
+    for hypothesis, references in _shuffled_versions(7):
+        streams = [[r] for r in references]
+        assert table.corpus_statistics([hypothesis], streams) == ter._extract_corpus_statistics([hypothesis], streams)
+    hyps = [*ARABIC, ARABIC[0]]
+    refs = [[*ARABIC_OTHER, ARABIC[0]], [*reversed(ARABIC), ""]]
+    assert table.corpus_statistics(hyps, refs) == ter._extract_corpus_statistics(hyps, refs)
+
+
+def test_chrf_table_statistics_equal_sacrebleu_chrf_and_chrfpp() -> None:
+    from audit.metrics import sacrebleu_metrics
+
+    metrics = sacrebleu_metrics()
+    table = ChrfTable()
+    cases = _shuffled_versions(11)
+    hyps = [h for h, _ in cases]
+    streams = [[refs[r] for _, refs in cases] for r in range(5)]
+    for metric in (metrics.chrf, metrics.chrfpp):
+        expected = metric._extract_corpus_statistics(hyps, streams)
+        assert table.corpus_statistics(metric, hyps, [refs for _, refs in cases], 5) == expected
+
+
+def test_one_pass_scores_equal_the_separate_ones_on_varied_segments() -> None:
+    cases = _shuffled_versions(3)
+    hyps = [h for h, _ in cases]
+    refs = [[refs[r] for _, refs in cases] for r in range(5)]
+    hyps[0] = "ارتفعت الأسعار بنسبة ٥٪ عامًا بعد عام."  # the normalisation changes this one
+    refs[0][0] = "ارتفعت الأسعار بنسبة 5% عاما بعد عام."
+    scored = score_segments(hyps, refs, normalizer())
+    assert scored.corpus == corpus_scores(hyps, refs, normalizer())
+    assert scored.corpus_raw == corpus_scores(hyps, refs, NONE)
+    for k, hyp in enumerate(hyps):
+        assert scored.segments[k] == segment_scores(hyp, [stream[k] for stream in refs], normalizer())
+
+
+def test_a_paragraph_one_version_lengthened_is_aligned_within_its_pair() -> None:
+    # Eight paragraphs of two or three sentences; the target's fourth paragraph has a long sentence added.
+    added = "وأضاف المتحدث باسم الوزارة أن الحكومة ستعلن تفاصيل إضافية عن التمويل والجدول الزمني خلال الأسابيع المقبلة."
+    left = [f"{ARABIC_OTHER[k % 5][:-1]} ({k})." for k in range(16)]
+    right = [f"{ARABIC[k % 5][:-1]} ({k})." for k in range(16)]
+    source = "\n".join(" ".join(left[k : k + 2]) for k in range(0, 16, 2))
+    target = "\n".join(" ".join(right[k : k + 2]) + (" " + added if k == 6 else "") for k in range(0, 16, 2))
+    source_spans, target_spans = Document(source).sentences, Document(target).sentences
+    source_sentences = [s.slice(source) for s in source_spans]
+    target_sentences = [s.slice(target) for s in target_spans]
+    assert len(source_sentences) == 16 and len(target_sentences) == 17
+    encoder, model = counting_encoder()
+    numbers = (paragraph_numbers(source, source_spans), paragraph_numbers(target, target_spans))
+    links = align(source_sentences, target_sentences, embed=encoder, paragraphs=numbers)
+    expected = [Link((k,), (k,)) for k in range(8)] + [Link((), (8,))] + [Link((k,), (k + 1,)) for k in range(8, 16)]
+    assert links == expected
+    # Only the lengthened pair of paragraphs went to the encoder.
+    assert sorted({s for call in model.calls for s in call}) == sorted([*source_sentences[6:8], *target_sentences[6:9]])
