@@ -122,16 +122,31 @@ class WordModel:
         """Mean log10 probability per letter (end of word included); higher is more plausible."""
         cached = self._scores.get(word)
         if cached is None:
-            letters = self.letter_scores(word)
-            cached = sum(letters) / len(letters)
-            if len(self._scores) > 200_000:
-                self._scores.clear()
-            self._scores[word] = cached
+            cached = self._remember(word, _mean(self.letter_scores(word)))
         return cached
+
+    def _remember(self, word: str, score: float) -> float:
+        if len(self._scores) > 200_000:
+            self._scores.clear()
+        self._scores[word] = score
+        return score
 
     def worst(self, word: str, width: int = 2) -> float:
         """The lowest mean log10 probability of ``width`` consecutive letters: the least Arabic-looking spot."""
+        return _worst(self.letter_scores(word), width)
+
+    def score_and_worst(self, word: str, width: int = 2) -> tuple[float, float]:
+        """:meth:`score` and :meth:`worst` of ``word``, from one pass over its letters."""
         letters = self.letter_scores(word)
-        if len(letters) <= width:
-            return sum(letters) / len(letters)
-        return min(sum(letters[i : i + width]) / width for i in range(len(letters) - width + 1))
+        cached = self._scores.get(word)
+        return (cached if cached is not None else self._remember(word, _mean(letters))), _worst(letters, width)
+
+
+def _mean(letters: list[float]) -> float:
+    return sum(letters) / len(letters)
+
+
+def _worst(letters: list[float], width: int) -> float:
+    if len(letters) <= width:
+        return sum(letters) / len(letters)
+    return min(sum(letters[i : i + width]) / width for i in range(len(letters) - width + 1))

@@ -608,6 +608,9 @@ class WordAnalyst:
         )
         self._runs: KeyedCache[tuple[str, int], tuple[str, ...] | None] = KeyedCache(self._find_run, 100_000)
         self._zipf: KeyedCache[str, float] = KeyedCache(self._word_zipf, 200_000)
+        self._shape_features: KeyedCache[str, tuple[float, float, float, float]] = KeyedCache(
+            self._find_shape_features, 100_000
+        )
         #: how common a word (diacritics removed, hamza kept) is in real text; see :class:`WordFrequencies`
         self.zipf: Callable[[str], float] = self._zipf.__getitem__
 
@@ -623,9 +626,12 @@ class WordAnalyst:
         zeros without the models. Words longer than :data:`MAX_SEARCH_LETTERS` are judged by their beginning."""
         if self.shapes is None:
             return (0.0, 0.0, 0.0, 0.0)
-        word = word[: 2 * MAX_SEARCH_LETTERS]
+        return self._shape_features[word[: 2 * MAX_SEARCH_LETTERS]]
+
+    def _find_shape_features(self, word: str) -> tuple[float, float, float, float]:
+        assert self.shapes is not None
         arabic, names = self.shapes
-        return (arabic.score(word), arabic.worst(word), names.score(word), names.worst(word))
+        return (*arabic.score_and_worst(word), *names.score_and_worst(word))
 
     def shape_odds(self, word: str) -> float:
         """log10 odds that ``word`` (unknown to the lexicons) is damaged, from its shape alone: how far it is from
