@@ -126,6 +126,17 @@ def test_frequency_table_reads_everything_after_many_lookups(
     assert table.existing(["كتاب", "قلم", "xx"]) == {"كتاب", "قلم"}
 
 
+def test_word_model_reads_every_row_after_many_lookups(
+    small_inputs: compiled.LexiconInputs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    words = ["كتاب", "ظظظ", "مدرسة", "قلمان", "بيتزا"]
+    expected = {w: compiled.open_compiled(tmp_path, small_inputs).model("arabic").score_and_worst(w) for w in words}
+    monkeypatch.setattr(compiled, "BULK_AFTER", 10)
+    model = compiled.open_compiled(tmp_path, small_inputs).model("arabic")
+    assert {w: model.score_and_worst(w) for w in words} == expected
+    assert model._complete
+
+
 def test_cache_folder_comes_from_the_configuration(tmp_path: Path) -> None:
     from audit.config import load_config
 

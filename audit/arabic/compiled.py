@@ -38,7 +38,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 5
+FORMAT = 6
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -335,19 +335,26 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
             connection.execute("INSERT INTO blobs VALUES ('buckwalter', ?)", (categories,))
             connection.execute("INSERT INTO blobs VALUES ('morphology', ?)", (entries,))
         arabic = [f for f, z in zipf.items() if z >= ARABIC_FORM_ZIPF and set(f) <= ARABIC_LETTERS and len(f) >= 2]
-        connection.executemany("INSERT INTO ngrams VALUES ('arabic', ?, ?, ?)", wordmodel.train(arabic))
+        _insert_model(connection, "arabic", list(wordmodel.train(arabic)))
         frequent = [f for f in arabic if zipf[f] >= NAME_FORM_ZIPF and len(f) >= 4]
         names = [
             *(w for w in glossary if set(w) <= ARABIC_LETTERS),
             *(w for w in proper_nouns if set(w) <= ARABIC_LETTERS),
             *_unknown_to_aspell(frequent),
         ]
-        connection.executemany("INSERT INTO ngrams VALUES ('names', ?, ?, ?)", wordmodel.train(names))
+        _insert_model(connection, "names", list(wordmodel.train(names)))
         meta = {"inputs": inputs.digest(), "detail": json.dumps(inputs.__dict__), "forms": str(len(zipf))}
         connection.executemany("INSERT INTO meta VALUES (?, ?)", [*meta.items(), ("complete", "1")])
         connection.commit()
     finally:
         connection.close()
+
+
+def _insert_model(connection: sqlite3.Connection, name: str, rows: list[wordmodel.Row]) -> None:
+    """A word-shape model's rows, and all of them packed in one blob (read at once when a large batch needs many)."""
+    connection.executemany(f"INSERT INTO ngrams VALUES ('{name}', ?, ?, ?)", rows)
+    packed = marshal.dumps({gram: (logp, backoff) for gram, logp, backoff in rows})
+    connection.execute("INSERT INTO blobs VALUES (?, ?)", (f"ngrams:{name}", packed))
 
 
 _build_lock = threading.Lock()
@@ -521,7 +528,15 @@ class CompiledLexicon:
                 )
                 return {gram: (logp, backoff) for gram, logp, backoff in rows}
 
-            model = self._models[name] = wordmodel.WordModel(lookup)
+            def everything() -> dict[str, tuple[float, float]]:
+                packed = self._blob(f"ngrams:{name}")
+                if packed is not None:
+                    return packed  # type: ignore[no-any-return]
+                with self._lock:
+                    rows = self._connection.execute("SELECT gram, logp, backoff FROM ngrams WHERE model = ?", (name,))
+                    return {gram: (logp, backoff) for gram, logp, backoff in rows}
+
+            model = self._models[name] = wordmodel.WordModel(lookup, everything=everything, bulk_after=BULK_AFTER)
         return model
 
 

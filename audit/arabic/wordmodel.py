@@ -70,17 +70,36 @@ class WordModel:
     """A trained model read through ``lookup`` (gram -> (log10 probability, log10 backoff) for the grams it has).
 
     ``lookup`` takes a list of grams and returns the rows found, so that a store can answer them in one query.
+    ``everything`` (optional) returns every row at once: it is read instead after ``bulk_after`` grams were looked
+    up, when a large batch makes one read cheaper than the queries to come.
     """
 
-    def __init__(self, lookup: Callable[[list[str]], Mapping[str, tuple[float, float]]], order: int = ORDER) -> None:
+    def __init__(
+        self,
+        lookup: Callable[[list[str]], Mapping[str, tuple[float, float]]],
+        order: int = ORDER,
+        everything: Callable[[], dict[str, tuple[float, float]]] | None = None,
+        bulk_after: int = 20_000,
+    ) -> None:
         self._lookup = lookup
+        self._everything = everything
+        self._bulk_after = bulk_after
+        self._looked_up = 0
+        self._complete = False
         self.order = order
         self._rows: dict[str, tuple[float, float] | None] = {}
         self._scores: dict[str, float] = {}
 
     def _fetch(self, grams: Iterable[str]) -> None:
+        if self._complete:
+            return
         missing = [g for g in set(grams) if g not in self._rows]
         if not missing:
+            return
+        self._looked_up += len(missing)
+        if self._everything is not None and self._looked_up > self._bulk_after:
+            self._rows = dict(self._everything())  # a gram it lacks is unseen, as a None row says
+            self._complete = True
             return
         if len(self._rows) > 500_000:
             self._rows.clear()
