@@ -131,7 +131,7 @@ def test_word_model_reads_every_row_after_many_lookups(
 ) -> None:
     words = ["كتاب", "ظظظ", "مدرسة", "قلمان", "بيتزا"]
     expected = {w: compiled.open_compiled(tmp_path, small_inputs).model("arabic").score_and_worst(w) for w in words}
-    monkeypatch.setattr(compiled, "BULK_AFTER", 10)
+    monkeypatch.setattr(compiled, "MODEL_BULK_SHARE", 10**6)  # read whole after the first look-up
     model = compiled.open_compiled(tmp_path, small_inputs).model("arabic")
     assert {w: model.score_and_worst(w) for w in words} == expected
     assert model._complete

@@ -38,7 +38,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 6
+FORMAT = 7
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -60,6 +60,8 @@ UNUSED_SECONDS = 30 * 24 * 3600
 TOUCH_EVERY_SECONDS = 24 * 3600
 #: The frequency table is read into memory whole after this many look-ups that missed the in-process cache.
 BULK_AFTER = 20_000
+#: A word-shape model is read whole once the letter sequences looked up reach this share of its rows.
+MODEL_BULK_SHARE = 20
 
 
 _configured: Path | None = None
@@ -355,6 +357,7 @@ def _insert_model(connection: sqlite3.Connection, name: str, rows: list[wordmode
     connection.executemany(f"INSERT INTO ngrams VALUES ('{name}', ?, ?, ?)", rows)
     packed = marshal.dumps({gram: (logp, backoff) for gram, logp, backoff in rows})
     connection.execute("INSERT INTO blobs VALUES (?, ?)", (f"ngrams:{name}", packed))
+    connection.execute("INSERT INTO meta VALUES (?, ?)", (f"rows:{name}", str(len(rows))))
 
 
 _build_lock = threading.Lock()
@@ -536,7 +539,11 @@ class CompiledLexicon:
                     rows = self._connection.execute("SELECT gram, logp, backoff FROM ngrams WHERE model = ?", (name,))
                     return {gram: (logp, backoff) for gram, logp, backoff in rows}
 
-            model = self._models[name] = wordmodel.WordModel(lookup, everything=everything, bulk_after=BULK_AFTER)
+            with self._lock:
+                row = self._connection.execute("SELECT value FROM meta WHERE key = ?", (f"rows:{name}",)).fetchone()
+            # One row read at once costs about a twentieth of a gram looked up by a query.
+            bulk_after = int(row[0]) // MODEL_BULK_SHARE if row is not None else BULK_AFTER
+            model = self._models[name] = wordmodel.WordModel(lookup, everything=everything, bulk_after=bulk_after)
         return model
 
 
