@@ -534,7 +534,7 @@ class CompiledLexicon:
             def everything() -> dict[str, tuple[float, float]]:
                 packed = self._blob(f"ngrams:{name}")
                 if packed is not None:
-                    return packed  # type: ignore[no-any-return]
+                    return packed
                 with self._lock:
                     rows = self._connection.execute("SELECT gram, logp, backoff FROM ngrams WHERE model = ?", (name,))
                     return {gram: (logp, backoff) for gram, logp, backoff in rows}
