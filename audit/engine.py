@@ -343,7 +343,7 @@ def auto_jobs(count: int | None = None) -> int:
     return min(max_jobs(), 8, count if count is not None else 8)
 
 
-def chunks(items: Iterable[Article], max_articles: int = 32, max_chars: int = 200_000) -> Iterator[list[Article]]:
+def chunks(items: Iterable[Article], max_articles: int = 16, max_chars: int = 200_000) -> Iterator[list[Article]]:
     """Articles in bounded chunks (by count and by characters), read lazily from ``items``."""
     chunk: list[Article] = []
     size = 0

@@ -611,6 +611,8 @@ class WordAnalyst:
         self._shape_features: KeyedCache[str, tuple[float, float, float, float]] = KeyedCache(
             self._find_shape_features, 100_000
         )
+        self._cut_short: KeyedCache[str, Correction | None] = KeyedCache(self._find_cut_short, 100_000)
+        self._fused: KeyedCache[str, Correction | None] = KeyedCache(self._find_fused, 100_000)
         #: how common a word (diacritics removed, hamza kept) is in real text; see :class:`WordFrequencies`
         self.zipf: Callable[[str], float] = self._zipf.__getitem__
 
@@ -646,6 +648,9 @@ class WordAnalyst:
     def cut_short(self, word: str) -> Correction | None:
         """The common word ``word`` is the beginning of (one to three letters missing at the end), with the odds
         of that slip, or None."""
+        return self._cut_short[word]
+
+    def _find_cut_short(self, word: str) -> Correction | None:
         if self.frequencies is None or len(word) < 3 or len(word) > MAX_SEARCH_LETTERS:
             return None
         found = self.frequencies.completion(word, 3, CUT_SHORT_ZIPF)
@@ -779,6 +784,9 @@ class WordAnalyst:
         """Two words fused into a non-word («الأمريكالثلاثة», «هذاستثمار»): after a head that is not a clitic, the
         word ends with a common word that starts with the article («ال» after two letters or more is a word
         boundary), with a long very common word, or with a common word that lost its first letter or two."""
+        return self._fused[word]
+
+    def _find_fused(self, word: str) -> Correction | None:
         if self.frequencies is None or len(word) < 6:
             return None
         best: Correction | None = None
