@@ -313,6 +313,9 @@ class _Problem:
         self.embed, self.band = embed, band
         self.n, self.m = len(source.lengths), len(target.lengths)
         self._shared: dict[tuple[int, int], float] = {}
+        self._pieces: dict[float, list[Stretch]] = {}
+        self._layout: _ParagraphLayout | None = None
+        self._layout_known = False
         self._own = (
             [sum(idf.get(a, 0.0) * k for a, k in c.items()) for c in source.anchors],
             [sum(idf.get(a, 0.0) * k for a, k in c.items()) for c in target.anchors],
@@ -400,7 +403,14 @@ class _Problem:
         )
 
     def pieces(self, ratio: float) -> list[Stretch]:
-        """Pairs taken 1-1 as they are, and stretches for the dynamic programme, in order."""
+        """Pairs taken 1-1 as they are, and stretches for the dynamic programme, in order (worked out once per
+        ratio: the encoder's look-ahead and the programme ask for the same)."""
+        found = self._pieces.get(ratio)
+        if found is None:
+            found = self._pieces[ratio] = self._find_pieces(ratio)
+        return found
+
+    def _find_pieces(self, ratio: float) -> list[Stretch]:
         blocks = self._paragraph_blocks(ratio)
         if blocks is None:
             return stretches(self.n, self.m, lambda i, j: self.agrees(i, j, ratio))
@@ -417,13 +427,12 @@ class _Problem:
                 found.append(Stretch(i0, i1, j0, j1, embed=not lengths_agree))
         return found
 
-    def _paragraph_blocks(self, ratio: float) -> list[tuple[int, int, int, int, bool]] | None:
-        """Paragraph k of one side with paragraph k of the other (with whether their lengths agree), when both
-        have the same number of paragraphs (more than one), the pairs share more anchors (cosine of their
-        rarity-weighted anchors, summed) than the paragraphs would one paragraph further along either side, and
-        every pair has plausible lengths, except at most :data:`PARAGRAPH_LENGTH_MISMATCHES` of the pairs, each
-        of which shares more anchors with its partner than with either one's neighbours (a paragraph one
-        version shortened or lengthened)."""
+    def _paragraph_layout(self) -> _ParagraphLayout | None:
+        """The paragraphs of both sides when they can be paired k with k (same number, more than one, pairs
+        sharing more anchors on the diagonal than one paragraph further along either side); None otherwise."""
+        if self._layout_known:
+            return self._layout
+        self._layout_known = True
         if self.paragraphs is None:
             return None
         sides = [_runs(numbers) for numbers in self.paragraphs]
@@ -440,30 +449,47 @@ class _Problem:
             for side, runs in zip((self.source, self.target), sides, strict=True)
         ]
         own = [[sum(self.idf.get(a, 0.0) * c for a, c in counter.items()) for counter in side] for side in anchors]
-
-        def similarity(a: int, b: int) -> float:
-            shared = _shared_weight(anchors[0][a], anchors[1][b], self.idf)
-            return shared / math.sqrt(own[0][a] * own[1][b]) if shared else 0.0
-
         count = len(sides[0])
+        similarity: dict[tuple[int, int], float] = {}
+        for a in range(count):
+            for b in range(max(0, a - 1), min(count, a + 2)):
+                shared = _shared_weight(anchors[0][a], anchors[1][b], self.idf)
+                similarity[(a, b)] = shared / math.sqrt(own[0][a] * own[1][b]) if shared else 0.0
+        diagonal = sum(similarity[(k, k)] for k in range(count))
+        for shift in (-1, 1):
+            shifted = sum(similarity[(k, k + shift)] for k in range(count) if 0 <= k + shift < count)
+            if shifted >= diagonal:
+                return None
+        self._layout = _ParagraphLayout(sides[0], sides[1], lengths[0], lengths[1], similarity)
+        return self._layout
+
+    def _paragraph_blocks(self, ratio: float) -> list[tuple[int, int, int, int, bool]] | None:
+        """Paragraph k of one side with paragraph k of the other (with whether their lengths agree), when both
+        have the same number of paragraphs (more than one), the pairs share more anchors (cosine of their
+        rarity-weighted anchors, summed) than the paragraphs would one paragraph further along either side, and
+        every pair has plausible lengths, except at most :data:`PARAGRAPH_LENGTH_MISMATCHES` of the pairs, each
+        of which shares more anchors with its partner than with either one's neighbours (a paragraph one
+        version shortened or lengthened)."""
+        layout = self._paragraph_layout()
+        if layout is None:
+            return None
+        count = len(layout.source)
+        similarity = layout.similarity
         mismatched = [
-            k for k in range(count) if _length_cost(lengths[0][k], lengths[1][k], ratio) > PARALLEL_LENGTH_COST
+            k
+            for k in range(count)
+            if _length_cost(layout.source_lengths[k], layout.target_lengths[k], ratio) > PARALLEL_LENGTH_COST
         ]
         if len(mismatched) > int(PARAGRAPH_LENGTH_MISMATCHES * count):
             return None
         for k in mismatched:
-            here = similarity(k, k)
+            here = similarity[(k, k)]
             neighbours = [(k, k - 1), (k, k + 1), (k - 1, k), (k + 1, k)]
-            if here <= 0 or any(similarity(a, b) >= here for a, b in neighbours if 0 <= a < count and 0 <= b < count):
-                return None
-        diagonal = sum(similarity(k, k) for k in range(count))
-        for shift in (-1, 1):
-            shifted = sum(similarity(k, k + shift) for k in range(count) if 0 <= k + shift < count)
-            if shifted >= diagonal:
+            if here <= 0 or any(similarity[pair] >= here for pair in neighbours if pair in similarity):
                 return None
         return [
             (a0, a1, b0, b1, k not in mismatched)
-            for k, ((a0, a1), (b0, b1)) in enumerate(zip(sides[0], sides[1], strict=True))
+            for k, ((a0, a1), (b0, b1)) in enumerate(zip(layout.source, layout.target, strict=True))
         ]
 
     def solve(self, ratio: float) -> list[Link]:
@@ -486,6 +512,18 @@ class _Problem:
         band = self.band if self.band is not None else max(12, abs(n - m) + 8, int(0.08 * max(n, m)))
         local = _trace(_programme(n, m, band, source, target, self.idf, ratio, vectors), n, m)
         return [Link(tuple(i + i0 for i in link.source), tuple(j + j0 for j in link.target)) for link in local]
+
+
+@dataclass(frozen=True)
+class _ParagraphLayout:
+    """Two versions' paragraphs paired k with k: sentence ranges, lengths, and the anchor similarity of each pair
+    and of each paragraph with the neighbours of its partner."""
+
+    source: list[tuple[int, int]]
+    target: list[tuple[int, int]]
+    source_lengths: list[int]
+    target_lengths: list[int]
+    similarity: dict[tuple[int, int], float]
 
 
 class Stretch(NamedTuple):

@@ -140,14 +140,38 @@ def source_items(english: str) -> list[tuple[str, Any]]:
     return items
 
 
-def renders(item: tuple[str, Any], arabic: str, numbers: list[Any] | None = None) -> bool:
+def renders(item: tuple[str, Any], arabic: str, numbers: list[Any] | None = None, names: Any = None) -> bool:
+    """Whether ``arabic`` renders the item; its Arabic ``numbers`` and its ``names``
+    (:class:`audit.checks.reference.ArabicNames`) are read from it when not given."""
     from audit.arabic.numbers import arabic_numbers
     from audit.checks.reference import ArabicNames, number_rendered
 
     kind, value = item
     if kind == "number":
         return number_rendered(value, arabic_numbers(arabic) if numbers is None else numbers)
-    return ArabicNames(arabic).renders(value)
+    return (ArabicNames(arabic) if names is None else names).renders(value)
+
+
+class _Readings:
+    """Each text's Arabic numbers and names, read once however many items are looked up in it."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, list[Any]] = {}
+        self._names: dict[str, Any] = {}
+
+    def renders(self, item: tuple[str, Any], arabic: str) -> bool:
+        from audit.arabic.numbers import arabic_numbers
+        from audit.checks.reference import ArabicNames
+
+        if item[0] == "number":
+            numbers = self._numbers.get(arabic)
+            if numbers is None:
+                numbers = self._numbers[arabic] = arabic_numbers(arabic)
+            return renders(item, arabic, numbers=numbers)
+        names = self._names.get(arabic)
+        if names is None:
+            names = self._names[arabic] = ArabicNames(arabic)
+        return renders(item, arabic, names=names)
 
 
 def source_coverage(english: str, hypothesis: str, retranslations: Sequence[str]) -> tuple[int, int, tuple[str, ...]]:
@@ -157,14 +181,15 @@ def source_coverage(english: str, hypothesis: str, retranslations: Sequence[str]
     if not items:
         return 0, 0, ()
     refs = [r for r in retranslations if r.strip()]
+    readings = _Readings()
     expected = []
     for item in items:
         if refs:
-            share = sum(renders(item, r) for r in refs) / len(refs)
+            share = sum(readings.renders(item, r) for r in refs) / len(refs)
             if share < SOURCE_QUORUM:
                 continue
         expected.append(item)
-    missed = tuple(_label(item) for item in expected if not renders(item, hypothesis))
+    missed = tuple(_label(item) for item in expected if not readings.renders(item, hypothesis))
     return len(expected), len(expected) - len(missed), missed
 
 
