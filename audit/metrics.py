@@ -297,6 +297,17 @@ def error_rates(hypothesis: str, references: Sequence[str]) -> dict[str, float]:
     return {"wer": round(float(wer), 4), "cer": round(float(cer), 4)}
 
 
+class _Grams:
+    """One text's n-gram counters (one per order), their totals, and the n-grams it has more than once."""
+
+    __slots__ = ("counters", "repeated", "totals")
+
+    def __init__(self, counters: list[Any]) -> None:
+        self.counters = counters
+        self.totals = [sum(counter.values()) for counter in counters]
+        self.repeated = [{gram for gram, count in counter.items() if count > 1} for counter in counters]
+
+
 class ChrfTable:
     """Sentence chrF (and chrF++) between any two texts of a set, both directions at once, each text's n-grams
     extracted once (sacrebleu's extraction, match statistics and F-score, so the numbers are sacrebleu's).
@@ -310,46 +321,50 @@ class ChrfTable:
         metrics = sacrebleu_metrics()
         self._chrf = metrics.chrf
         self._chrfpp = metrics.chrfpp
-        self._chars: dict[str, tuple[list[Any], list[int]]] = {}
-        self._words: dict[str, tuple[list[Any], list[int]]] = {}
+        self._chars: dict[str, _Grams] = {}
+        self._words: dict[str, _Grams] = {}
         self._char_stats: dict[tuple[str, str], list[int]] = {}
         self._word_stats: dict[tuple[str, str], list[int]] = {}
         self._pairs: dict[tuple[str, str], tuple[float, float]] = {}
 
-    def _char_grams(self, text: str) -> tuple[list[Any], list[int]]:
+    def _char_grams(self, text: str) -> _Grams:
         found = self._chars.get(text)
         if found is None:
             from sacrebleu.metrics.helpers import extract_all_char_ngrams
 
             chrf = self._chrf
             grams = extract_all_char_ngrams(chrf._preprocess_segment(text), chrf.char_order, chrf.whitespace)
-            found = (grams, [sum(counter.values()) for counter in grams])
+            found = _Grams(grams)
             self._chars[text] = found
         return found
 
-    def _word_grams(self, text: str) -> tuple[list[Any], list[int]]:
+    def _word_grams(self, text: str) -> _Grams:
         found = self._words.get(text)
         if found is None:
             from sacrebleu.metrics.helpers import extract_word_ngrams
 
             chrfpp = self._chrfpp
             words = chrfpp._remove_punctuation(chrfpp._preprocess_segment(text))
-            grams = [extract_word_ngrams(words, n) for n in range(1, chrfpp.word_order + 1)]
-            found = (grams, [sum(counter.values()) for counter in grams])
+            found = _Grams([extract_word_ngrams(words, n) for n in range(1, chrfpp.word_order + 1)])
             self._words[text] = found
         return found
 
     @staticmethod
-    def _match(a: tuple[list[Any], list[int]], b: tuple[list[Any], list[int]]) -> tuple[list[int], list[int]]:
+    def _match(a: _Grams, b: _Grams) -> tuple[list[int], list[int]]:
         """sacrebleu's match statistics (``CHRF._get_match_statistics``) of ``a`` against ``b`` and of ``b``
-        against ``a``, per order."""
+        against ``a``, per order: the n-grams both have count once each, plus what those seen more than once on
+        both sides add."""
         forward: list[int] = []
         backward: list[int] = []
-        for left, left_count, right, right_count in zip(a[0], a[1], b[0], b[1], strict=True):
-            match = 0
-            for gram in left.keys() & right.keys():
-                x, y = left[gram], right[gram]
-                match += x if x < y else y
+        for left, left_count, left_repeated, right, right_count, right_repeated in zip(
+            a.counters, a.totals, a.repeated, b.counters, b.totals, b.repeated, strict=True
+        ):
+            common = left.keys() & right.keys()
+            match = len(common)
+            if left_repeated and right_repeated:
+                for gram in common & left_repeated & right_repeated:
+                    x, y = left[gram], right[gram]
+                    match += (x if x < y else y) - 1
             forward += [left_count if right else 0, right_count, match]
             backward += [right_count if left else 0, left_count, match]
         return forward, backward
