@@ -78,6 +78,11 @@ def default_cache_dir() -> Path:
     Linux)."""
     if _configured is not None:
         return _configured
+    return _platform_cache_dir()
+
+
+@lru_cache(maxsize=1)
+def _platform_cache_dir() -> Path:
     try:
         import platformdirs
 

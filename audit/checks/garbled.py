@@ -330,11 +330,16 @@ _SUBSTITUTION = {
 }
 
 
+def _likely_substitutions() -> dict[str, tuple[tuple[str, str], ...]]:
+    likely: dict[str, list[tuple[str, str]]] = {old: [] for old in ALPHABET}
+    for (page, new), kind in _SUBSTITUTION.items():
+        if kind != "other":
+            likely[page].append((new, kind))
+    return {old: tuple(found) for old, found in likely.items()}
+
+
 #: letter on the page -> the letters a likely substitution slip (not «other») replaces it with, and the slip
-_LIKELY_SUBSTITUTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    old: tuple((new, kind) for (page, new), kind in _SUBSTITUTION.items() if page == old and kind != "other")
-    for old in ALPHABET
-}
+_LIKELY_SUBSTITUTIONS = _likely_substitutions()
 #: The correction search reaches every form of this Zipf frequency (or, behind a one-letter clitic, whose stem
 #: is 0.7 more common) through an index; the rest, reachable only by the unlikely slips (a wrong letter, a missing
 #: one), are searched when the decision depends on them. See :meth:`WordAnalyst.likely_corrections`.
