@@ -22,15 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from audit.context import ArticleContext
 from audit.engine import REFERENCE, Analysis
-from audit.metrics import score_segments
 from audit.normalize import Compose, normalizer
-from audit.refscore import ReferenceScorer
 
 if TYPE_CHECKING:
     from audit.config import Config
     from audit.engine import Analyzer
     from audit.inputs import Loaded
     from audit.references import AgreementRow, ReferenceView
+    from audit.refscore import ReferenceScorer
 
 
 class ReferenceSetupError(Exception):
@@ -63,11 +62,22 @@ class ReferenceAnalyzer:
     def __init__(self, normalize: Compose | None = None) -> None:
         self.name = "references"
         self.normalize = normalizer() if normalize is None else normalize
-        self.scorer = ReferenceScorer()
+        self._scorer: ReferenceScorer | None = None
+
+    @property
+    def scorer(self) -> ReferenceScorer:
+        """The reference-based estimate (:mod:`audit.refscore`, with the metrics it needs, imported on first use:
+        an audit without references never loads them)."""
+        if self._scorer is None:
+            from audit.refscore import ReferenceScorer
+
+            self._scorer = ReferenceScorer()
+        return self._scorer
 
     def analyze(self, ctx: ArticleContext) -> Analysis:
         if not ctx.has_source and not ctx.has_retranslations:
             return Analysis()
+        from audit.metrics import score_segments
         from audit.references import as_rows, reference_view
 
         view = reference_view(ctx)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
 import signal
 import sys
@@ -14,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from audit import refscore, scoring
+from audit import scoring
 from audit.budget import DEFAULT_BUDGET, BudgetExceeded, TimeBudget, audit_within
 from audit.checks import ArticleContext, BatchCheck, Check, build_checks
 from audit.checks.base import AnyCheck
@@ -336,6 +335,8 @@ def worker_count(jobs: int, articles: Sequence[Article]) -> int:
 
 def auto_jobs(count: int | None = None) -> int:
     """Worker processes for a large (or unknown-size) batch: one per core, unless forking is unsafe."""
+    import multiprocessing  # only for a large batch: a one-article run does without it
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if any(name in sys.modules for name in _FORK_UNSAFE_MODULES):
@@ -405,6 +406,8 @@ class LocalExecutor:
             spec = replace(spec, checks=_built_checks(spec.config))  # built once, inherited by every fork
         # Lexicons, models and patterns are loaded here, once, and shared by every fork.
         _warm_up(spec.config, *spec.split_checks())
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs, initializer=_init_worker, initargs=(spec,)) as pool:
             pending: deque[Any] = deque([pool.apply_async(_audit_in_worker, (first,))])
@@ -560,6 +563,8 @@ def _score_article(
     subscores.update(measured)
     value = result.value
     if REFERENCE in measured:  # with references the score moves with the reference estimate (audit.refscore)
+        from audit import refscore
+
         value = refscore.combined_score(result.value, measured[REFERENCE])
         values["score_from_findings"] = result.value
     passed = scoring.passes(value, ordered, config.fail_under, config.fail_on_severity(), subscores, config.gates)

@@ -618,6 +618,7 @@ class WordAnalyst:
         )
         self._cut_short: KeyedCache[str, Correction | None] = KeyedCache(self._find_cut_short, 100_000)
         self._fused: KeyedCache[str, Correction | None] = KeyedCache(self._find_fused, 100_000)
+        self._runs_together: KeyedCache[str, bool] = KeyedCache(lambda word: self._run_together(word, 2), 100_000)
         #: how common a word (diacritics removed, hamza kept) is in real text; see :class:`WordFrequencies`
         self.zipf: Callable[[str], float] = self._zipf.__getitem__
 
@@ -670,7 +671,7 @@ class WordAnalyst:
         («حزنأخرى», «حققميكلسون»), or is longer than any Arabic word: not damage, however odd its shape."""
         if len(word) > RUN_TOGETHER_LETTERS:
             return True
-        return self._run_together(word, 2)
+        return self._runs_together[word]
 
     def _run_together(self, word: str, depth: int) -> bool:
         for cut in range(2, len(word) - 2):
