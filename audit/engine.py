@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -405,7 +406,12 @@ class LocalExecutor:
         if spec.checks is None:
             spec = replace(spec, checks=_built_checks(spec.config))  # built once, inherited by every fork
         # Lexicons, models and patterns are loaded here, once, and shared by every fork.
-        _warm_up(spec.config, *spec.split_checks())
+        checks, batch_checks = spec.split_checks()
+        _warm_up(spec.config, checks, batch_checks)
+        for check in [*checks, *batch_checks]:
+            # A check that cannot prepare loads what it needs itself, or reports the failure per article.
+            with contextlib.suppress(Exception):
+                check.prepare_batch()
         import multiprocessing
 
         context = multiprocessing.get_context("fork")

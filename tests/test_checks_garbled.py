@@ -107,6 +107,19 @@ def test_without_frequencies_the_lexicons_still_find_slips(monkeypatch: pytest.M
 
 
 @needs_frequencies
+def test_preparing_a_large_batch_reads_the_tables_whole_and_changes_no_finding() -> None:
+    text = "رفض زيلينسكي فكرة الاعتراف بجنرة القرم كجزء من روسيا، وقالت الحكومة إن الخطة تشمل المدارش كلها."
+    before = run(GarbledWordCheck(), text)
+    check = GarbledWordCheck()
+    check.prepare_batch()
+    analyst = word_analyst(lexicon)
+    assert analyst.frequencies is not None
+    assert getattr(analyst.frequencies.zipf_table, "_all", True) is not None  # the compiled table, read whole
+    assert all(model._complete for model in analyst.shapes or ())
+    assert run(check, text) == before
+
+
+@needs_frequencies
 def test_word_damaged_against_the_article_vocabulary_is_major() -> None:
     text = (
         "أعلنت الحكومة خطة جديدة للمدارس. وقالت الحكومة إن الخطة تشمل المدارس كلها. "

@@ -664,6 +664,11 @@ class FrequencyTable(Mapping[str, float]):
         self._all: SortedForms | None = None
         self._queries = 0
 
+    def read_all(self) -> None:
+        """Read the whole table now (see :meth:`audit.checks.base.Check.prepare_batch`)."""
+        if self._all is None:
+            self._all = self._everything()
+
     def _ask(self, words: list[str]) -> None:
         self._queries += len(words)
         if self._queries > BULK_AFTER:

@@ -244,6 +244,12 @@ class BuckwalterLexicon:
     def knows(self, word: str) -> bool:
         return self._verdicts[word]
 
+    def read_all(self) -> None:
+        """Read the stems now when they are read on demand (a large batch about to be shared by workers)."""
+        read_all = getattr(self._data.stems, "read_all", None)
+        if read_all is not None:
+            read_all()
+
     def proper_noun(self, word: str) -> bool:
         """True when the folded word (or it after a one-letter clitic) is listed as a proper noun («جيمس»)."""
         stems = self._data.stems
@@ -315,6 +321,13 @@ class CombinedLexicon:
     def knows(self, word: str) -> bool:
         return self._verdicts[word]
 
+    def read_all(self) -> None:
+        """Read now what the backends read on demand (a large batch about to be shared by worker processes)."""
+        for backend in self.backends:
+            read_all = getattr(backend, "read_all", None)
+            if read_all is not None:
+                read_all()
+
     def proper_noun(self, word: str) -> bool:
         """True when a backend lists the (folded) word as a proper noun."""
         return any(getattr(backend, "proper_noun", _never)(word) for backend in self.backends)
@@ -369,6 +382,12 @@ class WordFrequencies:
 
     def _compute(self, word: str) -> float:
         return float(self.zipf_table.get(word, 0.0))
+
+    def read_all(self) -> None:
+        """Read the whole table now when it is read on demand (a large batch about to be shared by workers)."""
+        read_all = getattr(self.zipf_table, "read_all", None)
+        if read_all is not None:
+            read_all()
 
     def zipf(self, word: str) -> float:
         """The Zipf frequency of ``word`` (diacritics ignored), 0.0 when the form is not listed."""

@@ -182,6 +182,12 @@ class Morphology:
         self._cache: dict[str, tuple[Reading, ...]] = {}
         self._parsed: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
 
+    def read_all(self) -> None:
+        """Read the stems now when they are read on demand (a large batch about to be shared by workers)."""
+        read_all = getattr(self._stems, "read_all", None)
+        if read_all is not None:
+            read_all()
+
     def readings(self, word: str) -> tuple[Reading, ...]:
         """Every analysis of ``word`` (diacritics ignored); empty for a word the lexicon does not know."""
         plain = MARKS_RE.sub("", word)

@@ -90,6 +90,12 @@ class WordModel:
         self._rows: dict[str, tuple[float, float] | None] = {}
         self._scores: dict[str, float] = {}
 
+    def read_all(self) -> None:
+        """Read every row now, when the model can (a large batch about to be shared by worker processes)."""
+        if not self._complete and self._everything is not None:
+            self._rows = dict(self._everything())
+            self._complete = True
+
     def _fetch(self, grams: Iterable[str]) -> None:
         if self._complete:
             return
@@ -98,8 +104,7 @@ class WordModel:
             return
         self._looked_up += len(missing)
         if self._everything is not None and self._looked_up > self._bulk_after:
-            self._rows = dict(self._everything())  # a gram it lacks is unseen, as a None row says
-            self._complete = True
+            self.read_all()  # a gram it lacks is unseen, as a None row says
             return
         if len(self._rows) > 500_000:
             self._rows.clear()

@@ -113,6 +113,11 @@ class PersonGender(Check):
         "use_glossary": Option(True, "take persons and their gender from audit/data/glossary.toml"),
     }
 
+    def prepare_batch(self) -> None:
+        morphology = load_morphology()
+        if morphology is not None:
+            morphology.read_all()
+
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         morphology = load_morphology()
         if morphology is None:

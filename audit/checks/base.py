@@ -86,6 +86,10 @@ class _CheckBase:
     def summary(cls) -> str:
         return cls.documentation().split("\n", 1)[0]
 
+    def prepare_batch(self) -> None:
+        """Load now whatever a large batch will need in full (whole tables rather than look-ups one at a time).
+        Called once before the batch is shared out among worker processes, which then share what was loaded."""
+
     def applies_to(self, ctx: ArticleContext) -> bool:
         if "source" in self.requires and not ctx.has_source:
             return False

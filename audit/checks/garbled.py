@@ -622,6 +622,15 @@ class WordAnalyst:
         #: how common a word (diacritics removed, hamza kept) is in real text; see :class:`WordFrequencies`
         self.zipf: Callable[[str], float] = self._zipf.__getitem__
 
+    def read_all(self) -> None:
+        """Read now the tables a large batch will need in full: the frequencies, the word-shape models and the
+        lexicon's stems (see :meth:`audit.checks.base.Check.prepare_batch`)."""
+        if self.frequencies is not None:
+            self.frequencies.read_all()
+        for model in self.shapes or ():
+            model.read_all()
+        self.lexicon.read_all()
+
     def _word_zipf(self, word: str) -> float:
         if self.frequencies is not None:
             return self.frequencies.zipf(word)
@@ -1077,6 +1086,10 @@ class GarbledWordCheck(GlossaryUser, Check):
         if self._lexicon is None:
             self._lexicon = _lexicon_with_glossary(tuple(self.config["lexicons"]), self.glossary)
         return self._lexicon
+
+    def prepare_batch(self) -> None:
+        if self.lexicon.available:
+            word_analyst(load_lexicon(self.config["lexicons"])).read_all()
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         lexicon = self.lexicon
