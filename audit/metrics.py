@@ -277,22 +277,37 @@ class TerTable:
 
 
 def error_rates(hypothesis: str, references: Sequence[str]) -> dict[str, float]:
-    """jiwer WER (over ``intl`` tokens) and CER against the closest of ``references`` (lowest WER)."""
+    """jiwer WER (over ``intl`` tokens) and CER against the closest of ``references`` (lowest WER, the first of
+    equals).
+
+    No reference can have a lower WER than the words it cannot match (the longer side's length minus the words
+    both share) over its length, so references whose bound cannot beat the closest found are not compared.
+    """
     import jiwer
 
     tokenizer = _word_tokenizer()
-    hyp_words = " ".join(tokenizer(hypothesis).split())
-    best: tuple[float, str] | None = None
-    for reference in references:
-        ref_words = tokenizer(reference).split()
-        if not ref_words:
+    hyp_tokens = tokenizer(hypothesis).split()
+    hyp_words = " ".join(hyp_tokens)
+    hyp_counts = Counter(hyp_tokens)
+    candidates = []
+    for index, reference in enumerate(references):
+        ref_tokens = tokenizer(reference).split()
+        if not ref_tokens:
             continue
-        wer = jiwer.wer(" ".join(ref_words), hyp_words) if hyp_words else 1.0
-        if best is None or wer < best[0]:
-            best = (wer, reference)
+        common = sum((hyp_counts & Counter(ref_tokens)).values())
+        bound = (max(len(hyp_tokens), len(ref_tokens)) - common) / len(ref_tokens) if hyp_tokens else 1.0
+        candidates.append((bound, index, " ".join(ref_tokens)))
+    best: tuple[float, int] | None = None
+    for bound, index, ref_words in sorted(candidates):
+        if best is not None and (bound, index) > best:
+            continue
+        wer = jiwer.wer(ref_words, hyp_words) if hyp_words else 1.0
+        if best is None or (wer, index) < best:
+            best = (wer, index)
     if best is None:
         return {}
-    wer, closest = best
+    wer, index = best
+    closest = references[index]
     cer = jiwer.cer(" ".join(closest.split()), " ".join(hypothesis.split())) if hypothesis.strip() else 1.0
     return {"wer": round(float(wer), 4), "cer": round(float(cer), 4)}
 

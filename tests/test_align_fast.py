@@ -195,3 +195,20 @@ def test_a_paragraph_one_version_lengthened_is_aligned_within_its_pair() -> None
     assert links == expected
     # Only the lengthened pair of paragraphs went to the encoder.
     assert sorted({s for call in model.calls for s in call}) == sorted([*source_sentences[6:8], *target_sentences[6:9]])
+
+
+def test_error_rates_take_the_first_closest_reference() -> None:
+    import jiwer
+
+    from audit.metrics import _word_tokenizer, error_rates
+
+    hypothesis = ARABIC[0]
+    references = [ARABIC_OTHER[0], "", ARABIC[0], ARABIC[0] + " وقال", ARABIC[0]]
+    assert error_rates(hypothesis, references) == {"wer": 0.0, "cer": 0.0}
+    references = [ARABIC_OTHER[0], ARABIC[1], " ".join(reversed(ARABIC_OTHER[0].split())), ARABIC_OTHER[0]]
+    found = error_rates(hypothesis, references)
+    tokens = _word_tokenizer()
+    wers = [jiwer.wer(tokens(r), tokens(hypothesis)) for r in references]  # every reference compared
+    assert found["wer"] == round(min(wers), 4)
+    closest = references[wers.index(min(wers))]
+    assert found["cer"] == round(jiwer.cer(closest, hypothesis), 4)
