@@ -42,10 +42,33 @@ PREDICATE_WORDS = written_words(
 )
 #: Free prepositions (as written): after a verb they open its complement («يسيرون في اتجاه خطير»).
 PREPOSITIONS = written_words(
-    "في من إلى على عن مع حتى منذ ضد عند حول نحو لدى بين عبر تجاه تحت فوق أمام خلف داخل خارج ضمن وسط دون بدون"
+    "في من إلى على عن مع منذ ضد عند حول نحو لدى بين عبر تجاه تحت فوق أمام خلف داخل خارج ضمن وسط دون بدون"
 )
 #: Demonstratives (as written): after a verb, its subject or object («يؤثر هذا التباين»).
 DEMONSTRATIVES = written_words("هذا هذه ذلك تلك هؤلاء أولئك")
+#: Words (as written) after which a sentence cannot stop: prepositions and exceptives not listed with the
+#: function words («أثناء», «إلا», «سوى»), subordinators («عندما», «بينما», «حيث») and a pronoun after «و»,
+#: which opens a circumstantial clause («وهو …»).
+NEEDS_WHAT_FOLLOWS = written_words(
+    "أثناء خلال جراء جرّاء إزاء حيال إلا سوى عدا عندما بينما حينما كلما طالما ريثما حيثما مثلما حيث كي لكي "
+    "وهو وهي وهم وهما وهن فهو فهي فهم"
+)
+#: Verbs that need a predicate or a verbal noun after them (lemmas of the Buckwalter lexicon): «كان» and its
+#: sisters («أصبح», «ظل», «بات», «صار», «ليس», «لا يزال»), «كاد», and «تم» («تم إلغاء …»).
+AUXILIARY_LEMMAS = frozenset(
+    {"kAn_1", ">aSobaH_1", "Zal~a_1", "bAt-i_1", "SAr_1", "layis-a_1", "zAl-a_1", ">azAl_1", "kAd-a_1", "tam~-i_1"}
+)
+#: Words before which «كان» and its sisters close a clause («كما كان», «أيا كان», «مهما كانت»).
+AUXILIARY_CLOSERS = written_words("كما مثلما أيا أياً مهما أينما حيثما عما مما")
+#: Cardinal numbers and scale words (as written) that take a counted noun after them («ثلاثة أشخاص», «أربعة
+#: عشر شخصاً», «ألف دولار»).
+CARDINALS = written_words(
+    "ثلاثة ثلاث أربعة أربع خمسة ستة سبعة ثمانية ثماني تسعة عشرة ثلاثمائة أربعمائة خمسمائة مائة مئة مائتا مئتا "
+    "ألف آلاف مليون ملايين مليار مليارات عشرون عشرين ثلاثون ثلاثين أربعون أربعين خمسون خمسين ستون ستين "
+    "سبعون سبعين ثمانون ثمانين تسعون تسعين"
+)
+#: «إن» and «أن» (as written): the noun after them needs a predicate.
+INNA = written_words("إن أن بأن لأن")
 #: Words (as written) that join what precedes to what follows and never open a sentence: «أو» (or).
 NEVER_OPENS = frozenset({"أو"})
 #: «غير» (other than, un-) opens a sentence only as «غير أن» (however).
@@ -59,9 +82,57 @@ def verb_without_object(readings: Sequence[Reading]) -> bool:
     return bool(readings) and all(r.is_verb for r in readings) and not has_pronoun(readings)
 
 
-def opens_verb_complement(written: str) -> bool:
-    """A preposition, a demonstrative or «ما» (as written): what a verb before it governs («… تتراوح ما بين»)."""
-    return written in PREPOSITIONS or written in DEMONSTRATIVES or written == "ما"
+def opens_verb_complement(written: str, following: Sequence[Reading]) -> bool:
+    """A preposition, or a demonstrative before a noun with the article (``following``: the readings of the next
+    word), as written: what a verb before it governs («… يسيرون في اتجاه», «… يؤثر هذا التباين»)."""
+    if written in PREPOSITIONS:
+        return True
+    return written in DEMONSTRATIVES and bool(following) and all("DET" in r.proclitics for r in following)
+
+
+def needs_what_follows(written: str, before: str | None, readings: Sequence[Reading]) -> bool:
+    """A word a sentence cannot stop on (:data:`NEEDS_WHAT_FOLLOWS`), or an auxiliary verb without its predicate
+    («… منذ أن تم.», «… وكانت.»; not «… كما كان.»): ``before`` is the word before it, as written."""
+    if written in NEEDS_WHAT_FOLLOWS:
+        return True
+    verbs = [r for r in readings if r.is_verb]
+    return (
+        bool(verbs)
+        and all(r.lemma in AUXILIARY_LEMMAS for r in verbs)
+        and not has_pronoun(readings)
+        and before not in AUXILIARY_CLOSERS
+        and not (before or "").endswith("ما")  # «كل ما كان»
+    )
+
+
+#: The second word of the numbers 13 to 19 (as written): «أربعة عشر».
+TEENS = written_words("عشر عشرة")
+
+
+def counts_nouns(written: str) -> bool:
+    """A cardinal number or scale word that takes a counted noun after it («أربعة عشر», «ثلاثة أشخاص»)."""
+    return written in CARDINALS
+
+
+def prepositional_pronoun(readings: Sequence[Reading]) -> bool:
+    """A preposition with an attached pronoun and no verb reading («بها», «عليه», «لهم»): a verb's complement."""
+    return any(r.tags[:1] == ("PREP",) and r.stem.startswith("PRON") for r in readings) and not can_be_verb(readings)
+
+
+def inna_without_predicate(clause: Sequence[str], readings_of: Callable[[str], Sequence[Reading]]) -> bool:
+    """The clause (words as written) ends with «إن»/«أن» and one or two words that hold no predicate and read
+    as verbs only with a clitic before them, if at all («قال إن والده», not «أن كنت طفلا»): the sentence stops
+    before the predicate. «إن» after a name is part of it («مون جاي إن»)."""
+    for back in (2, 3):
+        if len(clause) >= back and clause[-back] in INNA:
+            if len(clause) > back and clause[-back] == "إن":
+                named = readings_of(clause[-back - 1])
+                if not named or all(r.stem == "NOUN_PROP" for r in named):
+                    return False  # «مون جاي إن»: the end of a name
+            rest = clause[1 - back :]
+            verb = any(r.is_verb and not r.proclitics for w in rest for r in readings_of(w))
+            return not verb and not has_predicate(rest, readings_of)
+    return False
 
 
 def has_pronoun(readings: Sequence[Reading]) -> bool:
@@ -127,23 +198,30 @@ def coordinated_noun(written: str, readings: Sequence[Reading]) -> bool:
     )
 
 
-def verbless(words: Sequence[str], readings_of: Callable[[str], Sequence[Reading]]) -> bool:
-    """A clause (words as written, diacritics dropped) with no word that can be a verb and none of the words that
-    carry a predicate without one (:data:`PREDICATE_WORDS`): not a sentence of its own, but the rest of the
-    sentence before it («… التي تتخذها. البنوك المركزية والدول في الوقت المناسب»). Unknown words count as
-    names. A definite noun followed by an indefinite adjective or noun is a nominal sentence («السباحة آمنة»).
-    """
-    if not words:
-        return False
+def has_predicate(words: Sequence[str], readings_of: Callable[[str], Sequence[Reading]]) -> bool:
+    """Whether a clause without a verb (words as written, diacritics dropped) still has a predicate: one of
+    :data:`PREDICATE_WORDS`, a pronoun, or a definite noun or demonstrative followed by an indefinite adjective or
+    noun («السباحة آمنة», «هذه معجزة»)."""
     definite = False
     for word in words:
+        if word in PREDICATE_WORDS:
+            return True
         readings = readings_of(word)
-        if word in PREDICATE_WORDS or can_be_verb(readings):
-            return False
+        if readings and all(r.stem.startswith("PRON") for r in readings):
+            return True  # «فهي علامات …»: a pronoun subject
         if definite and readings and all(r.stem in ("ADJ", "NOUN") and not r.proclitics for r in readings):
-            return False  # «السباحة آمنة»: a definite subject and an indefinite predicate
-        definite = bool(readings) and all("DET" in r.proclitics for r in readings)
-    return True
+            return True
+        definite = word in DEMONSTRATIVES or (bool(readings) and all("DET" in r.proclitics for r in readings))
+    return False
+
+
+def verbless(words: Sequence[str], readings_of: Callable[[str], Sequence[Reading]]) -> bool:
+    """A clause (words as written, diacritics dropped) with no word that can be a verb and no predicate
+    (:func:`has_predicate`): not a sentence of its own, but the rest of the sentence before it («… التي
+    تتخذها. البنوك المركزية والدول في الوقت المناسب»). Unknown words count as names."""
+    if not words or any(can_be_verb(readings_of(word)) for word in words):
+        return False
+    return not has_predicate(words, readings_of)
 
 
 def nominal(readings: Sequence[Reading]) -> bool:

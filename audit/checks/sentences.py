@@ -25,15 +25,21 @@ from audit.arabic.morphology import Morphology, Reading, load_morphology, only_s
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS, MARKS_RE
 from audit.arabic.orthography import fold_persian as fold
 from audit.arabic.syntax import (
+    TEENS,
     can_be_verb,
     construct_state,
     coordinated_noun,
+    counts_nouns,
     definite_adjective,
+    has_predicate,
     has_pronoun,
     indefinite_accusative,
+    inna_without_predicate,
     is_elative,
+    needs_what_follows,
     never_opens,
     opens_verb_complement,
+    prepositional_pronoun,
     verb_without_object,
     verbless,
 )
@@ -48,9 +54,10 @@ _STOP_RE = re.compile(rf"(?<![\w{ARABIC_MARKS}])(?P<prev>{_WORD})\.(?P<gap>[ \t\
 #: Where the piece after a stop ends: the next sentence punctuation or the end of the line.
 _TAIL_END_RE = re.compile(r"[.!?؟…]|\n")
 _WORD_RE = re.compile(rf"[\w{ARABIC_MARKS}]+")
+_ARABIC_WORD = re.compile(f"[{ARABIC_LETTER}]+")
 #: A comma after at most three words: the words before it are an adverbial opener («مرة أخرى، …»). Words are
 #: separated by blanks, so a long run of letters is matched one way only (linear time, no backtracking).
-_EARLY_COMMA_RE = re.compile(r"\w+(?:[ \t\u00a0]+\w+){0,2}[ \t\u00a0]*[،,]")
+_EARLY_COMMA_RE = re.compile(rf"[\w{ARABIC_MARKS}]+(?:[ \t\u00a0]+[\w{ARABIC_MARKS}]+){{0,2}}[ \t\u00a0]*[،,]")
 _BLANKS = " \t\u00a0"
 
 
@@ -132,6 +139,8 @@ class _Stop:
     in_quote: bool
     comma_soon: bool  # a comma within the first words after the stop: an adverbial opener («مرة أخرى،»)
     colon: bool  # a colon between the stop and the end of the next sentence: a label or a list follows
+    head_start: int  # where the sentence before the stop starts
+    head_raw: tuple[str, ...]  # the words of the sentence before the stop, up to ``prev`` (the last 16 at most)
 
 
 @lru_cache(maxsize=4)
@@ -192,7 +201,10 @@ class SplitPhrase(Check):
     category = Category.PUNCTUATION
     severity = Severity.MAJOR
     options: ClassVar[Mapping[str, Option]] = {
-        "max_fragment_words": Option(2, "a piece after a full stop this short and without a verb is a fragment"),
+        "max_fragment_words": Option(3, "a piece after a full stop this short and without a verb is a fragment"),
+        "max_head_words": Option(
+            2, "a sentence this short before a full stop, without a verb, is the start of the sentence after it"
+        ),
     }
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
@@ -203,6 +215,7 @@ class SplitPhrase(Check):
         bigrams: frozenset[tuple[str, str]] | None = None
         glossary_pairs = self._glossary_pairs
         quotes = _Quotes()
+        reported = -1  # where the sentence after the last reported stop starts
         for match in _STOP_RE.finditer(text):
             stop = self._stop(text, match, quotes)
             if stop is None:
@@ -226,8 +239,12 @@ class SplitPhrase(Check):
                 reason, severity = self._grammar(stop, morphology)
             if reason is None:
                 reason, severity = _both_sides(stop, morphology)
+            if reason is None and morphology is not None and stop.head_start != reported:
+                # (a sentence made short by a stop reported already is not reported again)
+                reason, severity = self._short_head(stop, morphology)
             if reason is None:
                 continue
+            reported = stop.next_start
             yield self.finding(
                 text,
                 stop.prev_start,
@@ -262,6 +279,12 @@ class SplitPhrase(Check):
         tail = tuple(fold(w) for w in tail_raw)
         in_quote = quotes.inside(text, line_start, match.start())
         previous = _previous_word(text, line_start, match.start("prev"))
+        window = max(line_start, match.start() - 200)
+        starts = [m.end() for m in _SENTENCE_BOUNDARY_RE.finditer(text, window, match.start("prev"))]
+        head_start = starts[-1] if starts else window
+        head_raw = tuple(MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, head_start, match.end("prev")))
+        if len(head_raw) > 16 or (not starts and window > line_start) or ":" in text[head_start : match.start()]:
+            head_raw = ("…", *head_raw[-16:])  # a long sentence, or a label and its content: not judged
         return _Stop(
             before_prev=fold(previous) if previous else None,
             prev_start=match.start("prev"),
@@ -276,8 +299,29 @@ class SplitPhrase(Check):
             tail_raw=tail_raw,
             comma_soon=bool(_EARLY_COMMA_RE.match(text, match.start("next"))),
             colon=":" in text[match.end("next") : tail_end],
+            head_start=head_start,
+            head_raw=head_raw,
             in_quote=in_quote,
         )
+
+    def _short_head(self, stop: _Stop, morphology: Morphology) -> tuple[str | None, Severity]:
+        """«… يوم الاثنين. ولم ترد تقارير»: the sentence before the stop is a word or two without a verb, the
+        start of the sentence after it (minor)."""
+        head = stop.head_raw
+        if stop.in_quote or not head:
+            return None, Severity.MAJOR
+        if not all(_ARABIC_WORD.fullmatch(w) for w in head):  # also a sentence longer than the words kept
+            last = head[-3:]
+            if all(_ARABIC_WORD.fullmatch(w) for w in last) and inna_without_predicate(last, morphology.readings):
+                return "leaves «إن»/«أن» without its predicate", Severity.MINOR
+            return None, Severity.MAJOR
+        if inna_without_predicate(head, morphology.readings):
+            return "leaves «إن»/«أن» without its predicate", Severity.MINOR
+        if fold(head[0]) in _SENTENCE_OPENERS or has_predicate(head, morphology.readings):
+            return None, Severity.MAJOR
+        if len(head) <= int(self.config["max_head_words"]) and not any(_unambiguous_verb(morphology, w) for w in head):
+            return f"leaves «{' '.join(head)}» on its own, without a verb", Severity.MINOR
+        return None, Severity.MAJOR
 
     def _grammar(self, stop: _Stop, morphology: Morphology) -> tuple[str | None, Severity]:
         """What the words around the stop say, with the lexicon: (reason or None, severity)."""
@@ -308,6 +352,8 @@ class SplitPhrase(Check):
         if len(stop.tail) <= limit and not tail_has_verb and not stop.in_quote:
             if len(stop.tail) == 2 and stop.tail[0].startswith("ال") and not stop.tail[1].startswith("ال"):
                 return None, Severity.MAJOR  # «السباحة آمنة.»: a complete nominal sentence
+            if has_predicate(stop.tail_raw, morphology.readings):
+                return None, Severity.MAJOR  # «الطقس جميل اليوم.», «هناك خطر.»
             if len(stop.tail) == 1 and all(r.stem == "NOUN_PROP" for r in next_readings):
                 return "leaves a name on its own", Severity.MAJOR
             return "leaves a fragment without a verb", Severity.MINOR
@@ -458,6 +504,9 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
     if stop.next_raw in _NO_START:
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MAJOR
+    before = stop.head_raw[-2] if len(stop.head_raw) > 1 else None
+    if needs_what_follows(stop.prev_raw, before, prev_readings) and not stop.in_quote:
+        return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MINOR
     following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
     if never_opens(stop.next_raw, following):
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MINOR
@@ -514,13 +563,29 @@ def _phrase_goes_on(
     noun («العيوب. المرتبطة»), the noun or name completing a noun in construct state («ألعاب. الفيديو»,
     «مدينة. مانيلا», «إغلاق. معظم الشركات»), or the next item of a list joined by «و» («الرياح. والرطوبة»).
     These hold even when a comma follows soon. Reason or None."""
+    following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
     if (
         verb_without_object(prev_readings)
-        and opens_verb_complement(stop.next_raw)
+        and opens_verb_complement(stop.next_raw, morphology.readings(following) if following else ())
         and not (stop.comma_soon or _opening_phrase(stop.tail))
     ):
         return f"separates the verb «{stop.prev_raw}» from what it governs"
-    if definite_adjective(stop.next_raw, next_readings) and not can_be_verb(prev_readings):
+    if verb_without_object(prev_readings) and prepositional_pronoun(next_readings) and not stop.comma_soon:
+        return f"separates the verb «{stop.prev_raw}» from what it governs"
+    if counts_nouns(stop.prev_raw) and (
+        stop.next_raw in TEENS
+        or (
+            next_readings
+            and not can_be_verb(next_readings)
+            and all(r.stem in ("NOUN", "ADJ") and not r.proclitics for r in next_readings)
+        )
+    ):
+        return f"separates the number «{stop.prev_raw}» from what it counts"
+    if (
+        definite_adjective(stop.next_raw, next_readings)
+        and not can_be_verb(prev_readings)
+        and not (following and _unambiguous_verb(morphology, following))  # «السياسيون يصفون»: subject, verb
+    ):
         return f"is followed by «{stop.next_raw}», an adjective that describes the noun before it"
     if construct_state(stop.prev_raw, prev_readings):
         bare_noun = all(r.stem != "ADJ" and not r.proclitics for r in prev_readings if not r.is_verb)
@@ -533,12 +598,20 @@ def _phrase_goes_on(
     nominal_prev = all(r.stem in ("NOUN", "ADJ", "NOUN_PROP") for r in prev_readings)
     if (
         coordinated_noun(stop.next_raw, next_readings)
+        and not indefinite_accusative(stop.next_raw, next_readings)  # «وخلافا لـ …», «وختاما»: adverbs
         and nominal_prev
         and not (stop.in_quote or stop.comma_soon)
-        and not (len(stop.tail_raw) > 1 and can_be_verb(morphology.readings(stop.tail_raw[1])))
+        and not (following and _starts_clause(following, morphology.readings(following)))
     ):
         return f"is followed by «{stop.next_raw}», the next item of a list"
     return None
+
+
+def _starts_clause(word: str, readings: tuple[Reading, ...]) -> bool:
+    """After a noun, a word that makes it the subject of a clause: a verb, a preposition or a relative pronoun
+    («والمبدأ الذي …», «والسبب في …»)."""
+    folded = fold(word)
+    return folded in _RELATIVE_PRONOUNS or folded in _GOVERNED or folded == "في" or can_be_verb(readings)
 
 
 def _coordinated_fragment(stop: _Stop, next_readings: tuple[Reading, ...], morphology: Morphology) -> bool:
