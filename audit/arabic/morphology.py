@@ -12,7 +12,7 @@ import importlib.util
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ class Reading:
     lemma: str
     tags: tuple[str, ...]
 
-    @property
+    @cached_property
     def stem(self) -> str:
         """The part of speech of the stem (VERB_PERFECT, NOUN, NOUN_PROP, ADJ, PREP, ...)."""
         for tag in self.tags:
@@ -95,11 +95,11 @@ class Reading:
                 return tag
         return self.tags[-1] if self.tags else ""
 
-    @property
+    @cached_property
     def is_verb(self) -> bool:
         return self.stem.startswith("VERB")
 
-    @property
+    @cached_property
     def proclitics(self) -> tuple[str, ...]:
         return tuple(tag for tag in self.tags if tag in _PROCLITIC_TAGS)
 

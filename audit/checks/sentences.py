@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import ClassVar
 
@@ -139,8 +139,33 @@ class _Stop:
     in_quote: bool
     comma_soon: bool  # a comma within the first words after the stop: an adverbial opener («مرة أخرى،»)
     colon: bool  # a colon between the stop and the end of the next sentence: a label or a list follows
-    head_start: int  # where the sentence before the stop starts
-    head_raw: tuple[str, ...]  # the words of the sentence before the stop, up to ``prev`` (the last 16 at most)
+    before_prev_raw: str | None  # the word before ``prev`` as written, diacritics dropped
+    text: str = field(repr=False, compare=False)
+    line_start: int = 0
+
+    @cached_property
+    def head(self) -> _Head:
+        """The sentence before the stop, up to ``prev`` (read when a rule needs it)."""
+        text, line_start, prev_start = self.text, self.line_start, self.prev_start
+        window = max(line_start, prev_start - 200)
+        starts = [m.end() for m in _SENTENCE_BOUNDARY_RE.finditer(text, window, prev_start)]
+        start = starts[-1] if starts else window
+        # the sentence before this one: a run of short sentences is a list or a style, not a broken sentence
+        before = len(_WORD_RE.findall(text, starts[-2] if len(starts) > 1 else window, start)) if starts else 9
+        words = tuple(MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, start, self.prev_end))
+        if len(words) > 16 or (not starts and window > line_start) or ":" in text[start:prev_start]:
+            words = ("…", *words[-16:])  # a long sentence, or a label and its content: not judged
+        return _Head(start, min(before, 9), words)
+
+
+@dataclass(frozen=True)
+class _Head:
+    """The sentence before a stop: where it starts, how many words the sentence before it has (9: none on the
+    line, or many), and its words as written (the last 16 after «…» when it is longer)."""
+
+    start: int
+    before: int
+    words: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -239,7 +264,7 @@ class SplitPhrase(Check):
                 reason, severity = self._grammar(stop, morphology)
             if reason is None:
                 reason, severity = _both_sides(stop, morphology)
-            if reason is None and morphology is not None and stop.head_start != reported:
+            if reason is None and morphology is not None and stop.head.start != reported:
                 # (a sentence made short by a stop reported already is not reported again)
                 reason, severity = self._short_head(stop, morphology)
             if reason is None:
@@ -279,12 +304,6 @@ class SplitPhrase(Check):
         tail = tuple(fold(w) for w in tail_raw)
         in_quote = quotes.inside(text, line_start, match.start())
         previous = _previous_word(text, line_start, match.start("prev"))
-        window = max(line_start, match.start() - 200)
-        starts = [m.end() for m in _SENTENCE_BOUNDARY_RE.finditer(text, window, match.start("prev"))]
-        head_start = starts[-1] if starts else window
-        head_raw = tuple(MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, head_start, match.end("prev")))
-        if len(head_raw) > 16 or (not starts and window > line_start) or ":" in text[head_start : match.start()]:
-            head_raw = ("…", *head_raw[-16:])  # a long sentence, or a label and its content: not judged
         return _Stop(
             before_prev=fold(previous) if previous else None,
             prev_start=match.start("prev"),
@@ -299,16 +318,19 @@ class SplitPhrase(Check):
             tail_raw=tail_raw,
             comma_soon=bool(_EARLY_COMMA_RE.match(text, match.start("next"))),
             colon=":" in text[match.end("next") : tail_end],
-            head_start=head_start,
-            head_raw=head_raw,
             in_quote=in_quote,
+            before_prev_raw=MARKS_RE.sub("", previous) if previous else None,
+            text=text,
+            line_start=line_start,
         )
 
     def _short_head(self, stop: _Stop, morphology: Morphology) -> tuple[str | None, Severity]:
         """«… يوم الاثنين. ولم ترد تقارير»: the sentence before the stop is a word or two without a verb, the
         start of the sentence after it (minor)."""
-        head = stop.head_raw
-        if stop.in_quote or not head:
+        if stop.in_quote:
+            return None, Severity.MAJOR
+        head = stop.head.words
+        if not head:
             return None, Severity.MAJOR
         if not all(_ARABIC_WORD.fullmatch(w) for w in head):  # also a sentence longer than the words kept
             last = head[-3:]
@@ -319,7 +341,8 @@ class SplitPhrase(Check):
             return "leaves «إن»/«أن» without its predicate", Severity.MINOR
         if fold(head[0]) in _SENTENCE_OPENERS or has_predicate(head, morphology.readings):
             return None, Severity.MAJOR
-        if len(head) <= int(self.config["max_head_words"]) and not any(_unambiguous_verb(morphology, w) for w in head):
+        limit = int(self.config["max_head_words"])
+        if len(head) <= limit < stop.head.before and not any(_unambiguous_verb(morphology, w) for w in head):
             return f"leaves «{' '.join(head)}» on its own, without a verb", Severity.MINOR
         return None, Severity.MAJOR
 
@@ -504,8 +527,7 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
     if stop.next_raw in _NO_START:
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MAJOR
-    before = stop.head_raw[-2] if len(stop.head_raw) > 1 else None
-    if needs_what_follows(stop.prev_raw, before, prev_readings) and not stop.in_quote:
+    if needs_what_follows(stop.prev_raw, stop.before_prev_raw, prev_readings) and not stop.in_quote:
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MINOR
     following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
     if never_opens(stop.next_raw, following):
