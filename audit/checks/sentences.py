@@ -55,6 +55,8 @@ _STOP_RE = re.compile(rf"(?<![\w{ARABIC_MARKS}])(?P<prev>{_WORD})\.(?P<gap>[ \t\
 _TAIL_END_RE = re.compile(r"[.!?؟…]|\n")
 _WORD_RE = re.compile(rf"[\w{ARABIC_MARKS}]+")
 _ARABIC_WORD = re.compile(f"[{ARABIC_LETTER}]+")
+#: How far back (characters) the sentence before a stop is read: enough for the few words the rules look at.
+_HEAD_WINDOW = 80
 #: A comma after at most three words: the words before it are an adverbial opener («مرة أخرى، …»). Words are
 #: separated by blanks, so a long run of letters is matched one way only (linear time, no backtracking).
 _EARLY_COMMA_RE = re.compile(rf"[\w{ARABIC_MARKS}]+(?:[ \t\u00a0]+[\w{ARABIC_MARKS}]+){{0,2}}[ \t\u00a0]*[،,]")
@@ -145,23 +147,25 @@ class _Stop:
 
     @cached_property
     def head(self) -> _Head:
-        """The sentence before the stop, up to ``prev`` (read when a rule needs it)."""
+        """The end of the sentence before the stop, up to ``prev`` (read when a rule needs it)."""
         text, line_start, prev_start = self.text, self.line_start, self.prev_start
-        window = max(line_start, prev_start - 200)
+        window = max(line_start, prev_start - _HEAD_WINDOW)
         starts = [m.end() for m in _SENTENCE_BOUNDARY_RE.finditer(text, window, prev_start)]
         start = starts[-1] if starts else window
         # the sentence before this one: a run of short sentences is a list or a style, not a broken sentence
-        before = len(_WORD_RE.findall(text, starts[-2] if len(starts) > 1 else window, start)) if starts else 9
+        before = 9
+        if len(starts) > 1 or (starts and window == line_start):
+            before = len(_WORD_RE.findall(text, starts[-2] if len(starts) > 1 else window, start))
         words = tuple(MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, start, self.prev_end))
-        if len(words) > 16 or (not starts and window > line_start) or ":" in text[start:prev_start]:
-            words = ("…", *words[-16:])  # a long sentence, or a label and its content: not judged
+        if (not starts and window > line_start) or ":" in text[start:prev_start]:
+            words = ("…", *words)  # a longer sentence, or a label and its content
         return _Head(start, min(before, 9), words)
 
 
 @dataclass(frozen=True)
 class _Head:
     """The sentence before a stop: where it starts, how many words the sentence before it has (9: none on the
-    line, or many), and its words as written (the last 16 after «…» when it is longer)."""
+    line, or many), and its words as written («…» first when it starts further back than the window read)."""
 
     start: int
     before: int
