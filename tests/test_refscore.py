@@ -13,7 +13,17 @@ from audit.config import Config
 from audit.engine import audit_batch
 from audit.metrics import ChrfTable
 from audit.model import Article
-from audit.refscore import FORMULA, ReferenceScorer, consensus_utilities, signature, source_coverage
+from audit.refscore import (
+    FORMULA,
+    ReferenceScorer,
+    consensus_utilities,
+    families,
+    segment_utilities,
+    signature,
+    source_coverage,
+    utility_matrix,
+    votes,
+)
 
 GOOD = [
     "أعلنت الحكومة يوم الاثنين عن خطة لبناء 5000 منزل جديد في مدينة الإسكندرية.",
@@ -68,6 +78,81 @@ def test_the_outlier_scores_below_the_consensus() -> None:
     assert good is not None and bad is not None
     assert good.value > 90 > 40 > bad.value
     assert good.source is None and good.consensus == good.value
+
+
+def star_agreement(spokes: list[float], shared: dict[tuple[int, int], float]) -> list[list[float]]:
+    """Agreement 100 - d with d(x, y) = e_x + e_y, less twice what a pair shares."""
+    n = len(spokes)
+    return [
+        [
+            100.0 if x == y else 100.0 - spokes[x] - spokes[y] + 2 * shared.get((min(x, y), max(x, y)), 0.0)
+            for y in range(n)
+        ]
+        for x in range(n)
+    ]
+
+
+def test_families_are_pairs_that_agree_beyond_their_distance_from_the_consensus() -> None:
+    spokes = [10.0, 12.0, 20.0, 11.0, 25.0, 15.0]
+    assert families(star_agreement(spokes, {})) == {}  # independent versions: no family
+    assert families(star_agreement(spokes, {(1, 3): 6.0})) == {1: 3, 3: 1}
+    # The pair is found whatever the versions' own quality, and a near copy of a weak version too.
+    assert families(star_agreement(spokes, {(2, 4): 15.0})) == {2: 4, 4: 2}
+    assert families(star_agreement(spokes[:4], {(1, 3): 6.0})) == {}  # four versions cannot tell
+
+
+def test_votes_a_family_member_is_no_evidence_and_two_count_as_one() -> None:
+    family = {1: 2, 2: 1}
+    assert votes(1, [2, 3, 4], family) == [0.0, 1.0, 1.0]
+    assert votes(0, [1, 2, 3, 4], family) == [0.5, 0.5, 1.0, 1.0]
+    assert votes(3, [1, 4], family) == [1.0, 1.0]
+
+
+def test_two_duplicate_retranslations_do_not_outvote_a_distinct_one() -> None:
+    table = ChrfTable()
+    distinct, twin = GOOD[2], GOOD[3]
+    once = utility_matrix([GOOD[0], twin, distinct, BAD, GOOD[1]], table)
+    twice = utility_matrix([GOOD[0], twin, twin, distinct, BAD, GOOD[1]], table)
+    alone, _ = segment_utilities(once)
+    counted_twice, _ = segment_utilities(twice)
+    as_one, _ = segment_utilities(twice, {1: 2, 2: 1})
+    assert alone is not None and counted_twice is not None and as_one is not None
+    assert abs(as_one - alone) < 1e-9 < abs(counted_twice - alone)
+    # The audited text's own copy among the re-translations does not vouch for it.
+    with_copy = utility_matrix([BAD, BAD + " ", *GOOD[:3]], table)
+    lifted, _ = segment_utilities(with_copy)
+    fair, _ = segment_utilities(with_copy, {0: 1, 1: 0})
+    without, _ = segment_utilities(utility_matrix([BAD, *GOOD[:3]], table))
+    assert lifted is not None and fair is not None and without is not None
+    assert lifted > without + 3 and abs(fair - without) < 0.1
+
+
+def test_an_article_finds_its_duplicate_retranslations() -> None:
+    table = ChrfTable()
+    scorer = ReferenceScorer()
+    first, second = ARTICLE.splitlines(), HUMAN.splitlines()
+    engine = ENGINE.splitlines()
+    segments = []
+    for k in range(2):
+        versions = {"copy-a": engine[k], "copy-b": engine[k] + " ", "c": second[k], "d": GOOD[k], "e": BAD}
+        segments.append(scorer.estimate_segment(first[k], versions, None, table))
+    estimate = scorer.combine(segments)
+    assert estimate is not None and ("copy-a", "copy-b") in estimate.families
+    assert ["copy-a", "copy-b"] in estimate.to_dict()["families"]
+    alone = scorer.combine(
+        scorer.estimate_segment(first[k], {"copy-a": engine[k], "c": second[k], "d": GOOD[k], "e": BAD}, None, table)
+        for k in range(2)
+    )
+    assert alone is not None and abs(alone.value - estimate.value) < 0.01
+
+
+def test_html_entities_are_compared_unescaped() -> None:
+    table = ChrfTable()
+    quoted = "قال الوزير «إن الخطة جاهزة» للتنفيذ."
+    entity = "قال الوزير &quot;إن الخطة جاهزة&quot; للتنفيذ."
+    plain = 'قال الوزير "إن الخطة جاهزة" للتنفيذ.'
+    refs = [plain, quoted]
+    assert consensus_utilities(entity, refs, table) == consensus_utilities(plain, refs, table)
 
 
 def test_source_numbers_the_retranslations_render_are_required() -> None:

@@ -81,20 +81,29 @@ def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
     return pearson(ranks(xs), ranks(ys))
 
 
-def audit_system(
+def articles_of(
     outputs: dict[str, list[str]], system: str, source: list[str] | None, starts: Sequence[int]
-) -> dict[str, Any]:
-    """One system's articles scored against the other systems: article estimates and per-line utilities."""
-    scorer = ReferenceScorer()
-    values, relatives, consensus, utilities = [], [], [], []
-    for k in starts:
-        others = {o: "\n".join(outputs[o][k : k + SIZE]) for o in outputs if o != system}
-        article = Article(
+) -> list[Article]:
+    """One system's 10-line articles, the other systems' same lines as re-translations."""
+    return [
+        Article(
             id=f"{system}-{k}",
             text="\n".join(outputs[system][k : k + SIZE]),
             source="\n".join(source[k : k + SIZE]) if source else None,
-            retranslations=others,
+            retranslations={o: "\n".join(outputs[o][k : k + SIZE]) for o in outputs if o != system},
         )
+        for k in starts
+    ]
+
+
+def audit_system(
+    outputs: dict[str, list[str]], system: str, source: list[str] | None, starts: Sequence[int]
+) -> dict[str, Any]:
+    """One system's articles scored against the other systems: per-article estimates and per-line utilities."""
+    scorer = ReferenceScorer()
+    values, relatives, consensus, utilities = [], [], [], []
+    families: dict[str, int] = {}
+    for article in articles_of(outputs, system, source, starts):
         ctx = ArticleContext(article)
         view = reference_view(ctx)
         parts = [
@@ -106,22 +115,40 @@ def audit_system(
         values.append(estimate.value)
         relatives.append(estimate.relative or 0.0)
         consensus.append(estimate.consensus or 0.0)
+        for pair in estimate.families:
+            name = "+".join(p or system for p in pair)
+            families[name] = families.get(name, 0) + 1
         # Per line (FLORES lines are the human references' segments): the utility of the segments in that line.
         line_starts = [0]
         for line in article.text.split("\n")[:-1]:
             line_starts.append(line_starts[-1] + len(line) + 1)
         for index, start in enumerate(line_starts):
             end = start + len(article.text.split("\n")[index])
-            inside = [p for p, s in zip(parts, view.segments, strict=True) if start <= s.start < end + 1]
+            inside = [p for p, s in zip(estimate.segments, view.segments, strict=True) if start <= s.start < end + 1]
             weighted = [(p.expected or 0.0, max(p.words, 1)) for p in inside if p.expected is not None]
             total = sum(w for _, w in weighted)
             utilities.append(sum(v * w for v, w in weighted) / total if total else 0.0)
     return {
-        "reference": statistics.fmean(values),
-        "relative": statistics.fmean(relatives),
-        "consensus": statistics.fmean(consensus),
+        "reference": values,
+        "relative": relatives,
+        "consensus": consensus,
         "utilities": utilities,
+        "families": families,
     }
+
+
+def audit_scores(
+    outputs: dict[str, list[str]], system: str, source: list[str] | None, starts: Sequence[int]
+) -> list[float]:
+    """The article ``score`` a user gates on: every check and the reference score, through the engine."""
+    from audit.analyzers import ReferenceAnalyzer
+    from audit.config import Config
+    from audit.engine import audit_batch
+
+    result = audit_batch(
+        articles_of(outputs, system, source, starts), Config(embeddings="off", jobs=1), analyzers=[ReferenceAnalyzer()]
+    )
+    return [article.score for article in result.articles]
 
 
 def ranking(scores: dict[str, float], truth: dict[str, float]) -> dict[str, float]:
@@ -130,47 +157,101 @@ def ranking(scores: dict[str, float], truth: dict[str, float]) -> dict[str, floa
     return {"kendall_tau": round(kendall_tau(xs, ys), 3), "pairwise_accuracy": round(pairwise_accuracy(xs, ys), 3)}
 
 
-def bench_flores(report: dict[str, Any], halves: bool) -> dict[str, float]:
+def corpus_chrf(hypotheses: list[str], references: list[list[str]], rows: Sequence[int]) -> float:
+    return float(
+        corpus_scores([hypotheses[k] for k in rows], [[r[k] for k in rows] for r in references], NONE)["chrf"]["score"]
+    )
+
+
+def halves(starts: Sequence[int], count: int) -> dict[str, tuple[list[int], list[int]]]:
+    """All articles, even articles, odd articles: (article indices, line numbers)."""
+    parts = {
+        "all": list(range(len(starts))),
+        "even": list(range(0, len(starts), 2)),
+        "odd": list(range(1, len(starts), 2)),
+    }
+    return {
+        name: (index, [k for i in index for k in range(starts[i], min(starts[i] + SIZE, count))])
+        for name, index in parts.items()
+    }
+
+
+MEASURES = ("reference", "relative", "consensus", "score")
+
+
+def rank_parts(
+    audited: dict[str, dict[str, Any]], truth_of: Any, baseline_of: Any, parts: dict[str, tuple[list[int], list[int]]]
+) -> dict[str, Any]:
+    """Kendall tau and pairwise accuracy of each measure's system means, per part, and the baseline's."""
+    result: dict[str, Any] = {}
+    for part, (index, rows) in parts.items():
+        truth = truth_of(rows)
+        entry = {
+            measure: ranking({s: statistics.fmean(audited[s][measure][i] for i in index) for s in SYSTEMS}, truth)
+            for measure in MEASURES
+            if measure in audited[SYSTEMS[0]]
+        }
+        entry["baseline_chrf_vs_other_six"] = ranking(baseline_of(rows), truth)
+        result[part] = entry
+    return result
+
+
+def bench_flores(report: dict[str, Any], with_score: bool) -> dict[str, float]:
     folder = DATA / "flores-devtest"
     outputs = {s: lines(folder / "systems" / f"{s}.ar.txt") for s in SYSTEMS}
     source = lines(folder / "src.en.txt")
     ref_a, ref_b = lines(folder / "ref-a.ar.txt"), lines(folder / "ref-b.ar.txt")
+    every = list(range(len(ref_a)))
     human = {
-        "ref-a": {s: corpus_scores(outputs[s], [ref_a], NONE)["chrf"]["score"] for s in SYSTEMS},
-        "ref-b": {s: corpus_scores(outputs[s], [ref_b], NONE)["chrf"]["score"] for s in SYSTEMS},
-        "ref-a+b": {s: corpus_scores(outputs[s], [ref_a, ref_b], NONE)["chrf"]["score"] for s in SYSTEMS},
+        "ref-a": {s: corpus_chrf(outputs[s], [ref_a], every) for s in SYSTEMS},
+        "ref-b": {s: corpus_chrf(outputs[s], [ref_b], every) for s in SYSTEMS},
+        "ref-a+b": {s: corpus_chrf(outputs[s], [ref_a, ref_b], every) for s in SYSTEMS},
     }
-    baseline = {
-        s: corpus_scores(outputs[s], [outputs[o] for o in SYSTEMS if o != s], NONE)["chrf"]["score"] for s in SYSTEMS
-    }
+
+    def baseline_of(rows: list[int]) -> dict[str, float]:
+        return {s: corpus_chrf(outputs[s], [outputs[o] for o in SYSTEMS if o != s], rows) for s in SYSTEMS}
+
+    def truth_of(rows: list[int]) -> dict[str, float]:
+        return {s: corpus_chrf(outputs[s], [ref_a, ref_b], rows) for s in SYSTEMS}
+
     table = ChrfTable()
     human_segments = {
-        s: [max(table.chrf(outputs[s][k], ref_a[k]), table.chrf(outputs[s][k], ref_b[k])) for k in range(len(ref_a))]
+        s: [max(table.chrf(outputs[s][k], ref_a[k]), table.chrf(outputs[s][k], ref_b[k])) for k in every]
         for s in SYSTEMS
     }
     baseline_segments = {
-        s: [max(table.chrf(outputs[s][k], outputs[o][k]) for o in SYSTEMS if o != s) for k in range(len(ref_a))]
-        for s in SYSTEMS
+        s: [max(table.chrf(outputs[s][k], outputs[o][k]) for o in SYSTEMS if o != s) for k in every] for s in SYSTEMS
     }
+    baseline = baseline_of(every)
     result: dict[str, Any] = {
         "chrf_human": human,
         "baseline_chrf_vs_other_six": baseline,
         "baseline_ranking": {name: ranking(baseline, truth) for name, truth in human.items()},
     }
     starts = list(range(0, len(ref_a), SIZE))
+    parts = halves(starts, len(ref_a))
     for mode, with_source in (("with_source", True), ("without_source", False)):
         started = time.perf_counter()
         audited = {s: audit_system(outputs, s, source if with_source else None, starts) for s in SYSTEMS}
-        entry: dict[str, Any] = {
-            "seconds": round(time.perf_counter() - started, 1),
-            "reference": {s: round(audited[s]["reference"], 3) for s in SYSTEMS},
-            "relative": {s: round(audited[s]["relative"], 4) for s in SYSTEMS},
+        entry: dict[str, Any] = {"seconds": round(time.perf_counter() - started, 1)}
+        if with_score:
+            started = time.perf_counter()
+            for s in SYSTEMS:
+                audited[s]["score"] = audit_scores(outputs, s, source if with_source else None, starts)
+            entry["seconds_score"] = round(time.perf_counter() - started, 1)
+        entry["means"] = {
+            measure: {s: round(statistics.fmean(audited[s][measure]), 3) for s in SYSTEMS}
+            for measure in MEASURES
+            if measure in audited[SYSTEMS[0]]
         }
+        entry["families"] = {s: audited[s]["families"] for s in SYSTEMS}
         entry["ranking"] = {
-            f"{measure}_vs_{name}": ranking({s: audited[s][measure] for s in SYSTEMS}, truth)
-            for measure in ("reference", "relative")
+            f"{measure}_vs_{name}": ranking({s: statistics.fmean(audited[s][measure]) for s in SYSTEMS}, truth)
+            for measure in MEASURES
+            if measure in audited[SYSTEMS[0]]
             for name, truth in human.items()
         }
+        entry["parts_vs_ref_a+b"] = rank_parts(audited, truth_of, baseline_of, parts)
         ours = [u for s in SYSTEMS for u in audited[s]["utilities"]]
         theirs = [u for s in SYSTEMS for u in human_segments[s]]
         base = [u for s in SYSTEMS for u in baseline_segments[s]]
@@ -185,53 +266,40 @@ def bench_flores(report: dict[str, Any], halves: bool) -> dict[str, float]:
                 "spearman": round(spearman(base, theirs), 3),
             },
         }
-        if halves and with_source:
-            entry["halves"] = {}
-            for name, part in (("even", starts[0::2]), ("odd", starts[1::2])):
-                lines_of = [k for start in part for k in range(start, min(start + SIZE, len(ref_a)))]
-                scores = {s: audit_system(outputs, s, source, part)["reference"] for s in SYSTEMS}
-                truth = {
-                    s: corpus_scores(
-                        [outputs[s][k] for k in lines_of],
-                        [[ref_a[k] for k in lines_of], [ref_b[k] for k in lines_of]],
-                        NONE,
-                    )["chrf"]["score"]
-                    for s in SYSTEMS
-                }
-                base_half = {
-                    s: corpus_scores(
-                        [outputs[s][k] for k in lines_of],
-                        [[outputs[o][k] for k in lines_of] for o in SYSTEMS if o != s],
-                        NONE,
-                    )["chrf"]["score"]
-                    for s in SYSTEMS
-                }
-                entry["halves"][name] = {"reference": ranking(scores, truth), "baseline": ranking(base_half, truth)}
         result[mode] = entry
-        print(f"FLORES {mode}: {entry['ranking']}  segments {entry['segments']}  ({entry['seconds']} s)")
+        print(f"FLORES {mode}: {json.dumps(entry['parts_vs_ref_a+b'])}")
+        print(f"  vs each reference: {entry['ranking']}  segments {entry['segments']}  ({entry['seconds']} s)")
     print(f"FLORES baseline (chrF vs the other six): {result['baseline_ranking']}")
     report["flores"] = result
     return human["ref-a+b"]
 
 
-def bench_iwslt(report: dict[str, Any], proxy: dict[str, float]) -> None:
+def bench_iwslt(report: dict[str, Any], proxy: dict[str, float], with_score: bool) -> None:
     folder = DATA / "iwslt17"
     outputs = {s: lines(folder / "systems" / f"{s}.ar.txt") for s in SYSTEMS}
     source = lines(folder / "src.en.txt")
     starts = list(range(0, len(source), SIZE))
-    audited = {s: audit_system(outputs, s, source, starts) for s in SYSTEMS}
-    baseline = {
-        s: corpus_scores(outputs[s], [outputs[o] for o in SYSTEMS if o != s], NONE)["chrf"]["score"] for s in SYSTEMS
-    }
-    result = {
-        "proxy": "chrF with ref-a+b on FLORES, same engines",
-        "reference": {s: round(audited[s]["reference"], 3) for s in SYSTEMS},
-        "ranking": ranking({s: audited[s]["reference"] for s in SYSTEMS}, proxy),
-        "relative_ranking": ranking({s: audited[s]["relative"] for s in SYSTEMS}, proxy),
-        "baseline_ranking": ranking(baseline, proxy),
-    }
+    parts = halves(starts, len(source))
+
+    def baseline_of(rows: list[int]) -> dict[str, float]:
+        return {s: corpus_chrf(outputs[s], [outputs[o] for o in SYSTEMS if o != s], rows) for s in SYSTEMS}
+
+    result: dict[str, Any] = {"proxy": "chrF with ref-a+b on FLORES, same engines"}
+    for mode, with_source in (("with_source", True), ("without_source", False)):
+        audited = {s: audit_system(outputs, s, source if with_source else None, starts) for s in SYSTEMS}
+        if with_score and with_source:
+            for s in SYSTEMS:
+                audited[s]["score"] = audit_scores(outputs, s, source, starts)
+        result[mode] = {
+            "means": {
+                measure: {s: round(statistics.fmean(audited[s][measure]), 3) for s in SYSTEMS}
+                for measure in MEASURES
+                if measure in audited[SYSTEMS[0]]
+            },
+            "parts_vs_proxy": rank_parts(audited, lambda rows: proxy, baseline_of, parts),
+        }
+        print(f"IWSLT17 {mode} against the FLORES human-chrF order: {json.dumps(result[mode]['parts_vs_proxy'])}")
     report["iwslt17"] = result
-    print(f"IWSLT17 against the FLORES human-chrF order: {result['ranking']}  baseline {result['baseline_ranking']}")
 
 
 def bench_speed(report: dict[str, Any], repeats: int) -> None:
@@ -313,8 +381,8 @@ def main() -> int:
         report = json.loads(OUT.read_text(encoding="utf-8"))
     if "--speed" not in sys.argv:
         configure(AlignmentSettings(embeddings="off"))  # the rankings; the speed run keeps the default (auto)
-        proxy = bench_flores(report, halves=not quick)
-        bench_iwslt(report, proxy)
+        proxy = bench_flores(report, with_score=not quick)
+        bench_iwslt(report, proxy, with_score=not quick)
     bench_speed(report, 1 if quick else 3)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
