@@ -208,13 +208,12 @@ def segment_utilities(
         return None, []
     if len(refs) == 1:
         return utility[0][1], []
-    weights = {}
+    weights: dict[int, float] = {}
     for j in refs:
-        others = [k for k in refs if k != j]
-        weights[j] = weighted_median([utility[j][k] for k in others], votes(j, others, family))
+        pool = [k for k in refs if k != j]
+        weights[j] = weighted_median([utility[j][k] for k in pool], votes(j, pool, family))
     expected = _expected(utility, 0, refs, weights, family)
-    others = [_expected(utility, j, [k for k in refs if k != j], weights, family) for j in refs]
-    return expected, others
+    return expected, [_expected(utility, j, [k for k in refs if k != j], weights, family) for j in refs]
 
 
 def consensus_utilities(

@@ -4,21 +4,25 @@ On ``../shared/data``:
 
 1. FLORES devtest: each of the seven systems audited as 10-sentence articles with the other six as
    re-translations, with and without the English original (alignment without embeddings). The systems'
-   mean reference score (and its uncapped relative agreement) against chrF with the human references
-   ref-a, ref-b and both: Kendall tau and pairwise accuracy; beside it, in the same run, the plain
-   baseline: corpus chrF against the other six outputs as references. Segment level: Pearson and Spearman
+   means of the article ``score`` (every check and the reference score, through the engine: what a user
+   gates on), of the ``reference`` sub-score, of its ``consensus`` part and of the uncapped ``relative``
+   agreement, against chrF with the human references ref-a, ref-b and both: Kendall tau and pairwise
+   accuracy; beside it, in the same run, the plain baseline: corpus chrF against the other six outputs as
+   references. The same on two halves of the segments (even and odd articles, the truth and the baseline
+   recomputed on each half) to show how stable the figures are. Segment level: Pearson and Spearman
    correlation of each segment's consensus utility (and of the baseline's sentence chrF against the six)
-   with sentence chrF against ref-a and ref-b, pooled over systems. The same on two halves of the
-   segments (even and odd articles) to show how stable the figures are.
-2. IWSLT17 (no human reference): the same ranking against the consensus-free proxy this benchmark judges best:
-   the same engines' ranking by chrF against the human references on FLORES (system quality carries across
-   domains far better than any agreement among the systems themselves, which is what is being tested).
+   with sentence chrF against ref-a and ref-b, pooled over systems. The families found (pairs of systems
+   counted as one vote) are counted per article.
+2. IWSLT17 (no human reference): the same rankings, with and without the English, against the consensus-free
+   proxy this benchmark judges best: the same engines' ranking by chrF against the human references on FLORES
+   (system quality carries across domains far better than any agreement among the systems themselves, which
+   is what is being tested).
 3. Speed: ``audit check`` with references (embeddings on auto) over one FLORES system's 1,012 lines against one
    ``sacrebleu`` process computing BLEU, chrF and TER with the six other systems as references; whole processes,
    alternated, medians of wall and of user CPU time, with the load average seen while they ran.
 
-Run: ``python tests/benchmarks/bench_reference_score.py [--quick] [--speed]`` (``--speed``: part 3 alone); writes
-``reports/bench/reference_score.json``.
+Run: ``python tests/benchmarks/bench_reference_score.py [--quick] [--speed]`` (``--quick``: no article ``score``,
+one speed pair; ``--speed``: part 3 alone); writes ``reports/bench/reference_score.json``.
 """
 
 from __future__ import annotations
