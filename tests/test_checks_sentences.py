@@ -359,3 +359,35 @@ def test_more_words_that_cannot_end_a_sentence(text: str, stop: str, word: str) 
 )
 def test_complete_clauses_before_a_stop_are_not_flagged(text: str) -> None:
     assert run(SplitPhrase(), text) == []
+
+
+@needs_lexicon
+@pytest.mark.parametrize(
+    ("text", "stop", "word"),
+    [
+        ("يجب على الطلاب معرفة. ما إذا كانت المدرسة مفتوحة غدا.", "معرفة. ما", "«ما»"),
+        ("يجب إجراء الفحص بعد. ظهور الأعراض على المريض مباشرة.", "بعد. ظهور", "governs"),
+        ("المكونات الرئيسية لهذا الطبق هي. الفول السوداني والفلفل الحار.", "هي. الفول", "pronoun"),
+        ("فرضت الحكومة العقوبات. فقط على الشركات الكبيرة في البلاد.", "العقوبات. فقط", "cannot start"),
+        ("أعلن الوزير استقالته أمام البرلمان. يوم السبت بعد جلسة طويلة.", "البرلمان. يوم", "date"),
+    ],
+)
+def test_continuations_of_the_phrase_before(text: str, stop: str, word: str) -> None:
+    [finding] = run(SplitPhrase(), text)
+    assert finding.text == stop
+    assert word in finding.message
+    assert finding.severity is Severity.MINOR
+
+
+@needs_lexicon
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لم تصل المساعدات بعد. الوضع في المدينة صعب للغاية.",
+        "بقيت الأمور كما هي. الحكومة لم تعلق على التقرير.",
+        "عاد اللاعب إلى الملعب. يوم السبت، فاز الفريق بالمباراة.",
+        "تأخر القطار ساعتين. بما أن الطقس سيئ، ألغيت الرحلات.",
+    ],
+)
+def test_openers_after_a_complete_sentence(text: str) -> None:
+    assert run(SplitPhrase(), text) == []

@@ -69,8 +69,12 @@ CARDINALS = written_words(
 )
 #: «إن» and «أن» (as written): the noun after them needs a predicate.
 INNA = written_words("إن أن بأن لأن")
-#: Words (as written) that join what precedes to what follows and never open a sentence: «أو» (or).
-NEVER_OPENS = frozenset({"أو"})
+#: Words (as written) that join what precedes to what follows, or restrict it, and never open a sentence: «أو»
+#: (or), «فقط» (only), «مما» (of which); «بما» too, unless «بما أن» (since).
+NEVER_OPENS = frozenset({"أو", "فقط", "مما", "بما"})
+#: Nouns of time (as written) that open a date («يوم السبت», «صباح يوم 16»): at the start of a sentence they
+#: take «في» or «و» before them or a comma after the date.
+TIME_NOUNS = written_words("يوم صباح مساء ليلة")
 #: «غير» (other than, un-) opens a sentence only as «غير أن» (however).
 NEGATING_NOUN = "غير"
 NEGATING_NOUN_OPENERS = frozenset({"أن", "أنه", "أنها", "أنهم", "أني", "أننا"})
@@ -82,18 +86,52 @@ def verb_without_object(readings: Sequence[Reading]) -> bool:
     return bool(readings) and all(r.is_verb for r in readings) and not has_pronoun(readings)
 
 
+#: Quantifiers (as written) that head the subject or object of a verb before them («يقضون معظم وقتهم»).
+QUANTIFIERS = written_words("معظم بعض كل جميع كافة عدد غالبية أغلب")
+
+
 def opens_verb_complement(written: str, following: Sequence[Reading]) -> bool:
-    """A preposition, or a demonstrative before a noun with the article (``following``: the readings of the next
-    word), as written: what a verb before it governs («… يسيرون في اتجاه», «… يؤثر هذا التباين»)."""
-    if written in PREPOSITIONS:
+    """A preposition, a quantifier, or a demonstrative before a noun with the article (``following``: the readings
+    of the next word), as written: what a verb before it governs («… يسيرون في اتجاه», «… يقضون معظم وقتهم»,
+    «… يؤثر هذا التباين»)."""
+    if written in PREPOSITIONS or written in QUANTIFIERS:
         return True
     return written in DEMONSTRATIVES and bool(following) and all("DET" in r.proclitics for r in following)
 
 
+#: «قبل» and «بعد» (as written): a sentence may end on them as adverbs («… من قبل.»), but an indefinite noun after
+#: them is the one they govern («بعد ظهور الأعراض»).
+BEFORE_AFTER = written_words("قبل بعد")
+#: Words (as written) before which a free pronoun closes a clause («كما هي»).
+PRONOUN_CLOSERS = written_words("كما مثلما")
+
+
+def free_pronoun(written: str, before: str | None, readings: Sequence[Reading]) -> bool:
+    """A pronoun on its own («هو», «هي», «هم»), not after «كما»: at the end of a clause it is the pronoun of
+    separation, and the predicate follows («… الوحيدة هي. الطريقة …»)."""
+    return (
+        bool(readings)
+        and all(r.stem.startswith("PRON") and not r.proclitics for r in readings)
+        and before not in PRONOUN_CLOSERS
+    )
+
+
+def bare_indefinite_noun(readings: Sequence[Reading]) -> bool:
+    """Every reading is a noun without clitics, the article or a pronoun («ظهور», «عطلة»)."""
+    return bool(readings) and all(r.stem == "NOUN" and not r.proclitics and len(r.tags) <= 2 for r in readings)
+
+
+#: Relative pronouns (as written): a pronoun after one opens the relative clause («الذين هم …»).
+RELATIVES = written_words("الذي التي الذين اللذين اللتين اللواتي اللاتي اللائي")
+
+
 def needs_what_follows(written: str, before: str | None, readings: Sequence[Reading]) -> bool:
-    """A word a sentence cannot stop on (:data:`NEEDS_WHAT_FOLLOWS`), or an auxiliary verb without its predicate
-    («… منذ أن تم.», «… وكانت.»; not «… كما كان.»): ``before`` is the word before it, as written."""
+    """A word a sentence cannot stop on (:data:`NEEDS_WHAT_FOLLOWS`), a pronoun right after a relative pronoun
+    («… الذين هم.»), or an auxiliary verb without its predicate («… منذ أن تم.», «… وكانت.»; not «… كما كان.»):
+    ``before`` is the word before it, as written."""
     if written in NEEDS_WHAT_FOLLOWS:
+        return True
+    if before in RELATIVES and readings and all(r.stem.startswith("PRON") for r in readings):
         return True
     verbs = [r for r in readings if r.is_verb]
     return (
@@ -149,16 +187,20 @@ def is_elative(written: str) -> bool:
     return written.startswith("الأ") and len(written) in (5, 6) and not written.endswith(("ي", "ية"))
 
 
-def construct_state(written: str, readings: Sequence[Reading]) -> bool:
+def construct_state(written: str, readings: Sequence[Reading], names: bool = False) -> bool:
     """An indefinite noun without tanween or a pronoun, as written (diacritics dropped): the first term of a
-    construct phrase («قائمة» in «قائمة ترشيحات», «ألعاب» in «ألعاب الفيديو»). Nouns read with the article or a
-    preposition, written with the accusative alef («كثيرا») or read with tanween are not."""
-    if written.startswith("ال") or written.endswith("ا") or not readings or has_pronoun(readings):
+    construct phrase («قائمة» in «قائمة ترشيحات», «ألعاب» in «ألعاب الفيديو», «ضحايا الهجوم»). Nouns read with the
+    article, in the indefinite accusative («كثيرا») or with tanween are not. With ``names``, a noun also read as a
+    name («يوم», «مدينة») counts too (for a definite word after it: «يوم الجمعة»)."""
+    if written.startswith("ال") or not readings or has_pronoun(readings):
         return False
+    if written.endswith("ا") and indefinite_accusative(written, readings):
+        return False
+    stems = ("NOUN", "ADJ", "NOUN_PROP") if names else ("NOUN", "ADJ")
     nouns = [r for r in readings if not r.is_verb]
     return (
         any(r.stem == "NOUN" for r in nouns)
-        and all(r.stem in ("NOUN", "ADJ") and "DET" not in r.proclitics for r in nouns)
+        and all(r.stem in stems and "DET" not in r.proclitics for r in nouns)
         and not any("INDEF" in tag for r in nouns for tag in r.tags)
     )
 
@@ -230,7 +272,8 @@ def nominal(readings: Sequence[Reading]) -> bool:
 
 
 def never_opens(written: str, following: str | None) -> bool:
-    """A word that cannot open a sentence whatever follows («أو»), or «غير» not followed by «أن»."""
+    """A word that cannot open a sentence (:data:`NEVER_OPENS`; «بما» only before «أن»), or «غير» not followed
+    by «أن»."""
     if written in NEVER_OPENS:
-        return True
+        return not (written == "بما" and following == "أن")
     return written == NEGATING_NOUN and following not in NEGATING_NOUN_OPENERS

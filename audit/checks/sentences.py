@@ -25,12 +25,17 @@ from audit.arabic.morphology import Morphology, Reading, load_morphology, only_s
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS, MARKS_RE
 from audit.arabic.orthography import fold_persian as fold
 from audit.arabic.syntax import (
+    BEFORE_AFTER,
+    NOMINAL,
     TEENS,
+    TIME_NOUNS,
+    bare_indefinite_noun,
     can_be_verb,
     construct_state,
     coordinated_noun,
     counts_nouns,
     definite_adjective,
+    free_pronoun,
     has_predicate,
     has_pronoun,
     indefinite_accusative,
@@ -460,6 +465,8 @@ _OPENING_PHRASES = frozenset(
         "عند وصولها",
         "إلى جانب",
         "إلى ذلك",
+        "في حين",
+        "في المقابل",
     )
 )
 
@@ -536,14 +543,22 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
     following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
     if never_opens(stop.next_raw, following):
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MINOR
+    if (
+        stop.next_raw in TIME_NOUNS
+        and not (stop.comma_soon or stop.in_quote)
+        and not indefinite_accusative(stop.prev_raw, prev_readings)
+    ):
+        return f"is followed by «{stop.next_raw}» and a date that belongs to the sentence before", Severity.MINOR
     if stop.prev in _TITLES and morphology is not None and _name_like(morphology, stop.next_raw):
         return "separates a title from the name after it", Severity.MAJOR
     accusative = stop.prev.endswith("ا")  # «… متأخرا.», «… أعلنها.»: an accusative or a pronoun closes a sentence
-    if stop.next in _GOVERNED and not accusative and not _opening_phrase(stop.tail):
+    closes = indefinite_accusative(stop.prev_raw, prev_readings)  # «… متأخرا.», not «… عادا.»
+    if stop.next in _GOVERNED and not closes and not _opening_phrase(stop.tail):
         return f"is followed by «{stop.next_raw}», which continues the phrase before", Severity.MINOR
     if (
         stop.next == "في"
-        and not accusative
+        and not closes
+        and not _opening_phrase(stop.tail)
         and not stop.comma_soon
         and morphology is not None
         and not any(any(r.is_verb for r in morphology.readings(w)) for w in stop.tail_raw[1:5])
@@ -613,11 +628,22 @@ def _phrase_goes_on(
         and not (following and _unambiguous_verb(morphology, following))  # «السياسيون يصفون»: subject, verb
     ):
         return f"is followed by «{stop.next_raw}», an adjective that describes the noun before it"
+    if stop.prev_raw in BEFORE_AFTER and bare_indefinite_noun(next_readings):
+        return f"separates «{stop.prev_raw}» from the noun it governs"
+    if (
+        free_pronoun(stop.prev_raw, stop.before_prev_raw, prev_readings)
+        and next_readings
+        and all(r.proclitics == ("DET",) for r in next_readings)
+    ):
+        return f"separates the pronoun «{stop.prev_raw}» from the predicate after it"
     if construct_state(stop.prev_raw, prev_readings):
+        if stop.next_raw == "ما":
+            return "separates a noun from «ما» after it («شيء ما», «معرفة ما إذا»)"
         bare_noun = all(r.stem != "ADJ" and not r.proclitics for r in prev_readings if not r.is_verb)
         if bare_noun and _name_like(morphology, stop.next_raw):
             return "separates a noun from the name it is construct with"
-        if next_readings and all(r.proclitics == ("DET",) and r.stem in ("NOUN", "ADJ") for r in next_readings):
+    if construct_state(stop.prev_raw, prev_readings, names=True):
+        if next_readings and all(r.proclitics == ("DET",) and r.stem in NOMINAL for r in next_readings):
             return "separates a noun from the noun it is construct with"
         if stop.next in _QUANTIFIERS and not stop.next.startswith("ال"):
             return f"separates a noun from «{stop.next_raw}» and the noun it is construct with"
