@@ -148,10 +148,10 @@ def score_segments(
     table = ChrfTable() if table is None else table
     metrics = sacrebleu_metrics(tokenize)
     named = metrics.by_name()
-    ter_table = TerTable(metrics.ter)
+    tables = _Tables(table, TerTable(metrics.ter), BleuTable(metrics.bleu))
     hyps = normalize.apply_all(hypotheses)
     refs = _streams(references, normalize)
-    stats = _statistics(metrics, hyps, refs, table, ter_table)
+    stats = _statistics(metrics, hyps, refs, tables)
     signed = {name: metric.get_signature().format() for name, metric in named.items()}
     corpus = {name: _corpus_entry(named[name], stats[name], signed[name], normalize) for name in named}
 
@@ -164,7 +164,7 @@ def score_segments(
     if changed:
         sub_hyps = [hypotheses[k] for k in changed]
         sub_refs = [[stream[k] for k in changed] for stream in references]
-        for name, values in _statistics(metrics, sub_hyps, sub_refs, table, ter_table).items():
+        for name, values in _statistics(metrics, sub_hyps, sub_refs, tables).items():
             for k, value in zip(changed, values, strict=True):
                 raw_stats[name][k] = value
     corpus_raw = {name: _corpus_entry(named[name], raw_stats[name], signed[name], NONE) for name in named}
@@ -179,7 +179,7 @@ def score_segments(
         if len(present) == len(segment_refs):
             segment_stats = {name: stats[name][k] for name in named}
         else:
-            alone = _statistics(metrics, [hyp], [[r] for r in present], table, ter_table)
+            alone = _statistics(metrics, [hyp], [[r] for r in present], tables)
             segment_stats = {name: found[0] for name, found in alone.items()}
         row: dict[str, Any] = {
             "bleu": round(float(metrics.sentence_bleu._compute_score_from_stats(segment_stats["bleu"]).score), 2),
@@ -192,21 +192,26 @@ def score_segments(
     return ScoredSegments(corpus, corpus_raw, segments)
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """What one scoring pass remembers: n-grams and edit counts computed once for all the metrics."""
+
+    chrf: ChrfTable
+    ter: TerTable
+    bleu: BleuTable
+
+
 def _statistics(
-    metrics: Metrics,
-    hypotheses: Sequence[str],
-    references: Sequence[Sequence[str]],
-    table: ChrfTable,
-    ter_table: TerTable,
+    metrics: Metrics, hypotheses: Sequence[str], references: Sequence[Sequence[str]], tables: _Tables
 ) -> dict[str, list[Any]]:
     """Per-segment statistics of each metric, as ``metric._extract_corpus_statistics`` gives them."""
     count = len(references)
     per_segment = [[stream[k] for stream in references] for k in range(len(hypotheses))]
     return {
-        "bleu": metrics.bleu._extract_corpus_statistics(hypotheses, references),
-        "chrf": table.corpus_statistics(metrics.chrf, hypotheses, per_segment, count),
-        "chrf++": table.corpus_statistics(metrics.chrfpp, hypotheses, per_segment, count),
-        "ter": ter_table.corpus_statistics(hypotheses, references),
+        "bleu": tables.bleu.corpus_statistics(hypotheses, per_segment, count),
+        "chrf": tables.chrf.corpus_statistics(metrics.chrf, hypotheses, per_segment, count),
+        "chrf++": tables.chrf.corpus_statistics(metrics.chrfpp, hypotheses, per_segment, count),
+        "ter": tables.ter.corpus_statistics(hypotheses, references),
     }
 
 
@@ -218,6 +223,50 @@ def _corpus_entry(metric: Any, stats: list[Any], signed: str, normalize: Compose
 def _count_references(metric: Any, count: int) -> None:
     """Record the number of references in the metric's signature, as sacrebleu does when it reads them."""
     metric._cache_references([[""] for _ in range(count)])
+
+
+class BleuTable:
+    """sacrebleu's BLEU statistics of segments, each reference's word n-grams extracted once (sacrebleu's
+    tokenisation and extraction), however many passes read it (normalised and raw texts, a segment scored again
+    without its empty references)."""
+
+    def __init__(self, bleu: Any) -> None:
+        self._bleu = bleu
+        self._ngrams: dict[str, tuple[Any, int]] = {}
+
+    def _reference(self, text: str) -> tuple[Any, int]:
+        found = self._ngrams.get(text)
+        if found is None:
+            from sacrebleu.metrics.helpers import extract_all_word_ngrams
+
+            bleu = self._bleu
+            found = extract_all_word_ngrams(bleu._preprocess_segment(text), 1, bleu.max_ngram_order)
+            self._ngrams[text] = found
+        return found
+
+    def corpus_statistics(
+        self, hypotheses: Sequence[str], references: Sequence[Sequence[str]], count: int
+    ) -> list[list[int]]:
+        """What ``BLEU._extract_corpus_statistics`` returns, with ``references`` given per hypothesis (``count`` of
+        them each): the references' n-grams merged by highest count, as ``BLEU._extract_reference_info`` does."""
+        bleu = self._bleu
+        _count_references(bleu, count)
+        stats = []
+        for hypothesis, refs in zip(hypotheses, references, strict=True):
+            merged: Counter[Any] = Counter()
+            lengths = []
+            for reference in refs:
+                ngrams, length = self._reference(reference)
+                lengths.append(length)
+                if not merged:
+                    merged.update(ngrams)
+                    continue
+                for ngram, number in ngrams.items():
+                    if number > merged[ngram]:
+                        merged[ngram] = number
+            info = {"ref_ngrams": merged, "ref_lens": lengths}
+            stats.append(bleu._compute_segment_statistics(bleu._preprocess_segment(hypothesis), info))
+        return stats
 
 
 class TerTable:

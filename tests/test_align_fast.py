@@ -212,3 +212,17 @@ def test_error_rates_take_the_first_closest_reference() -> None:
     assert found["wer"] == round(min(wers), 4)
     closest = references[wers.index(min(wers))]
     assert found["cer"] == round(jiwer.cer(closest, hypothesis), 4)
+
+
+def test_bleu_table_equals_sacrebleu_bleu_statistics() -> None:
+    from audit.metrics import BleuTable, sacrebleu_metrics
+
+    bleu = sacrebleu_metrics().bleu
+    table = BleuTable(bleu)
+    cases = _shuffled_versions(13)
+    hyps = [h for h, _ in cases]
+    streams = [[refs[r] for _, refs in cases] for r in range(5)]
+    for _ in range(2):  # the second time from the remembered n-grams
+        assert table.corpus_statistics(hyps, [refs for _, refs in cases], 5) == bleu._extract_corpus_statistics(
+            hyps, streams
+        )
