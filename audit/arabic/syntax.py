@@ -121,6 +121,19 @@ def bare_indefinite_noun(readings: Sequence[Reading]) -> bool:
     return bool(readings) and all(r.stem == "NOUN" and not r.proclitics and len(r.tags) <= 2 for r in readings)
 
 
+#: Free pronouns of the third person (as written).
+PRONOUNS = written_words("هو هي هم هما هن")
+#: Set phrases that announce what follows («بما في ذلك» including): a sentence cannot stop on them.
+OPEN_PHRASES = frozenset({("بما", "في", "ذلك"), ("بما", "فيها"), ("بما", "فيهم"), ("بما", "فيه")})
+#: The last words of :data:`OPEN_PHRASES` (to look further back only for them).
+OPEN_PHRASE_ENDS = frozenset(phrase[-1] for phrase in OPEN_PHRASES)
+
+
+def open_phrase(words: Sequence[str]) -> bool:
+    """The last words (as written) are one of :data:`OPEN_PHRASES`."""
+    return any(tuple(words[-len(phrase) :]) == phrase for phrase in OPEN_PHRASES)
+
+
 #: Relative pronouns (as written): a pronoun after one opens the relative clause («الذين هم …»).
 RELATIVES = written_words("الذي التي الذين اللذين اللتين اللواتي اللاتي اللائي")
 
@@ -131,7 +144,7 @@ def needs_what_follows(written: str, before: str | None, readings: Sequence[Read
     ``before`` is the word before it, as written."""
     if written in NEEDS_WHAT_FOLLOWS:
         return True
-    if before in RELATIVES and readings and all(r.stem.startswith("PRON") for r in readings):
+    if before in RELATIVES and written in PRONOUNS:
         return True
     verbs = [r for r in readings if r.is_verb]
     return (

@@ -27,6 +27,7 @@ from audit.arabic.orthography import fold_persian as fold
 from audit.arabic.syntax import (
     BEFORE_AFTER,
     NOMINAL,
+    OPEN_PHRASE_ENDS,
     TEENS,
     TIME_NOUNS,
     bare_indefinite_noun,
@@ -43,6 +44,7 @@ from audit.arabic.syntax import (
     is_elative,
     needs_what_follows,
     never_opens,
+    open_phrase,
     opens_verb_complement,
     prepositional_pronoun,
     verb_without_object,
@@ -98,6 +100,13 @@ class _Quotes:
         self.closing += sum(piece.count(q) for q in _CLOSE_QUOTES)
         self.position = position
         return self.straight % 2 == 1 or self.opening > self.closing
+
+
+def _particle(written: str, previous: str | None) -> bool:
+    """«أن», or «إن» not after a letter name («سي إن إن»): the particle, not the letter N."""
+    if written == "أن":
+        return True
+    return written == "إن" and (previous is None or fold(previous) not in _ABBREVIATIONS)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -304,15 +313,17 @@ class SplitPhrase(Check):
         prev, nxt = fold(match.group("prev")), fold(match.group("next"))
         plain_next = MARKS_RE.sub("", match.group("next"))
         initial = nxt in _ABBREVIATIONS and text.startswith(".", match.end("next"))  # «دي. كي. أريا»
-        if len(prev) < 2 or prev in _ABBREVIATIONS or (initial and plain_next not in _NO_START):
-            return None
         line_start = text.rfind("\n", 0, match.start()) + 1
+        previous = _previous_word(text, line_start, match.start("prev"))
+        if len(prev) < 2 or (initial and plain_next not in _NO_START):
+            return None
+        if prev in _ABBREVIATIONS and not _particle(MARKS_RE.sub("", match.group("prev")), previous):
+            return None
         end = _TAIL_END_RE.search(text, match.end("next"))
         tail_end = end.start() if end else len(text)
         tail_raw = tuple(MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, match.start("next"), tail_end))
         tail = tuple(fold(w) for w in tail_raw)
         in_quote = quotes.inside(text, line_start, match.start())
-        previous = _previous_word(text, line_start, match.start("prev"))
         return _Stop(
             before_prev=fold(previous) if previous else None,
             prev_start=match.start("prev"),
@@ -538,7 +549,10 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
     if stop.next_raw in _NO_START:
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MAJOR
-    if needs_what_follows(stop.prev_raw, stop.before_prev_raw, prev_readings) and not stop.in_quote:
+    if (
+        needs_what_follows(stop.prev_raw, stop.before_prev_raw, prev_readings)
+        or open_phrase(stop.head.words[-3:] if stop.prev_raw in OPEN_PHRASE_ENDS else ())
+    ) and not stop.in_quote:
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MINOR
     following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
     if never_opens(stop.next_raw, following):
@@ -628,7 +642,12 @@ def _phrase_goes_on(
         and not (following and _unambiguous_verb(morphology, following))  # «السياسيون يصفون»: subject, verb
     ):
         return f"is followed by «{stop.next_raw}», an adjective that describes the noun before it"
-    if stop.prev_raw in BEFORE_AFTER and bare_indefinite_noun(next_readings):
+    if stop.prev_raw in BEFORE_AFTER and (
+        bare_indefinite_noun(next_readings)
+        or (
+            stop.before_prev_raw in ("من", "ما") and next_readings and all("DET" in r.proclitics for r in next_readings)
+        )
+    ):
         return f"separates «{stop.prev_raw}» from the noun it governs"
     if (
         free_pronoun(stop.prev_raw, stop.before_prev_raw, prev_readings)
