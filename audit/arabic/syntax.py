@@ -51,7 +51,7 @@ DEMONSTRATIVES = written_words("هذا هذه ذلك تلك هؤلاء أولئ�
 #: which opens a circumstantial clause («وهو …»).
 NEEDS_WHAT_FOLLOWS = written_words(
     "أثناء خلال جراء جرّاء إزاء حيال إلا سوى عدا عندما بينما حينما كلما طالما ريثما حيثما مثلما حيث كي لكي "
-    "وهو وهي وهم وهما وهن فهو فهي فهم"
+    "وهو وهي وهم وهما وهن فهو فهي"
 )
 #: Verbs that need a predicate or a verbal noun after them (lemmas of the Buckwalter lexicon): «كان» and its
 #: sisters («أصبح», «ظل», «بات», «صار», «ليس», «لا يزال»), «كاد», and «تم» («تم إلغاء …»).

@@ -345,20 +345,17 @@ class SplitPhrase(Check):
         )
 
     def _short_head(self, stop: _Stop, morphology: Morphology) -> tuple[str | None, Severity]:
-        """«… يوم الاثنين. ولم ترد تقارير»: the sentence before the stop is a word or two without a verb, the
-        start of the sentence after it (minor)."""
-        if stop.in_quote:
-            return None, Severity.MAJOR
+        """The sentence before the stop is incomplete (minor): «إن»/«أن» and a noun without its predicate («قال
+        إن والده. لم يكن …»), or a word or two without a verb («… يوم الاثنين. ولم ترد تقارير»; not inside
+        quotation marks, where speech has such sentences)."""
         head = stop.head.words
         if not head:
             return None, Severity.MAJOR
-        if not all(_ARABIC_WORD.fullmatch(w) for w in head):  # also a sentence longer than the words kept
-            last = head[-3:]
-            if all(_ARABIC_WORD.fullmatch(w) for w in last) and inna_without_predicate(last, morphology.readings):
-                return "leaves «إن»/«أن» without its predicate", Severity.MINOR
-            return None, Severity.MAJOR
-        if inna_without_predicate(head, morphology.readings):
+        last = head[-3:]
+        if all(_ARABIC_WORD.fullmatch(w) for w in last) and inna_without_predicate(last, morphology.readings):
             return "leaves «إن»/«أن» without its predicate", Severity.MINOR
+        if stop.in_quote or not all(_ARABIC_WORD.fullmatch(w) for w in head):  # «…»: a longer sentence
+            return None, Severity.MAJOR
         if fold(head[0]) in _SENTENCE_OPENERS or has_predicate(head, morphology.readings):
             return None, Severity.MAJOR
         limit = int(self.config["max_head_words"])
@@ -549,19 +546,14 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
     if stop.next_raw in _NO_START:
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MAJOR
-    if (
-        needs_what_follows(stop.prev_raw, stop.before_prev_raw, prev_readings)
-        or open_phrase(stop.head.words[-3:] if stop.prev_raw in OPEN_PHRASE_ENDS else ())
-    ) and not stop.in_quote:
+    if needs_what_follows(stop.prev_raw, stop.before_prev_raw, prev_readings) or open_phrase(
+        stop.head.words[-3:] if stop.prev_raw in OPEN_PHRASE_ENDS else ()
+    ):
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MINOR
     following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
     if never_opens(stop.next_raw, following):
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MINOR
-    if (
-        stop.next_raw in TIME_NOUNS
-        and not (stop.comma_soon or stop.in_quote)
-        and not indefinite_accusative(stop.prev_raw, prev_readings)
-    ):
+    if stop.next_raw in TIME_NOUNS and not stop.comma_soon and not indefinite_accusative(stop.prev_raw, prev_readings):
         return f"is followed by «{stop.next_raw}» and a date that belongs to the sentence before", Severity.MINOR
     if stop.prev in _TITLES and morphology is not None and _name_like(morphology, stop.next_raw):
         return "separates a title from the name after it", Severity.MAJOR
