@@ -102,11 +102,9 @@ class _Quotes:
         return self.straight % 2 == 1 or self.opening > self.closing
 
 
-def _particle(written: str, previous: str | None) -> bool:
-    """«أن», or «إن» not after a letter name («سي إن إن»): the particle, not the letter N."""
-    if written == "أن":
-        return True
-    return written == "إن" and (previous is None or fold(previous) not in _ABBREVIATIONS)
+def _particle(written: str) -> bool:
+    """«أن» with its hamza: the particle, never the letter N («إن» may be either: «سي إن إن», «مون جاي إن»)."""
+    return written == "أن"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -317,7 +315,7 @@ class SplitPhrase(Check):
         previous = _previous_word(text, line_start, match.start("prev"))
         if len(prev) < 2 or (initial and plain_next not in _NO_START):
             return None
-        if prev in _ABBREVIATIONS and not _particle(MARKS_RE.sub("", match.group("prev")), previous):
+        if prev in _ABBREVIATIONS and not _particle(MARKS_RE.sub("", match.group("prev"))):
             return None
         end = _TAIL_END_RE.search(text, match.end("next"))
         tail_end = end.start() if end else len(text)
