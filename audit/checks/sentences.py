@@ -277,7 +277,9 @@ class SplitPhrase(Check):
                 ):
                     reason = "splits a phrase that the article writes in one piece elsewhere"
             if reason is None and morphology is not None:
-                reason, severity = self._grammar(stop, morphology)
+                reason, severity = _cannot_end_here(stop, morphology)  # the surest reasons first
+                if reason is None:
+                    reason, severity = self._grammar(stop, morphology)
             if reason is None:
                 reason, severity = _both_sides(stop, morphology)
             if reason is None and morphology is not None and stop.head.start != reported:
@@ -533,6 +535,13 @@ def _nominal(word: str, readings: tuple[Reading, ...]) -> bool:
     if any("CONJ" in r.proclitics or r.stem in _NEEDS_MORE for r in readings):
         return False
     return not readings or any(r.stem in ("NOUN", "ADJ", "NOUN_PROP") for r in readings)
+
+
+def _cannot_end_here(stop: _Stop, morphology: Morphology) -> tuple[str | None, Severity]:
+    """A function word a sentence cannot stop on before the stop (major): «بما. في ذلك», «غير. معروف»."""
+    if _cannot_end(stop.prev, morphology.readings(stop.prev_raw)):
+        return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
+    return None, Severity.MAJOR
 
 
 def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None, Severity]:
