@@ -281,7 +281,7 @@ PARALLEL_LENGTH_COST = 3.5
 #: Between two Arabic texts, the share of a sentence's (rarity-weighted) words its partner must have.
 PARALLEL_WORD_SHARE = 0.25
 #: Share of the paragraph pairs of two versions whose lengths may disagree while the paragraphs are still taken
-#: pair by pair (each must share more anchors with its partner than with the neighbouring paragraphs).
+#: pair by pair (each must share twice the anchors with its partner that it shares with a neighbouring paragraph).
 PARAGRAPH_LENGTH_MISMATCHES = 0.25
 #: Pairs before and after a disagreement that the dynamic programme decides again (a 2-1 merge can look 1-1
 #: on its first sentence).
@@ -468,8 +468,8 @@ class _Problem:
         have the same number of paragraphs (more than one), the pairs share more anchors (cosine of their
         rarity-weighted anchors, summed) than the paragraphs would one paragraph further along either side, and
         every pair has plausible lengths, except at most :data:`PARAGRAPH_LENGTH_MISMATCHES` of the pairs, each
-        of which shares more anchors with its partner than with either one's neighbours (a paragraph one
-        version shortened or lengthened)."""
+        of which shares twice the anchors with its partner that it shares with either one's neighbours (a
+        paragraph one version shortened or lengthened)."""
         layout = self._paragraph_layout()
         if layout is None:
             return None
@@ -485,7 +485,7 @@ class _Problem:
         for k in mismatched:
             here = similarity[(k, k)]
             neighbours = [(k, k - 1), (k, k + 1), (k - 1, k), (k + 1, k)]
-            if here <= 0 or any(similarity[pair] >= here for pair in neighbours if pair in similarity):
+            if here <= 0 or any(2 * similarity[pair] >= here for pair in neighbours if pair in similarity):
                 return None
         return [
             (a0, a1, b0, b1, k not in mismatched)
