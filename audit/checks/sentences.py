@@ -223,13 +223,17 @@ class SplitPhrase(Check):
 
     The piece after the stop is not a sentence start when it completes a name that the glossary or the
     article itself writes in one piece («جاريد. كوشنر»), when it is an adjective agreeing with the noun before
-    the stop («الحكومة. البريطانية»), when it is a stranded fragment of one or two words without a verb
-    («… يوم الاثنين.»), or when it opens with an indefinite noun and its adjective and has no verb («الأولي.
-    غزو واسع النطاق …»). The stop is also judged from both sides: the word before cannot end a sentence (a
-    preposition, a particle, «بما», «حتى»: major), the word after cannot start one («أن»: major; a preposition
-    its phrase governs, a noun or name after a noun in construct state, a verb's subject or object, an adjective
-    with the article, the next item of a list joined by «و», «أو»: minor), or the piece after the stop has no
-    verb up to the end of its sentence (minor).
+    the stop («الحكومة. البريطانية»), when it is a stranded fragment of up to ``max_fragment_words`` words
+    without a verb («… مساء أمس الأول.»), or when it opens with an indefinite noun and its adjective and has no
+    verb («الأولي. غزو واسع النطاق …»). The stop is also judged from both sides, with the word classes of
+    :mod:`audit.arabic.syntax`: the word before cannot end a sentence (a preposition, a particle, «بما», «حتى»:
+    major; «أثناء», «عندما», «وهو», «كان» or «تم» without its predicate, «إن»/«أن» and a noun without its
+    predicate, a number before what it counts, a verb before the preposition, pronoun or quantifier it governs:
+    minor), the word after cannot start one («أن»: major; a preposition its phrase governs, a noun, name or «ما»
+    after a noun in construct state, a verb's subject or object, an adjective with the article, the next item of
+    a list joined by «و», «أو», «فقط», a date without a comma: minor), the piece after the stop has no verb up to
+    the end of its sentence, or the sentence before it is ``max_head_words`` words or fewer without a verb
+    («… يوم الاثنين. ولم ترد تقارير»; minor).
     Abbreviations and initials («د. مول», «ج. ر. ر. تولكين») are not stops. The suggestion joins the two words
     again; the sentence may need rewording around them.
 
