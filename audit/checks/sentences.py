@@ -564,7 +564,8 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
     following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
     if never_opens(stop.next_raw, following):
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MINOR
-    if stop.next_raw in TIME_NOUNS and not stop.comma_soon and not indefinite_accusative(stop.prev_raw, prev_readings):
+    closed = bool(prev_readings) and indefinite_accusative(stop.prev_raw, prev_readings)  # «… متأخرا. مساء»
+    if stop.next_raw in TIME_NOUNS and not stop.comma_soon and not closed:
         return f"is followed by «{stop.next_raw}» and a date that belongs to the sentence before", Severity.MINOR
     if stop.prev in _TITLES and morphology is not None and _name_like(morphology, stop.next_raw):
         return "separates a title from the name after it", Severity.MAJOR
