@@ -16,6 +16,7 @@ the whole frequency table is read into memory only when a large batch makes that
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.util
 import json
@@ -523,6 +524,22 @@ def _build_into(folder: Path, path: Path, inputs: LexiconInputs) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def long_lived() -> Iterator[None]:
+    """Build tables that live as long as the process: the garbage collector pauses while they are built (their
+    many objects would trigger collections that find nothing to free) and then leaves every object of the
+    process as it stands out of its later full collections (:func:`gc.freeze`), which would otherwise walk the
+    whole tables again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.freeze()
+
+
 class CompiledLexicon:
     """Read access to the compiled lexicon file."""
 
@@ -582,7 +599,10 @@ class CompiledLexicon:
     def _blob(self, name: str) -> Any:
         with self._lock:
             row = self._connection.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
-        return None if row is None else marshal.loads(row[0])
+        if row is None:
+            return None
+        with long_lived():
+            return marshal.loads(row[0])
 
     def _tables(self, name: str, fields: bool) -> tuple[Any, ...] | None:
         """(prefixes, stems, suffixes, AB, AC, BC) of the packed Buckwalter map ``name``; the stems are read one at a
