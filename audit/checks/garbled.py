@@ -1195,12 +1195,14 @@ class GarbledWordCheck(GlossaryUser, Check):
         shape = analyst.shape_odds(written) - against - SHAPE_SEEN_WEIGHT * (as_written - UNSEEN)
         if self.trace is not None:
             self.trace.append((written, analyst.shape_features(written), against, as_written))
-        best = self._correction(article, written, as_written, against, shape)
         reportable = self._reportable_odds
         cut = analyst.cut_short(written) if as_written <= CUT_SHORT_SEEN else None
+        cut_odds = cut.odds - as_written - against if cut is not None else float("-inf")
+        # A word cut short is reported when its odds beat the best correction's: then those must be exact.
+        cut_reportable = cut_odds >= reportable and cut_odds > shape
+        best = self._correction(article, written, as_written, against, shape, exact=cut_reportable)
         if cut is not None:
-            cut_odds = cut.odds - as_written - against
-            if cut_odds >= reportable and cut_odds > shape and (best is None or cut.odds > best[0]):
+            if cut_reportable and (best is None or cut.odds > best[0]):
                 return Candidate(round(1.0 / (1.0 + 10.0 ** (-cut_odds)), 3), cut.word, f"«{cut.word}» cut short?")
         if best is None or best[0] - as_written - against < shape:
             if shape < reportable:
@@ -1239,10 +1241,12 @@ class GarbledWordCheck(GlossaryUser, Check):
         return Candidate(confidence, joined, f"a word split in two: «{joined}»?", other_half=other)
 
     def _correction(
-        self, article: _Article, written: str, as_written: float, against: float, shape: float
+        self, article: _Article, written: str, as_written: float, against: float, shape: float, exact: bool = False
     ) -> tuple[float, Correction] | None:
         """The best correction of ``written`` (a slip away, or the fusion of two words) with its odds before the
-        evidence against it; None when none can be reported (nor beat the word-shape evidence ``shape``)."""
+        evidence against it; None when none can be reported (nor beat the word-shape evidence ``shape``). Unless
+        ``exact``, None also when no correction, fusion or word shape can reach the report: the word is not
+        reported whatever the full search would find."""
         tokens, analyst = article.tokens, article.analyst
         if len(written) > MAX_SEARCH_LETTERS:
             return None
@@ -1265,6 +1269,13 @@ class GarbledWordCheck(GlossaryUser, Check):
                 if fusion.odds - 0.3 > highest + 0.01:
                     best, settled = (fusion.odds, fusion), True  # the fusion beats any correction
             if not settled:
+                reportable = self._reportable_odds
+                if not exact and shape < reportable and highest - as_written - against < reportable:
+                    # No correction can reach the report (the full search finds none above ``highest``), nor can
+                    # the word's shape: only a fusion could, and the full search is needed only then.
+                    fusion = analyst.fused(written)
+                    if fusion is None or fusion.odds - as_written - against < reportable:
+                        return None
                 best = _best_correction(analyst.corrections(written), _NO_BOUND, tokens.counts)
         if best is None or best[0] - as_written - against < 0.6:  # not already a clear slip: maybe a fusion
             fusion = analyst.fused(written)
