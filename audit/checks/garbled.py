@@ -1201,9 +1201,8 @@ class GarbledWordCheck(GlossaryUser, Check):
         # A word cut short is reported when its odds beat the best correction's: then those must be exact.
         cut_reportable = cut_odds >= reportable and cut_odds > shape
         best = self._correction(article, written, as_written, against, shape, exact=cut_reportable)
-        if cut is not None:
-            if cut_reportable and (best is None or cut.odds > best[0]):
-                return Candidate(round(1.0 / (1.0 + 10.0 ** (-cut_odds)), 3), cut.word, f"«{cut.word}» cut short?")
+        if cut is not None and cut_reportable and (best is None or cut.odds > best[0]):
+            return Candidate(round(1.0 / (1.0 + 10.0 ** (-cut_odds)), 3), cut.word, f"«{cut.word}» cut short?")
         if best is None or best[0] - as_written - against < shape:
             if shape < reportable:
                 return None
