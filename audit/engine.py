@@ -373,7 +373,8 @@ class LocalExecutor:
 
     ``jobs`` 1 keeps one process; ``jobs`` N starts N workers; 0 (automatic) reads ahead until the batch
     proves large (:data:`PARALLEL_MIN_CHARS`) and then audits all of it in one worker per core, or audits a
-    smaller batch in this process. Workers start after the lexicons and patterns are loaded here, and share them.
+    smaller batch in this process. Workers start after the lexicons and patterns are loaded here, and share them;
+    a large batch audited in this process has them loaded whole before its first article too.
     """
 
     def __init__(self, jobs: int) -> None:
@@ -382,7 +383,8 @@ class LocalExecutor:
     def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleOutcome]]:
         chunks = iter(chunks)
         jobs = self.jobs
-        if jobs == 0:  # read ahead (without auditing) until the batch proves large or ends
+        large = False
+        if jobs <= 1:  # read ahead (without auditing) until the batch proves large or ends
             ahead: list[list[Article]] = []
             seen_chars = seen_articles = 0
             for chunk in chunks:
@@ -390,13 +392,16 @@ class LocalExecutor:
                 seen_chars += sum(len(a.text) for a in chunk)
                 seen_articles += len(chunk)
                 if seen_chars >= PARALLEL_MIN_CHARS and seen_articles >= 4:
-                    jobs = auto_jobs()
+                    large = True
+                    jobs = jobs or auto_jobs()
                     break
             else:
                 jobs = 1
             chunks = itertools.chain(ahead, chunks)
             del ahead
         if jobs <= 1:
+            if large:  # the tables the batch needs whole, read at once rather than word by word
+                _prepare(spec)
             for chunk in chunks:
                 yield audit_articles(spec, chunk)
             return
@@ -406,12 +411,7 @@ class LocalExecutor:
         if spec.checks is None:
             spec = replace(spec, checks=_built_checks(spec.config))  # built once, inherited by every fork
         # Lexicons, models and patterns are loaded here, once, and shared by every fork.
-        checks, batch_checks = spec.split_checks()
-        _warm_up(spec.config, checks, batch_checks)
-        for check in [*checks, *batch_checks]:
-            # A check that cannot prepare loads what it needs itself, or reports the failure per article.
-            with contextlib.suppress(Exception):
-                check.prepare_batch()
+        _prepare(spec)
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -426,6 +426,16 @@ class LocalExecutor:
 
     def close(self) -> None:
         pass
+
+
+def _prepare(spec: RunSpec) -> None:
+    """Load in this process what the checks of a large batch need (:meth:`audit.checks.base.Check.prepare_batch`)."""
+    checks, batch_checks = spec.split_checks()
+    _warm_up(spec.config, checks, batch_checks)
+    for check in [*checks, *batch_checks]:
+        # A check that cannot prepare loads what it needs itself, or reports the failure per article.
+        with contextlib.suppress(Exception):
+            check.prepare_batch()
 
 
 #: The spec a forked worker process received when it started (see :class:`LocalExecutor`).
