@@ -275,6 +275,7 @@ def test_more_stops_inside_a_sentence(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "stop", "word"),
     [
+        # the word after the stop continues the phrase before
         ("تشمل الحالات العيوب. المرتبطة بالبلازما والعلاج الذي يتلقاه المرضى.", "العيوب. المرتبطة", "adjective"),
         ("يستخدم الأطفال الهواتف في ألعاب. الفيديو عن طريق الإنترنت.", "ألعاب. الفيديو", "construct"),
         ("يعمل الصيادون قرب ميناء. مانيلا منذ سنوات طويلة.", "ميناء. مانيلا", "construct"),
@@ -282,6 +283,21 @@ def test_more_stops_inside_a_sentence(text: str) -> None:
         ("تؤثر البرودة على الرياح. والرطوبة العالية والثلوج في فصل الشتاء.", "الرياح. والرطوبة", "list"),
         ("ينصح الأطباء بغسل الأنف. أو الفم بالماء يوميا.", "الأنف. أو", "cannot start"),
         ("رحبت الأسواق بالتدابير التي اتخذتها. البنوك المركزية والدول في الوقت المناسب.", "اتخذتها. البنوك", "verb"),
+        # a verb cut from what it governs
+        ("يقدم المتجر خدمة للعملاء الذين يتسوقون. دون مغادرة سياراتهم في الموقف.", "يتسوقون. دون", "governs"),
+        ("قال الباحثون إن هذا قد يؤثر. هذا التباين على النتائج.", "يؤثر. هذا", "governs"),
+        # more words that cannot end a sentence
+        ("أثار الحادث غضب السكان منذ أن تم. الإبلاغ عنه في الصحف.", "تم. الإبلاغ", "continuation"),
+        ("نقل المسعفون الجرحى أثناء. البحث عن المفقودين تحت أنقاض المباني.", "أثناء. البحث", "continuation"),
+        ("أخبرت الصحف المحلية بأن أربعة. عشر شخصا تلقوا العلاج.", "أربعة. عشر", "counts"),
+        ("وقال المحامي إن والده. لم يكن مقتنعا بالحكم.", "والده. لم", "predicate"),
+        ("تحدث المؤرخ عن الأعمال العظيمة التي قام. بها الملوك السويديون في القرن الماضي.", "قام. بها", "governs"),
+        # continuations of the phrase before
+        ("يجب على الطلاب معرفة. ما إذا كانت المدرسة مفتوحة غدا.", "معرفة. ما", "«ما»"),
+        ("يجب إجراء الفحص بعد. ظهور الأعراض على المريض مباشرة.", "بعد. ظهور", "governs"),
+        ("المكونات الرئيسية لهذا الطبق هي. الفول السوداني والفلفل الحار.", "هي. الفول", "pronoun"),
+        ("فرضت الحكومة العقوبات. فقط على الشركات الكبيرة في البلاد.", "العقوبات. فقط", "cannot start"),
+        ("أعلن الوزير استقالته أمام البرلمان. يوم السبت بعد جلسة طويلة.", "البرلمان. يوم", "date"),
     ],
 )
 def test_stop_judged_from_both_sides_is_minor(text: str, stop: str, word: str) -> None:
@@ -295,6 +311,7 @@ def test_stop_judged_from_both_sides_is_minor(text: str, stop: str, word: str) -
 @pytest.mark.parametrize(
     "text",
     [
+        # sentence starts after a complete sentence
         "وقعت الحادثة في وقت متأخر من الليل. الشرطة وصلت بعد ساعة.",
         "أغلقت المدارس أبوابها. غير أن الجامعات بقيت مفتوحة.",
         "ارتفعت أسعار الوقود مرة أخرى. والحكومة تدرس خفض الضرائب.",
@@ -302,92 +319,20 @@ def test_stop_judged_from_both_sides_is_minor(text: str, stop: str, word: str) -
         "انخفضت درجات الحرارة ليلا. العلاج الأساسي هو الراحة.",
         "توقفت الرحلات الجوية منذ أيام. ونتيجة لذلك، تأخر وصول المساعدات.",
         "نشرت الوزارة التقرير كاملا. الطقس جميل والسماء صافية.",
-    ],
-)
-def test_sentence_starts_after_a_complete_sentence_are_not_flagged(text: str) -> None:
-    assert run(SplitPhrase(), text) == []
-
-
-@needs_lexicon
-@pytest.mark.parametrize(
-    ("text", "stop"),
-    [
-        ("يقدم المتجر خدمة للعملاء الذين يتسوقون. دون مغادرة سياراتهم في الموقف.", "يتسوقون. دون"),
-        ("قال الباحثون إن هذا قد يؤثر. هذا التباين على النتائج.", "يؤثر. هذا"),
-    ],
-)
-def test_verb_cut_from_what_it_governs(text: str, stop: str) -> None:
-    [finding] = run(SplitPhrase(), text)
-    assert finding.text == stop
-    assert "governs" in finding.message
-    assert finding.severity is Severity.MINOR
-
-
-@needs_lexicon
-def test_verb_that_ends_a_sentence_before_a_new_one() -> None:
-    assert run(SplitPhrase(), "قال إن المخزون نفد. في المقابل، ارتفعت الأسعار.") == []
-    assert run(SplitPhrase(), "أعلنت الشركة أن المصنعين قد أغلقا. أفادت التقارير بأن العمال غادروا.") == []
-
-
-@needs_lexicon
-@pytest.mark.parametrize(
-    ("text", "stop", "word"),
-    [
-        ("أثار الحادث غضب السكان منذ أن تم. الإبلاغ عنه في الصحف.", "تم. الإبلاغ", "continuation"),
-        ("نقل المسعفون الجرحى أثناء. البحث عن المفقودين تحت أنقاض المباني.", "أثناء. البحث", "continuation"),
-        ("أخبرت الصحف المحلية بأن أربعة. عشر شخصا تلقوا العلاج.", "أربعة. عشر", "counts"),
-        ("وقال المحامي إن والده. لم يكن مقتنعا بالحكم.", "والده. لم", "predicate"),
-        ("تحدث المؤرخ عن الأعمال العظيمة التي قام. بها الملوك السويديون في القرن الماضي.", "قام. بها", "governs"),
-    ],
-)
-def test_more_words_that_cannot_end_a_sentence(text: str, stop: str, word: str) -> None:
-    [finding] = run(SplitPhrase(), text)
-    assert finding.text == stop
-    assert word in finding.message
-    assert finding.severity is Severity.MINOR
-
-
-@needs_lexicon
-@pytest.mark.parametrize(
-    "text",
-    [
+        # a verb that ends a sentence before a new one
+        "قال إن المخزون نفد. في المقابل، ارتفعت الأسعار.",
+        "أعلنت الشركة أن المصنعين قد أغلقا. أفادت التقارير بأن العمال غادروا.",
+        # complete clauses before the stop
         "عادت الحياة في المدينة كما كان. وقال المسؤول إن الأسواق فتحت.",
         "أكد الوزير أن ذلك صحيح. وأضاف أن الحكومة ستتحرك.",
         "التقى الوزير بالرئيس الكوري مون جاي إن. وناقش الجانبان التجارة.",
         "قال المتحدث إن الأمر خطير. وطلب من السكان البقاء في منازلهم.",
-    ],
-)
-def test_complete_clauses_before_a_stop_are_not_flagged(text: str) -> None:
-    assert run(SplitPhrase(), text) == []
-
-
-@needs_lexicon
-@pytest.mark.parametrize(
-    ("text", "stop", "word"),
-    [
-        ("يجب على الطلاب معرفة. ما إذا كانت المدرسة مفتوحة غدا.", "معرفة. ما", "«ما»"),
-        ("يجب إجراء الفحص بعد. ظهور الأعراض على المريض مباشرة.", "بعد. ظهور", "governs"),
-        ("المكونات الرئيسية لهذا الطبق هي. الفول السوداني والفلفل الحار.", "هي. الفول", "pronoun"),
-        ("فرضت الحكومة العقوبات. فقط على الشركات الكبيرة في البلاد.", "العقوبات. فقط", "cannot start"),
-        ("أعلن الوزير استقالته أمام البرلمان. يوم السبت بعد جلسة طويلة.", "البرلمان. يوم", "date"),
-    ],
-)
-def test_continuations_of_the_phrase_before(text: str, stop: str, word: str) -> None:
-    [finding] = run(SplitPhrase(), text)
-    assert finding.text == stop
-    assert word in finding.message
-    assert finding.severity is Severity.MINOR
-
-
-@needs_lexicon
-@pytest.mark.parametrize(
-    "text",
-    [
+        # openers after a complete sentence
         "لم تصل المساعدات بعد. الوضع في المدينة صعب للغاية.",
         "بقيت الأمور كما هي. الحكومة لم تعلق على التقرير.",
         "عاد اللاعب إلى الملعب. يوم السبت، فاز الفريق بالمباراة.",
         "تأخر القطار ساعتين. بما أن الطقس سيئ، ألغيت الرحلات.",
     ],
 )
-def test_openers_after_a_complete_sentence(text: str) -> None:
+def test_sentence_starts_after_a_complete_sentence_are_not_flagged(text: str) -> None:
     assert run(SplitPhrase(), text) == []

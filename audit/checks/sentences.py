@@ -44,6 +44,7 @@ from audit.arabic.syntax import (
     is_elative,
     needs_what_follows,
     never_opens,
+    nominal,
     open_phrase,
     opens_verb_complement,
     prepositional_pronoun,
@@ -156,6 +157,11 @@ class _Stop:
     before_prev_raw: str | None  # the word before ``prev`` as written, diacritics dropped
     text: str = field(repr=False, compare=False)
     line_start: int = 0
+
+    @property
+    def following(self) -> str | None:
+        """The word after ``next_raw``, as written, if the piece after the stop has one."""
+        return self.tail_raw[1] if len(self.tail_raw) > 1 else None
 
     @cached_property
     def head(self) -> _Head:
@@ -315,14 +321,14 @@ class SplitPhrase(Check):
 
     def _stop(self, text: str, match: re.Match[str], quotes: _Quotes) -> _Stop | None:
         prev, nxt = fold(match.group("prev")), fold(match.group("next"))
-        plain_next = MARKS_RE.sub("", match.group("next"))
+        prev_raw, next_raw = MARKS_RE.sub("", match.group("prev")), MARKS_RE.sub("", match.group("next"))
         initial = nxt in _ABBREVIATIONS and text.startswith(".", match.end("next"))  # «دي. كي. أريا»
+        if len(prev) < 2 or (initial and next_raw not in _NO_START):
+            return None
+        if prev in _ABBREVIATIONS and not _particle(prev_raw):
+            return None
         line_start = text.rfind("\n", 0, match.start()) + 1
         previous = _previous_word(text, line_start, match.start("prev"))
-        if len(prev) < 2 or (initial and plain_next not in _NO_START):
-            return None
-        if prev in _ABBREVIATIONS and not _particle(MARKS_RE.sub("", match.group("prev"))):
-            return None
         end = _TAIL_END_RE.search(text, match.end("next"))
         tail_end = end.start() if end else len(text)
         tail_raw = tuple(MARKS_RE.sub("", w) for w in _WORD_RE.findall(text, match.start("next"), tail_end))
@@ -337,8 +343,8 @@ class SplitPhrase(Check):
             prev=prev,
             next=nxt,
             tail=tail,
-            prev_raw=MARKS_RE.sub("", match.group("prev")),
-            next_raw=MARKS_RE.sub("", match.group("next")),
+            prev_raw=prev_raw,
+            next_raw=next_raw,
             tail_raw=tail_raw,
             comma_soon=bool(_EARLY_COMMA_RE.match(text, match.start("next"))),
             colon=":" in text[match.end("next") : tail_end],
@@ -561,16 +567,15 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
         stop.head.words[-3:] if stop.prev_raw in OPEN_PHRASE_ENDS else ()
     ):
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MINOR
-    following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
-    if never_opens(stop.next_raw, following):
+    if never_opens(stop.next_raw, stop.following):
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MINOR
-    closed = bool(prev_readings) and indefinite_accusative(stop.prev_raw, prev_readings)  # «… متأخرا. مساء»
+    closes = indefinite_accusative(stop.prev_raw, prev_readings)  # «… متأخرا.», not «… عادا.»
+    closed = bool(prev_readings) and closes  # «… متأخرا. مساء»
     if stop.next_raw in TIME_NOUNS and not stop.comma_soon and not closed:
         return f"is followed by «{stop.next_raw}» and a date that belongs to the sentence before", Severity.MINOR
     if stop.prev in _TITLES and morphology is not None and _name_like(morphology, stop.next_raw):
         return "separates a title from the name after it", Severity.MAJOR
     accusative = stop.prev.endswith("ا")  # «… متأخرا.», «… أعلنها.»: an accusative or a pronoun closes a sentence
-    closes = indefinite_accusative(stop.prev_raw, prev_readings)  # «… متأخرا.», not «… عادا.»
     if stop.next in _GOVERNED and not closes and not _opening_phrase(stop.tail):
         return f"is followed by «{stop.next_raw}», which continues the phrase before", Severity.MINOR
     if (
@@ -587,22 +592,21 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
     reason = _phrase_goes_on(stop, prev_readings, next_readings, morphology)
     if reason is not None or stop.comma_soon:
         return reason, Severity.MINOR
-    nominal = _nominal(stop.next, next_readings)
-    if stop.prev in _DEMONSTRATIVES and stop.next.startswith("ال") and nominal:
+    next_nominal = _nominal(stop.next, next_readings)
+    if stop.prev in _DEMONSTRATIVES and stop.next.startswith("ال") and next_nominal:
         return "separates a demonstrative from its noun", Severity.MINOR
     if _preposition_attached(stop.next, next_readings):
         return f"is followed by «{stop.next_raw}», a prepositional phrase that continues the sentence", Severity.MINOR
-    if nominal and construct_state(stop.prev_raw, prev_readings):
+    if next_nominal and construct_state(stop.prev_raw, prev_readings):
         return "separates a noun from the noun it is construct with", Severity.MINOR
-    verb = bool(prev_readings) and all(r.is_verb for r in prev_readings) and not has_pronoun(prev_readings)
-    if nominal and verb:
+    if next_nominal and verb_without_object(prev_readings):
         return "separates a verb from its subject or object", Severity.MINOR
     if stop.in_quote:
         return None, Severity.MAJOR
     if (
         not stop.colon
         and stop.next not in _SENTENCE_OPENERS
-        and not indefinite_accusative(stop.prev_raw, prev_readings)
+        and not closes
         and verbless(stop.tail_raw, morphology.readings)
     ):
         return "leaves the rest of the sentence without a verb", Severity.MINOR
@@ -622,14 +626,15 @@ def _phrase_goes_on(
     noun («العيوب. المرتبطة»), the noun or name completing a noun in construct state («ألعاب. الفيديو»,
     «مدينة. مانيلا», «إغلاق. معظم الشركات»), or the next item of a list joined by «و» («الرياح. والرطوبة»).
     These hold even when a comma follows soon. Reason or None."""
-    following = stop.tail_raw[1] if len(stop.tail_raw) > 1 else None
+    following = stop.following
+    verb = verb_without_object(prev_readings)
     if (
-        verb_without_object(prev_readings)
+        verb
         and opens_verb_complement(stop.next_raw, morphology.readings(following) if following else ())
         and not (stop.comma_soon or _opening_phrase(stop.tail))
     ):
         return f"separates the verb «{stop.prev_raw}» from what it governs"
-    if verb_without_object(prev_readings) and prepositional_pronoun(next_readings) and not stop.comma_soon:
+    if verb and prepositional_pronoun(next_readings) and not stop.comma_soon:
         return f"separates the verb «{stop.prev_raw}» from what it governs"
     if counts_nouns(stop.prev_raw) and (
         stop.next_raw in TEENS
@@ -670,11 +675,10 @@ def _phrase_goes_on(
             return "separates a noun from the noun it is construct with"
         if stop.next in _QUANTIFIERS and not stop.next.startswith("ال"):
             return f"separates a noun from «{stop.next_raw}» and the noun it is construct with"
-    nominal_prev = all(r.stem in ("NOUN", "ADJ", "NOUN_PROP") for r in prev_readings)
     if (
         coordinated_noun(stop.next_raw, next_readings)
         and not indefinite_accusative(stop.next_raw, next_readings)  # «وخلافا لـ …», «وختاما»: adverbs
-        and nominal_prev
+        and nominal(prev_readings)
         and not (stop.in_quote or stop.comma_soon)
         and not (following and _starts_clause(following, morphology.readings(following)))
     ):
