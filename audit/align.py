@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from audit.arabic.clitics import ARTICLE_RUN_PATTERN
@@ -314,8 +314,6 @@ class _Problem:
         self.n, self.m = len(source.lengths), len(target.lengths)
         self._shared: dict[tuple[int, int], float] = {}
         self._pieces: dict[float, list[Stretch]] = {}
-        self._layout: _ParagraphLayout | None = None
-        self._layout_known = False
         self._own = (
             [sum(idf.get(a, 0.0) * k for a, k in c.items()) for c in source.anchors],
             [sum(idf.get(a, 0.0) * k for a, k in c.items()) for c in target.anchors],
@@ -427,12 +425,10 @@ class _Problem:
                 found.append(Stretch(i0, i1, j0, j1, embed=not lengths_agree))
         return found
 
+    @cached_property
     def _paragraph_layout(self) -> _ParagraphLayout | None:
         """The paragraphs of both sides when they can be paired k with k (same number, more than one, pairs
         sharing more anchors on the diagonal than one paragraph further along either side); None otherwise."""
-        if self._layout_known:
-            return self._layout
-        self._layout_known = True
         if self.paragraphs is None:
             return None
         sides = [_runs(numbers) for numbers in self.paragraphs]
@@ -460,8 +456,7 @@ class _Problem:
             shifted = sum(similarity[(k, k + shift)] for k in range(count) if 0 <= k + shift < count)
             if shifted >= diagonal:
                 return None
-        self._layout = _ParagraphLayout(sides[0], sides[1], lengths[0], lengths[1], similarity)
-        return self._layout
+        return _ParagraphLayout(sides[0], sides[1], lengths[0], lengths[1], similarity)
 
     def _paragraph_blocks(self, ratio: float) -> list[tuple[int, int, int, int, bool]] | None:
         """Paragraph k of one side with paragraph k of the other (with whether their lengths agree), when both
@@ -470,7 +465,7 @@ class _Problem:
         every pair has plausible lengths, except at most :data:`PARAGRAPH_LENGTH_MISMATCHES` of the pairs, each
         of which shares twice the anchors with its partner that it shares with either one's neighbours (a
         paragraph one version shortened or lengthened)."""
-        layout = self._paragraph_layout()
+        layout = self._paragraph_layout
         if layout is None:
             return None
         count = len(layout.source)

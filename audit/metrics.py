@@ -17,7 +17,7 @@ normalised characters, each against the closest reference.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -297,10 +297,7 @@ class TerTable:
     def segment_statistics(self, hypothesis: Sequence[str], references: Sequence[Sequence[str]]) -> list[float]:
         """``TER._compute_segment_statistics`` of tokenised words: ``[fewest edits, mean reference length]``."""
         counts = Counter(hypothesis)
-        bounds = []
-        for words in references:
-            common = sum((counts & Counter(words)).values())
-            bounds.append(max(len(hypothesis), len(words)) - common)
+        bounds = [_unmatched_words(counts, words) for words in references]
         best = int(1e16)
         for k in sorted(range(len(references)), key=bounds.__getitem__):
             if bounds[k] >= best:
@@ -325,12 +322,18 @@ class TerTable:
         return edits
 
 
+def _unmatched_words(hypothesis: Counter[str], reference: Sequence[str]) -> int:
+    """The fewest edits (and word errors) between two texts' words: the longer side's length minus the words both
+    share."""
+    return max(hypothesis.total(), len(reference)) - sum((hypothesis & Counter(reference)).values())
+
+
 def error_rates(hypothesis: str, references: Sequence[str]) -> dict[str, float]:
     """jiwer WER (over ``intl`` tokens) and CER against the closest of ``references`` (lowest WER, the first of
     equals).
 
-    No reference can have a lower WER than the words it cannot match (the longer side's length minus the words
-    both share) over its length, so references whose bound cannot beat the closest found are not compared.
+    No reference can have a lower WER than the words it cannot match (:func:`_unmatched_words`) over its length,
+    so references whose bound cannot beat the closest found are not compared.
     """
     import jiwer
 
@@ -343,8 +346,7 @@ def error_rates(hypothesis: str, references: Sequence[str]) -> dict[str, float]:
         ref_tokens = tokenizer(reference).split()
         if not ref_tokens:
             continue
-        common = sum((hyp_counts & Counter(ref_tokens)).values())
-        bound = (max(len(hyp_tokens), len(ref_tokens)) - common) / len(ref_tokens) if hyp_tokens else 1.0
+        bound = _unmatched_words(hyp_counts, ref_tokens) / len(ref_tokens) if hyp_tokens else 1.0
         candidates.append((bound, index, " ".join(ref_tokens)))
     best: tuple[float, int] | None = None
     for bound, index, ref_words in sorted(candidates):
@@ -433,25 +435,30 @@ class ChrfTable:
             backward += [right_count if left else 0, left_count, match]
         return forward, backward
 
+    @classmethod
+    def _statistics(
+        cls,
+        remembered: dict[tuple[str, str], list[int]],
+        grams: Callable[[str], _Grams],
+        hypothesis: str,
+        reference: str,
+    ) -> list[int]:
+        """:meth:`_match` of the two texts' ``grams``, both directions remembered at once."""
+        key = (hypothesis, reference)
+        found = remembered.get(key)
+        if found is None:
+            found, other = cls._match(grams(hypothesis), grams(reference))
+            remembered[key] = found
+            remembered[(reference, hypothesis)] = other
+        return found
+
     def char_statistics(self, hypothesis: str, reference: str) -> list[int]:
         """chrF match statistics of ``hypothesis`` against ``reference`` (character orders)."""
-        key = (hypothesis, reference)
-        found = self._char_stats.get(key)
-        if found is None:
-            found, other = self._match(self._char_grams(hypothesis), self._char_grams(reference))
-            self._char_stats[key] = found
-            self._char_stats[(reference, hypothesis)] = other
-        return found
+        return self._statistics(self._char_stats, self._char_grams, hypothesis, reference)
 
     def word_statistics(self, hypothesis: str, reference: str) -> list[int]:
         """chrF++'s word-order match statistics of ``hypothesis`` against ``reference``."""
-        key = (hypothesis, reference)
-        found = self._word_stats.get(key)
-        if found is None:
-            found, other = self._match(self._word_grams(hypothesis), self._word_grams(reference))
-            self._word_stats[key] = found
-            self._word_stats[(reference, hypothesis)] = other
-        return found
+        return self._statistics(self._word_stats, self._word_grams, hypothesis, reference)
 
     def segment_statistics(self, metric: Any, hypothesis: str, references: Sequence[str]) -> list[int]:
         """``CHRF._compute_segment_statistics`` for the table's chrF or chrF++: the statistics against the

@@ -100,17 +100,22 @@ def test_walk_covers_both_sides_in_order() -> None:
         assert left.i1 == right.i0 and left.j1 == right.j0
 
 
+def assert_one_pass_equals_separate(hyps: list[str], refs: list[list[str]]) -> None:
+    """score_segments gives what corpus_scores (normalised and raw) and segment_scores give."""
+    scored = score_segments(hyps, refs, normalizer())
+    assert scored.corpus == corpus_scores(hyps, refs, normalizer())
+    assert scored.corpus_raw == corpus_scores(hyps, refs, NONE)
+    for k, hyp in enumerate(hyps):
+        assert scored.segments[k] == segment_scores(hyp, [stream[k] for stream in refs], normalizer())
+
+
 def test_one_pass_scores_equal_the_separate_ones() -> None:
     hyps = ["قال الوزير، إن الخطة ستبدأ غداً؛ هل هي جاهزة؟", "ارتفعت الأسعار بنسبة ٥٪.", "جملة أخرى هنا."]
     refs = [
         ["قال الوزير إن الخطة ستبدأ غدا، فهل هي جاهزة؟", "ارتفعت الأسعار بنسبة 5 في المئة.", ""],
         ["أكد الوزير أن الخطة تبدأ غداً؛ هل هي جاهزة؟", "زادت الأسعار 5%.", "جملة أخرى."],
     ]
-    scored = score_segments(hyps, refs, normalizer())
-    assert scored.corpus == corpus_scores(hyps, refs, normalizer())
-    assert scored.corpus_raw == corpus_scores(hyps, refs, NONE)
-    for k, hyp in enumerate(hyps):
-        assert scored.segments[k] == segment_scores(hyp, [stream[k] for stream in refs], normalizer())
+    assert_one_pass_equals_separate(hyps, refs)
 
 
 def test_chrf_table_equals_sacrebleu_sentence_chrf() -> None:
@@ -170,11 +175,7 @@ def test_one_pass_scores_equal_the_separate_ones_on_varied_segments() -> None:
     refs = [[refs[r] for _, refs in cases] for r in range(5)]
     hyps[0] = "ارتفعت الأسعار بنسبة ٥٪ عامًا بعد عام."  # the normalisation changes this one
     refs[0][0] = "ارتفعت الأسعار بنسبة 5% عاما بعد عام."
-    scored = score_segments(hyps, refs, normalizer())
-    assert scored.corpus == corpus_scores(hyps, refs, normalizer())
-    assert scored.corpus_raw == corpus_scores(hyps, refs, NONE)
-    for k, hyp in enumerate(hyps):
-        assert scored.segments[k] == segment_scores(hyp, [stream[k] for stream in refs], normalizer())
+    assert_one_pass_equals_separate(hyps, refs)
 
 
 def test_a_paragraph_one_version_lengthened_is_aligned_within_its_pair() -> None:
