@@ -562,12 +562,7 @@ class CompiledLexicon:
         return dict(self._rows("SELECT word, zipf FROM forms WHERE word IN ({marks})", words))
 
     def _all_forms(self) -> SortedForms:
-        packed = self._blob("forms")
-        if packed is None:
-            with self._lock:
-                packed = _packed_forms(dict(self._connection.execute("SELECT word, zipf FROM forms")))
-            packed = marshal.loads(packed)
-        return SortedForms.unpack(packed)
+        return SortedForms.unpack(self._blob("forms"))
 
     @property
     def has_frequencies(self) -> bool:
@@ -654,12 +649,7 @@ class CompiledLexicon:
                 return {gram: (logp, backoff) for gram, logp, backoff in rows}
 
             def everything() -> dict[str, tuple[float, float]]:
-                packed = self._blob(f"ngrams:{name}")
-                if packed is not None:
-                    return packed
-                with self._lock:
-                    rows = self._connection.execute("SELECT gram, logp, backoff FROM ngrams WHERE model = ?", (name,))
-                    return {gram: (logp, backoff) for gram, logp, backoff in rows}
+                return self._blob(f"ngrams:{name}")
 
             with self._lock:
                 row = self._connection.execute("SELECT value FROM meta WHERE key = ?", (f"rows:{name}",)).fetchone()
@@ -686,13 +676,17 @@ class FrequencyTable(Mapping[str, float]):
 
     def read_all(self) -> None:
         """Read the whole table now (see :meth:`audit.checks.base.Check.prepare_batch`)."""
+        self._whole()
+
+    def _whole(self) -> SortedForms:
         if self._all is None:
             self._all = self._everything()
+        return self._all
 
     def _ask(self, words: list[str]) -> None:
         self._queries += len(words)
         if self._queries > BULK_AFTER:
-            self._all = self._everything()
+            self.read_all()
             return
         found = self._query(words)
         self._known.update(found)
@@ -743,14 +737,10 @@ class FrequencyTable(Mapping[str, float]):
         return isinstance(word, str) and self.get(word) is not None
 
     def __iter__(self) -> Iterator[str]:
-        if self._all is None:
-            self._all = self._everything()
-        return iter(self._all)
+        return iter(self._whole())
 
     def __len__(self) -> int:
-        if self._all is None:
-            self._all = self._everything()
-        return len(self._all)
+        return len(self._whole())
 
 
 def compiled_lexicon(cache_dir: Path | None = None) -> CompiledLexicon | None:

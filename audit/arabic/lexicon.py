@@ -48,6 +48,13 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+def _read_whole(table: object) -> None:
+    """Read ``table`` whole now when it is read on demand (it has ``read_all``); a plain mapping already is."""
+    read_all = getattr(table, "read_all", None)
+    if read_all is not None:
+        read_all()
+
+
 class KeyedCache(dict[K, V]):
     """A dict that computes a missing value on first access (``cache[key]``), emptied when it grows too big.
 
@@ -246,9 +253,7 @@ class BuckwalterLexicon:
 
     def read_all(self) -> None:
         """Read the stems now when they are read on demand (a large batch about to be shared by workers)."""
-        read_all = getattr(self._data.stems, "read_all", None)
-        if read_all is not None:
-            read_all()
+        _read_whole(self._data.stems)
 
     def proper_noun(self, word: str) -> bool:
         """True when the folded word (or it after a one-letter clitic) is listed as a proper noun («جيمس»)."""
@@ -324,9 +329,7 @@ class CombinedLexicon:
     def read_all(self) -> None:
         """Read now what the backends read on demand (a large batch about to be shared by worker processes)."""
         for backend in self.backends:
-            read_all = getattr(backend, "read_all", None)
-            if read_all is not None:
-                read_all()
+            _read_whole(backend)
 
     def proper_noun(self, word: str) -> bool:
         """True when a backend lists the (folded) word as a proper noun."""
@@ -385,9 +388,7 @@ class WordFrequencies:
 
     def read_all(self) -> None:
         """Read the whole table now when it is read on demand (a large batch about to be shared by workers)."""
-        read_all = getattr(self.zipf_table, "read_all", None)
-        if read_all is not None:
-            read_all()
+        _read_whole(self.zipf_table)
 
     def zipf(self, word: str) -> float:
         """The Zipf frequency of ``word`` (diacritics ignored), 0.0 when the form is not listed."""

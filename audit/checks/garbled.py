@@ -1087,9 +1087,14 @@ class GarbledWordCheck(GlossaryUser, Check):
             self._lexicon = _lexicon_with_glossary(tuple(self.config["lexicons"]), self.glossary)
         return self._lexicon
 
+    @property
+    def analyst(self) -> WordAnalyst:
+        """The shared :class:`WordAnalyst` of the configured lexicons."""
+        return word_analyst(load_lexicon(self.config["lexicons"]))
+
     def prepare_batch(self) -> None:
         if self.lexicon.available:
-            word_analyst(load_lexicon(self.config["lexicons"])).read_all()
+            self.analyst.read_all()
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         lexicon = self.lexicon
@@ -1114,7 +1119,7 @@ class GarbledWordCheck(GlossaryUser, Check):
         if not candidates:
             return
         candidates = [i for i in candidates if len(folded[i]) >= min_letters]
-        article = _Article(ctx, tokens, lexicon, self.glossary, word_analyst(load_lexicon(self.config["lexicons"])))
+        article = _Article(ctx, tokens, lexicon, self.glossary, self.analyst)
         covered: set[int] = set()
         halves = {i for i in tokens.unknown(lexicon) if 2 <= len(folded[i]) < min_letters}  # «الجمع ية»
         for index in sorted({*candidates, *halves}):
