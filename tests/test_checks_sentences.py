@@ -336,3 +336,24 @@ def test_stop_judged_from_both_sides_is_minor(text: str, stop: str, word: str) -
 )
 def test_sentence_starts_after_a_complete_sentence_are_not_flagged(text: str) -> None:
     assert run(SplitPhrase(), text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال الدبلوماسي إن بعض المقترحات تبدو مقبولة إلى حد ما. إلا أنها تتطلب المزيد من النقاش في الأسابيع المقبلة.",
+        "كانت نتائج الاجتماع الأول جيدة نوعا ما. وقال الوزير إن العمل سيستمر خلال العام المقبل.",
+    ],
+)
+def test_vague_ma_after_an_indefinite_noun_can_end_a_sentence(text: str) -> None:
+    if load_morphology() is None:
+        pytest.skip("Buckwalter lexicon not installed")
+    assert run(SplitPhrase(), text) == []
+
+
+def test_relative_ma_before_a_stop_still_needs_what_follows() -> None:
+    if load_morphology() is None:
+        pytest.skip("Buckwalter lexicon not installed")
+    text = "وقال المسؤول إن الحكومة ستفعل كل ما. يلزم لحماية المواطنين من الخطر القادم في الشمال."
+    findings = run(SplitPhrase(), text)
+    assert [f.text for f in findings] == ["ما. يلزم"]

@@ -547,9 +547,20 @@ def _nominal(word: str, readings: tuple[Reading, ...]) -> bool:
     return not readings or any(r.stem in ("NOUN", "ADJ", "NOUN_PROP") for r in readings)
 
 
+def _vague_ma(stop: _Stop, morphology: Morphology | None) -> bool:
+    """«ما» after an indefinite noun is the vague "some" («إلى حد ما», «نوعا ما», «يوما ما», «شيء ما»), which can
+    end a sentence, not the relative or negative «ما» that needs what follows."""
+    if stop.prev_raw != "ما" or morphology is None or not stop.before_prev_raw or not stop.before_prev:
+        return False
+    if stop.before_prev in _NO_END:  # «كل ما», «من ما»
+        return False
+    readings = morphology.readings(stop.before_prev_raw)
+    return any(r.stem in ("NOUN", "ADV") and not r.proclitics for r in readings)
+
+
 def _cannot_end_here(stop: _Stop, morphology: Morphology) -> tuple[str | None, Severity]:
     """A function word a sentence cannot stop on before the stop (major): «بما. في ذلك», «غير. معروف»."""
-    if _cannot_end(stop.prev, morphology.readings(stop.prev_raw)):
+    if _cannot_end(stop.prev, morphology.readings(stop.prev_raw)) and not _vague_ma(stop, morphology):
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
     return None, Severity.MAJOR
 
@@ -559,7 +570,7 @@ def _both_sides(stop: _Stop, morphology: Morphology | None) -> tuple[str | None,
     construction open and the word after continues it. (reason or None, severity by confidence)."""
     prev_readings = morphology.readings(stop.prev_raw) if morphology is not None else ()
     next_readings = morphology.readings(stop.next_raw) if morphology is not None else ()
-    if _cannot_end(stop.prev, prev_readings):
+    if _cannot_end(stop.prev, prev_readings) and not _vague_ma(stop, morphology):
         return f"cuts the sentence after «{stop.prev_raw}», which needs a continuation", Severity.MAJOR
     if stop.next_raw in _NO_START:
         return f"is followed by «{stop.next_raw}», which cannot start a sentence", Severity.MAJOR
