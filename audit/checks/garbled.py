@@ -25,6 +25,7 @@ Every analysis of a distinct word is cached across articles; the per-article wor
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -1009,18 +1010,18 @@ _CLITIC_RUNS = frozenset(("", *PROCLITICS))
 # Heads that are only clitics («و», «بال»): with them the word is clitic + word, a lexicon matter, not a fusion.
 _CLITIC_HEADS = frozenset((*PREFIXES, *CONJUNCTION_PREPOSITION, FUTURE, *(c + FUTURE for c in CONJUNCTIONS)))
 
-_ANALYSTS: dict[tuple[int, int], WordAnalyst] = {}
+#: One analyst per lexicon object, dropped with it (a lexicon is loaded once per process and settings).
+_ANALYSTS: weakref.WeakKeyDictionary[CombinedLexicon, WordAnalyst] = weakref.WeakKeyDictionary()
 
 
 def word_analyst(lexicon: CombinedLexicon) -> WordAnalyst:
     """The shared :class:`WordAnalyst` of ``lexicon`` (with the installed word frequencies)."""
     frequencies = load_frequencies()
-    key = (id(lexicon), id(frequencies))
-    analyst = _ANALYSTS.get(key)
-    if analyst is None or analyst.lexicon is not lexicon:
+    analyst = _ANALYSTS.get(lexicon)
+    if analyst is None or analyst.frequencies is not frequencies:
         compiled = compiled_lexicon()
         shapes = (compiled.model("arabic"), compiled.model("names")) if compiled is not None else None
-        analyst = _ANALYSTS[key] = WordAnalyst(lexicon, frequencies, shapes)
+        analyst = _ANALYSTS[lexicon] = WordAnalyst(lexicon, frequencies, shapes)
     return analyst
 
 
