@@ -212,3 +212,13 @@ def test_seed_traps_are_flagged() -> None:
     assert {f.text for f in negation} == {"يجب أن يحدث أبداً"}
     calques = {f.text for name in texts for f in run(calque(), texts[name])}
     assert {"نقطة فلاش", "صورة البلياردو", "الحقيقة الاجتماعية", "متجر إعلامي"} <= calques
+
+
+def test_a_pattern_is_tried_only_when_the_text_has_every_literal_it_needs() -> None:
+    book = parse_traps(
+        {"negation": {"adverbs": ["أبدا"]}, "trap": [{"en": "b", "ar": ["نقطة فلاش"], "good": ["بؤرة توتر"]}]},
+        "t.toml",
+    )
+    assert list(book.find(fold("نقطة البداية وفلاشات الكاميرات"))) == []
+    assert list(book.find(fold("في نقطة الفلاشة"))) == []
+    assert [trap.en for _, _, trap in book.find(fold("أصبحت نقطة فلاش"))] == ["b"]

@@ -19,12 +19,14 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, ClassVar
 
 from audit import resources
 from audit.analyses import folded_text, glossary_matches
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION_PATTERN, proclitic_runs, without_proclitics
+from audit.arabic.lexicon import KeyedCache
 from audit.arabic.orthography import MARKS_RE, fold_madda_yeh_teh, fold_persian
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Applicability, Category, Finding, Fix, Severity
@@ -108,48 +110,47 @@ class TrapBook:
         self.negation = negation
         #: (pattern source, anchor literals or None, trap); each is compiled on first use (see :meth:`_compiled`)
         self._entries: list[tuple[str, tuple[str, ...] | None, Trap]] = []
+        #: per entry, its literal requirements: a pattern is tried only when each has a literal in the text
+        self._requirements: list[tuple[tuple[str, ...], ...]] = []
         self._patterns: dict[int, re.Pattern[str]] = {}
         #: anchor literal -> entries it anchors; entries without anchors are always searched
         self._by_literal: dict[str, list[int]] = {}
         self._unanchored: list[int] = []
+        literals: set[str] = set()
         for trap in self.traps:
             for pattern in trap.patterns:
-                anchor = _anchor(pattern)
+                requirements = _requirements(pattern)
+                anchor = _best(requirements)
                 index = len(self._entries)
                 self._entries.append((pattern, anchor, trap))
+                self._requirements.append(tuple(requirements))
+                literals.update(*requirements)
                 if anchor is None:
                     self._unanchored.append(index)
                 for literal in anchor or ():
                     self._by_literal.setdefault(literal, []).append(index)
-        self._word_literals = [literal for literal in self._by_literal if _WORD_RE.fullmatch(literal)]
-        self._other_literals = [literal for literal in self._by_literal if not _WORD_RE.fullmatch(literal)]
-        self._word_literal_set = frozenset(self._word_literals)
-        self._literal_lengths = sorted({len(literal) for literal in self._word_literals})
+        word_literals = frozenset(literal for literal in literals if _WORD_RE.fullmatch(literal))
+        self._other_literals = sorted(literals - word_literals)
+        self._literal_lengths = sorted({len(literal) for literal in word_literals})
+        self._word_literal_set = word_literals
         #: word -> the word literals it contains, kept across articles (most words recur)
-        self._literals_in: dict[str, tuple[str, ...]] = {}
+        self._literals_in: KeyedCache[str, tuple[str, ...]] = KeyedCache(self._word_literals_in, limit=200_000)
 
     def find(self, folded: str) -> Iterator[tuple[int, int, Trap]]:
         """Flagged calques in a folded text, as folded spans, left to right; a calque overlapping an accepted
         one, or an earlier (or longer) flagged one, is skipped."""
         accepted: list[tuple[int, int]] = []
         flagged: list[tuple[int, int, Trap]] = []
-        # Anchors are looked up in the article's vocabulary, much shorter than the article: a word literal occurs
+        # Literals are looked up in the article's vocabulary, much shorter than the article: a word literal occurs
         # in the text exactly when it is a substring of one of its words (found once per distinct word).
-        literals_in = self._literals_in
-        present: list[str] = []
-        for word in set(_WORD_RE.findall(folded)):
-            found = literals_in.get(word)
-            if found is None:
-                found = self._word_literals_in(word)
-                if len(literals_in) > 200_000:
-                    literals_in.clear()
-                literals_in[word] = found
-            present += found
-        present += [literal for literal in self._other_literals if literal in folded]
+        present = set(chain.from_iterable(map(self._literals_in.__getitem__, set(_WORD_RE.findall(folded)))))
+        present.update(literal for literal in self._other_literals if literal in folded)
         indexes = set(self._unanchored)
-        for literal in present:
+        for literal in present.intersection(self._by_literal):
             indexes.update(self._by_literal[literal])
         for index in sorted(indexes):
+            if not all(present.intersection(requirement) for requirement in self._requirements[index]):
+                continue  # a literal that every match contains is missing from the text
             _, anchor, trap = self._entries[index]
             for start, end in self._search(self._compiled(index), anchor, folded):
                 if trap.accepted:
@@ -213,9 +214,9 @@ def _core_span(match: re.Match[str]) -> tuple[int, int]:
     return match.span("calque")
 
 
-def _anchor(pattern: str) -> tuple[str, ...] | None:
-    """Literals of which every match of ``pattern`` contains at least one (each three characters long at
-    least), or None when the pattern has no such requirement."""
+def _requirements(pattern: str) -> list[tuple[str, ...]]:
+    """The literal requirements of ``pattern``: each a set of literals (three characters long at least) one of
+    which every match contains; empty when the pattern has none."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import sre_constants
@@ -249,15 +250,19 @@ def _anchor(pattern: str) -> tuple[str, ...] | None:
         return found
 
     try:
-        return _best(requirements(sre_parse.parse(pattern)))
+        return _usable(requirements(sre_parse.parse(pattern)))
     except Exception:  # an exotic pattern: search it everywhere
-        return None
+        return []
+
+
+def _usable(requirements: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The requirements whose literals are all three characters long at least."""
+    return [r for r in requirements if r and min(len(x.strip()) for x in r) >= 3]
 
 
 def _best(requirements: list[tuple[str, ...]]) -> tuple[str, ...] | None:
     """The requirement whose shortest literal is longest, when that is three characters at least."""
-    usable = [r for r in requirements if r and min(len(x.strip()) for x in r) >= 3]
-    return max(usable, key=lambda r: min(len(x) for x in r), default=None)
+    return max(_usable(requirements), key=lambda r: min(len(x) for x in r), default=None)
 
 
 def _strings(raw: dict[str, object], key: str, where: str) -> tuple[str, ...]:
