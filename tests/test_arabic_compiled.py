@@ -180,3 +180,18 @@ def test_temporary_files_of_killed_builds_are_removed(small_inputs: compiled.Lex
     recent.write_bytes(b"a build in progress")
     compiled.open_compiled(tmp_path, small_inputs)
     assert not leftover.exists() and recent.exists()
+
+
+def test_packed_strings_round_trip() -> None:
+    strings = ["كتاب", "a", "𝔸x", "\ud800", "ة"]  # astral and lone-surrogate characters survive
+    assert compiled._unpack_strings(compiled._pack_strings(strings)) == strings
+    assert compiled._unpack_strings(compiled._pack_strings([])) == []
+
+
+def test_whole_word_model_equals_its_rows(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:
+    lexicon = compiled.open_compiled(tmp_path, small_inputs)
+    for name in ("arabic", "names"):
+        rows = lexicon._connection.execute("SELECT gram, logp, backoff FROM ngrams WHERE model = ?", (name,))
+        model = lexicon.model(name)
+        model.read_all()
+        assert model._rows == {gram: (logp, backoff) for gram, logp, backoff in rows}

@@ -39,7 +39,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 8
+FORMAT = 10
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -63,6 +63,8 @@ TOUCH_EVERY_SECONDS = 24 * 3600
 BULK_AFTER = 20_000
 #: A word-shape model is read whole once the letter sequences looked up reach this share of its rows.
 MODEL_BULK_SHARE = 20
+#: How much of the file SQLite reads through a memory map (the file is replaced, never rewritten in place).
+MMAP_BYTES = 1 << 30
 
 
 _configured: Path | None = None
@@ -261,12 +263,22 @@ def _insert_tables(connection: sqlite3.Connection, name: str, tables: tuple[Any,
     connection.executemany("INSERT INTO stems VALUES (?, ?, ?)", ((name, form, value) for form, value in stems.items()))
 
 
+def _pack_strings(strings: Iterable[str]) -> bytes:
+    """Strings without line breaks, joined by new lines and encoded as UTF-16: one allocation to decode (a copy,
+    where UTF-8 would be decoded letter by letter) and one split to unpack (see :func:`_unpack_strings`)."""
+    return "\n".join(strings).encode("utf-16-le", "surrogatepass")
+
+
+def _unpack_strings(packed: bytes) -> list[str]:
+    return packed.decode("utf-16-le", "surrogatepass").split("\n") if packed else []
+
+
 def _packed_forms(zipf: Mapping[str, float]) -> bytes:
-    """The whole frequency table, marshalled as the sorted forms joined by new lines and their Zipf values as an
+    """The whole frequency table, marshalled as the sorted forms (:func:`_pack_strings`) and their Zipf values as an
     array of doubles: it loads several times faster than the rows of the ``forms`` table (see
     :class:`SortedForms`)."""
     forms = sorted(zipf)
-    return marshal.dumps(("\n".join(forms), array("d", map(zipf.__getitem__, forms)).tobytes()))
+    return marshal.dumps((_pack_strings(forms), array("d", map(zipf.__getitem__, forms)).tobytes()))
 
 
 class SortedForms(Mapping[str, float]):
@@ -280,11 +292,11 @@ class SortedForms(Mapping[str, float]):
         self._zipfs = zipfs
 
     @classmethod
-    def unpack(cls, packed: tuple[str, bytes]) -> SortedForms:
-        text, values = packed
+    def unpack(cls, packed: tuple[bytes, bytes]) -> SortedForms:
+        forms, values = packed
         zipfs = array("d")
         zipfs.frombytes(values)
-        return cls(text.split("\n") if text else [], zipfs)
+        return cls(_unpack_strings(forms), zipfs)
 
     def __getitem__(self, word: str) -> float:
         if word not in self.forms:
@@ -434,9 +446,18 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
 
 
 def _insert_model(connection: sqlite3.Connection, name: str, rows: list[wordmodel.Row]) -> None:
-    """A word-shape model's rows, and all of them packed in one blob (read at once when a large batch needs many)."""
+    """A word-shape model's rows, and all of them packed in one blob (read at once when a large batch needs many):
+    the grams (:func:`_pack_strings`) and their (log10 probability, log10 backoff) pairs, each distinct pair and
+    number stored once (marshal refers back to a repeated object), so that reading makes a few objects, not one
+    per row (see :func:`_unpack_model`)."""
     connection.executemany(f"INSERT INTO ngrams VALUES ('{name}', ?, ?, ?)", rows)
-    packed = marshal.dumps({gram: (logp, backoff) for gram, logp, backoff in rows})
+    numbers: dict[float, float] = {}
+    pairs: dict[tuple[float, float], tuple[float, float]] = {}
+    values = []
+    for _, logp, backoff in rows:
+        pair = (numbers.setdefault(logp, logp), numbers.setdefault(backoff, backoff))
+        values.append(pairs.setdefault(pair, pair))
+    packed = marshal.dumps((_pack_strings(gram for gram, _, _ in rows), values))
     connection.execute("INSERT INTO blobs VALUES (?, ?)", (f"ngrams:{name}", packed))
     connection.execute("INSERT INTO meta VALUES (?, ?)", (f"rows:{name}", str(len(rows))))
 
@@ -450,6 +471,8 @@ def _open(path: Path, digest: str) -> sqlite3.Connection | None:
         return None
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # Pages read through a memory map: a large blob is copied out at once rather than page by page.
+        connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         meta = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('inputs', 'complete')"))
         if meta.get("inputs") == digest and meta.get("complete") == "1":
             _mark_used(path)
@@ -648,8 +671,10 @@ class CompiledLexicon:
                 )
                 return {gram: (logp, backoff) for gram, logp, backoff in rows}
 
-            def everything() -> dict[str, tuple[float, float]]:
-                return self._blob(f"ngrams:{name}")
+            def everything() -> dict[str, tuple[float, float] | None]:
+                grams, values = self._blob(f"ngrams:{name}")
+                with long_lived():
+                    return dict(zip(_unpack_strings(grams), values, strict=True))
 
             with self._lock:
                 row = self._connection.execute("SELECT value FROM meta WHERE key = ?", (f"rows:{name}",)).fetchone()

@@ -70,15 +70,15 @@ class WordModel:
     """A trained model read through ``lookup`` (gram -> (log10 probability, log10 backoff) for the grams it has).
 
     ``lookup`` takes a list of grams and returns the rows found, so that a store can answer them in one query.
-    ``everything`` (optional) returns every row at once: it is read instead after ``bulk_after`` grams were looked
-    up, when a large batch makes one read cheaper than the queries to come.
+    ``everything`` (optional) returns every row at once, in a new dictionary the model keeps: it is read instead after
+    ``bulk_after`` grams were looked up, when a large batch makes one read cheaper than the queries to come.
     """
 
     def __init__(
         self,
         lookup: Callable[[list[str]], Mapping[str, tuple[float, float]]],
         order: int = ORDER,
-        everything: Callable[[], dict[str, tuple[float, float]]] | None = None,
+        everything: Callable[[], dict[str, tuple[float, float] | None]] | None = None,
         bulk_after: int = 20_000,
     ) -> None:
         self._lookup = lookup
@@ -93,7 +93,7 @@ class WordModel:
     def read_all(self) -> None:
         """Read every row now, when the model can (a large batch about to be shared by worker processes)."""
         if not self._complete and self._everything is not None:
-            self._rows = dict(self._everything())
+            self._rows = self._everything()
             self._complete = True
 
     def _fetch(self, grams: Iterable[str]) -> None:
