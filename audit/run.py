@@ -3,7 +3,8 @@
 Articles are read lazily, audited in bounded chunks and each result is appended to ``results.jsonl`` (one
 article a line, the article record of ``report.json``) as soon as it is scored. Batch checks keep what their
 ``collect`` step returned for each article on disk and add their findings in a final pass, which rewrites
-``results.jsonl`` in input order. Memory does not grow with the batch.
+``results.jsonl`` in input order. Memory does not grow with the batch: the state of a batch small enough
+(:data:`HOLD_BYTES`) is also kept in memory for the final pass, a larger one is read back from disk.
 
 The output folder holds, besides the reports:
 
@@ -64,6 +65,13 @@ _FRAME = struct.Struct("<16s16sQIQIQII")
 _FRAME_CRC = struct.Struct("<I")
 FRAME_SIZE = _FRAME.size + _FRAME_CRC.size
 _HAS_ERRORS = 1
+#: The first byte of a zlib stream: details written compressed (the store now holds plain pickles, which start
+#: with the pickle protocol byte 0x80).
+_ZLIB_FIRST = b"x"
+#: How many bytes of a run's state (pickled details, collected data and record lines) the store also keeps in
+#: memory (as objects, about 2.5 times that), so that the batch pass and the final ``results.jsonl`` of a batch
+#: that fits need not read them back.
+HOLD_BYTES = 8 << 20
 #: The place in the order of an article that ran out of its time budget (removed before the batch pass).
 _DROPPED = -2
 
@@ -190,11 +198,27 @@ class Frame:
     flags: int
 
 
-class RunStore:
-    """The append-only state of a run in ``.audit-run/`` and the streamed ``results.jsonl``."""
+@dataclass(frozen=True)
+class _Held:
+    """An article appended in this run, as written to the store, kept in memory while the run fits."""
 
-    def __init__(self, output: Path) -> None:
+    article: Article
+    output: _ArticleOutput
+    errors: list[InputError]
+    line: bytes
+    flags: int
+
+
+class RunStore:
+    """The append-only state of a run in ``.audit-run/`` and the streamed ``results.jsonl``.
+
+    The articles appended in this run are also kept in memory until their state passes ``hold_bytes``; from then
+    on (and for articles kept from an earlier run) everything is read back from disk.
+    """
+
+    def __init__(self, output: Path, hold_bytes: int | None = None) -> None:
         self.output = output
+        self.hold_bytes = HOLD_BYTES if hold_bytes is None else hold_bytes
         self.state = output / STATE_DIR
         self.frames_path = self.state / "frames.bin"
         self.records_path = self.state / "records.jsonl"
@@ -206,6 +230,8 @@ class RunStore:
         self._handles: dict[str, IO[bytes]] = {}
         self._sizes = {"records": 0, "details": 0, "collected": 0}
         self._readers: dict[str, IO[bytes]] = {}
+        self._held: dict[int, _Held] | None = {}
+        self._held_bytes = 0
 
     # opening: afresh or from a valid prefix
 
@@ -216,6 +242,7 @@ class RunStore:
         self.count = 0
         self.index = {}
         self._sizes = {"records": 0, "details": 0, "collected": 0}
+        self._held, self._held_bytes = {}, 0
 
     def recover(self) -> int:
         """Keep the longest valid prefix of frames (and of the files they point at); returns its length."""
@@ -258,6 +285,7 @@ class RunStore:
         self._sizes = ends
         self.count = valid
         self.index = index
+        self._held, self._held_bytes = {}, 0
         # The visible stream starts again from the records kept.
         tmp = self.results_path.with_name(f".{RESULTS}.tmp")
         with self.records_path.open("rb") as source, tmp.open("wb") as target:
@@ -281,12 +309,9 @@ class RunStore:
     def append(self, key: bytes, digest: bytes, outcome: ArticleOutcome, line: bytes) -> int:
         output = outcome.output
         collected = output.collected
-        details = zlib.compress(
-            pickle.dumps(
-                (outcome.article, output.findings, output.metrics, output.alignment, outcome.errors),
-                protocol=pickle.HIGHEST_PROTOCOL,
-            ),
-            1,
+        details = pickle.dumps(
+            (outcome.article, output.findings, output.metrics, output.alignment, outcome.errors),
+            protocol=pickle.HIGHEST_PROTOCOL,
         )
         packed = pickle.dumps(collected, protocol=pickle.HIGHEST_PROTOCOL) if collected else b""
         extents = {}
@@ -299,6 +324,12 @@ class RunStore:
         self._handles["frames"].write(_encode_frame(key, digest, extents, flags))
         number = self.count
         self.count += 1
+        if self._held is not None:
+            self._held_bytes += len(details) + len(packed) + len(line)
+            if self._held_bytes <= self.hold_bytes:
+                self._held[number] = _Held(outcome.article, output, outcome.errors, line, flags)
+            else:  # too large to keep: read back from disk
+                self._held = None
         return number
 
     def flush(self) -> None:
@@ -338,17 +369,38 @@ class RunStore:
         handle.seek(extent[0])
         return handle.read(extent[1])
 
-    def record_line(self, frame: Frame) -> bytes:
-        return self._read("records", self.records_path, frame.record)
+    def _held_one(self, number: int) -> _Held | None:
+        return None if self._held is None else self._held.get(number)
 
-    def details(self, frame: Frame) -> tuple[Article, _ArticleOutput, list[InputError]]:
-        article, findings, metrics, alignment, errors = pickle.loads(
-            zlib.decompress(self._read("details", self.details_path, frame.details))
-        )
+    def has_errors(self, number: int) -> bool:
+        """Whether article ``number`` met errors (kept in the store with its details)."""
+        held = self._held_one(number)
+        flags = held.flags if held is not None else self.frame(number).flags
+        return bool(flags & _HAS_ERRORS)
+
+    def record_line(self, number: int) -> bytes:
+        held = self._held_one(number)
+        if held is not None:
+            return held.line
+        return self._read("records", self.records_path, self.frame(number).record)
+
+    def details(self, number: int) -> tuple[Article, _ArticleOutput, list[InputError]]:
+        held = self._held_one(number)
+        if held is not None:
+            article, errors, output = held.article, held.errors, held.output
+            findings, metrics, alignment = output.findings, output.metrics, output.alignment
+        else:
+            data = self._read("details", self.details_path, self.frame(number).details)
+            if data[:1] == _ZLIB_FIRST:
+                data = zlib.decompress(data)
+            article, findings, metrics, alignment, errors = pickle.loads(data)
         return article, _ArticleOutput(findings=findings, metrics=metrics, alignment=alignment), errors
 
-    def collected(self, frame: Frame) -> dict[str, Any]:
-        data = self._read("collected", self.collected_path, frame.collected)
+    def collected(self, number: int) -> dict[str, Any]:
+        held = self._held_one(number)
+        if held is not None:
+            return held.output.collected
+        data = self._read("collected", self.collected_path, self.frame(number).collected)
         return pickle.loads(data) if data else {}
 
 
@@ -380,7 +432,7 @@ class _Contexts(Sequence[ArticleContext]):
         return len(self.order)
 
     def __getitem__(self, index: int) -> ArticleContext:  # type: ignore[override]
-        article, _, _ = self.store.details(self.store.frame(self.order[index]))
+        article, _, _ = self.store.details(self.order[index])
         return ArticleContext(article, self.spec.config)
 
     def __iter__(self) -> Iterator[ArticleContext]:
@@ -402,7 +454,7 @@ class _Collected(Sequence[Any]):
             index += len(self.order)
         if not 0 <= index < len(self.order):
             raise IndexError(index)
-        return self.store.collected(self.store.frame(self.order[index])).get(self.code)
+        return self.store.collected(self.order[index]).get(self.code)
 
     def __iter__(self) -> Iterator[Any]:
         for index in range(len(self.order)):
@@ -436,7 +488,7 @@ class ArticleTexts:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for record, number in zip(self.records, self.order, strict=True):
-            article, _, _ = self.store.details(self.store.frame(number))
+            article, _, _ = self.store.details(number)
             extra: dict[str, Any] = {"text": article.text}
             if article.source is not None or article.retranslations:
                 extra["reference_texts"] = {"source": article.source, "retranslations": dict(article.retranslations)}
@@ -456,10 +508,6 @@ class RunResult:
     audited: int
     reused: int
     order: array[int] = field(default_factory=lambda: array("q"))
-
-
-def _line(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
 
 
 class AuditRun:
@@ -584,7 +632,7 @@ class AuditRun:
         done = 0
         dropped: list[tuple[int, InputError]] = []
         for outcomes in executor.map_chunks(self.spec, chunks(to_audit())):
-            from audit.reporting import article_dict
+            from audit.reporting import article_line
 
             for outcome in outcomes:
                 key, digest = keys[done]
@@ -592,7 +640,7 @@ class AuditRun:
                     order[pending_positions[done]] = _DROPPED
                     dropped.extend((pending_positions[done], error) for error in outcome.errors)
                 else:
-                    number = store.append(key, digest, outcome, _line(article_dict(self._gated(outcome.result))))
+                    number = store.append(key, digest, outcome, article_line(self._gated(outcome.result)))
                     order[pending_positions[done]] = number
                 done += 1
             # Positions and keys of the articles written are no longer needed.
@@ -623,7 +671,7 @@ class AuditRun:
         _, batch_checks = self.spec.split_checks()
         contexts = _Contexts(store, order, self.spec)
         extra, batch_errors = batch_findings(batch_checks, contexts, lambda code: _Collected(store, order, code))
-        from audit.reporting import article_dict
+        from audit.reporting import article_line
 
         errors: list[InputError] = []
         placed_iter = iter(placed)
@@ -634,16 +682,15 @@ class AuditRun:
                 while next_error is not None and next_error[0] <= position:
                     errors.append(next_error[1])
                     next_error = next(placed_iter, None)
-                frame = store.frame(number)
-                if frame.flags & _HAS_ERRORS or position in extra:
-                    article, output, article_errors = store.details(frame)
+                if position in extra or store.has_errors(number):
+                    article, output, article_errors = store.details(number)
                     errors.extend(article_errors)
                     if position in extra:
                         result, more = rescore(article, output, extra[position], config)
                         errors.extend(more)
-                        target.write(_line(article_dict(self._gated(result))))
+                        target.write(article_line(self._gated(result)))
                         continue
-                target.write(store.record_line(frame))
+                target.write(store.record_line(number))
         while next_error is not None:
             errors.append(next_error[1])
             next_error = next(placed_iter, None)

@@ -17,10 +17,10 @@ import audit.checks
 from audit.checks import Check
 from audit.checks.base import ArticleContext
 from audit.config import Config
-from audit.engine import BatchResult, audit_batch
+from audit.engine import ArticleResult, BatchResult, audit_batch
 from audit.inputs import load_paths
 from audit.model import Article, Category, Finding, Severity
-from audit.reporting import report_dict, write_reports
+from audit.reporting import article_dict, article_line, report_dict, write_reports
 from audit.reporting.locations import LineIndex, display_location, parse_origin
 from audit.reporting.markdown import cell, render_markdown
 
@@ -503,3 +503,23 @@ def test_repeated_findings_are_grouped_with_one_fix() -> None:
     assert [g.label for g in groups] == ["D301", "P401 ×3"]
     fix = groups[1].fix
     assert fix is not None and [e["start"] for e in fix["edits"]] == [1, 9]
+
+
+@pytest.mark.parametrize(
+    ("article_id", "metrics"),
+    [
+        ("a", {"counts": {"major": 1}, "ratio": 0.5}),
+        ("a", {"ratio": float("nan"), "limit": float("inf")}),
+        ("a\udcff", {"ratio": 0.5}),
+    ],
+    ids=["plain", "non-finite-numbers", "lone-surrogate"],
+)
+def test_article_line_is_the_safe_article_record(article_id: str, metrics: dict[str, Any]) -> None:
+    article = Article(id=article_id, text="نص فيه كلمة Reuters", path="news/a.txt")
+    findings = tuple(EnglishWordCheck().run(ArticleContext(article, Config())))
+    result = ArticleResult(
+        article=article, words=4, score=90.0, penalty=10.0, passed=True, findings=findings, metrics=metrics
+    )
+    line = article_line(result)
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    assert line == (json.dumps(article_dict(result), ensure_ascii=False) + "\n").encode("utf-8")

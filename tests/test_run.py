@@ -10,16 +10,18 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
 
+import audit.run
 from audit.cli import main
 from audit.config import Config
 from audit.engine import audit_batch
 from audit.inputs import load_paths
 from audit.reporting import report_dict
-from audit.run import FRAME_SIZE, STATE_DIR, AuditRun
+from audit.run import FRAME_SIZE, STATE_DIR, AuditRun, RunStore, _decode_frame, _encode_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "references" / "example" / "articles"
@@ -50,8 +52,13 @@ def make_batch(folder: Path, count: int, seed: int = 7) -> Path:
     return folder
 
 
-def test_streamed_report_equals_the_in_memory_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("held", [True, False], ids=["held-in-memory", "read-back-from-disk"])
+def test_streamed_report_equals_the_in_memory_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: bool
+) -> None:
     monkeypatch.chdir(tmp_path)
+    if not held:  # the batch pass and results.jsonl read every article back from the store
+        monkeypatch.setattr(audit.run, "HOLD_BYTES", 0)
     batch = make_batch(tmp_path / "in", 30)
     code = main(["check", str(batch), "--output", "out", "--jobs", "1", "--format", "json,md,csv"])
     streamed = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
@@ -139,6 +146,37 @@ def test_a_run_killed_at_random_points_and_resumed_writes_the_uninterrupted_repo
     assert _comparable(killed) == expected
     # Every article was audited exactly once over all the runs: one frame each.
     assert _frames(killed) == count
+
+
+def test_resume_reads_a_store_with_compressed_details(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store whose details were written zlib-compressed is still resumed."""
+    monkeypatch.chdir(tmp_path)
+    batch = make_batch(tmp_path / "in", 8)
+    assert main(["check", str(batch), "--output", "out", "--jobs", "1"]) == 2
+    expected = _comparable_json(tmp_path / "out")
+    store = RunStore(tmp_path / "out")
+    frames = store.frames_path.read_bytes()
+    details = store.details_path.read_bytes()
+    packed, rewritten = bytearray(), bytearray()
+    for start in range(0, len(frames), FRAME_SIZE):
+        frame = _decode_frame(frames[start : start + FRAME_SIZE])
+        assert frame is not None
+        offset, length = frame.details
+        data = zlib.compress(details[offset : offset + length], 1)
+        extents = {"records": frame.record, "details": (len(packed), len(data)), "collected": frame.collected}
+        packed += data
+        rewritten += _encode_frame(frame.key, frame.digest, extents, frame.flags)
+    store.details_path.write_bytes(bytes(packed))
+    store.frames_path.write_bytes(bytes(rewritten))
+    (tmp_path / "out" / "results.jsonl").unlink()
+    monkeypatch.setattr(audit.run, "HOLD_BYTES", 0)
+    assert main(["check", str(batch), "--output", "out", "--jobs", "1", "--resume"]) == 2
+    assert _frames(tmp_path / "out") == 8  # nothing audited again
+    assert _comparable_json(tmp_path / "out") == expected
+
+
+def _comparable_json(folder: Path) -> tuple[str, str]:
+    return (folder / "results.jsonl").read_text(encoding="utf-8"), (folder / "report.json").read_text(encoding="utf-8")
 
 
 def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

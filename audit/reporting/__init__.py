@@ -7,6 +7,7 @@ so all formats agree. A new format is one class with ``name`` and ``write`` and 
 from __future__ import annotations
 
 import importlib
+import json
 import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -36,6 +37,24 @@ class Reporter(Protocol):
 
 
 def article_dict(result: ArticleResult) -> dict[str, Any]:
+    """The article record of ``report.json`` and ``results.jsonl``."""
+    return safe_values(_article_record(result))
+
+
+def article_line(result: ArticleResult) -> bytes:
+    """:func:`article_dict` as one line of ``results.jsonl`` (UTF-8 JSON and a newline).
+
+    A record whose JSON is valid UTF-8 and has no non-finite number is written as it is, without the
+    :func:`safe_values` copy (which would change nothing in it).
+    """
+    record = _article_record(result)
+    try:
+        return (json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    except (ValueError, UnicodeEncodeError):  # a NaN or an infinity, or a lone surrogate somewhere
+        return (json.dumps(safe_values(record), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _article_record(result: ArticleResult) -> dict[str, Any]:
     article = result.article
     data: dict[str, Any] = {
         "id": article.id,
@@ -56,7 +75,7 @@ def article_dict(result: ArticleResult) -> dict[str, Any]:
         data["alignment"] = [dict(row) for row in result.alignment]
     if article.source is not None or article.retranslations:
         data["references"] = {"source": article.source is not None, "retranslations": sorted(article.retranslations)}
-    return safe_values(data)
+    return data
 
 
 class SummaryBuilder:
