@@ -220,16 +220,43 @@ class ArticleOutcome:
 
 def audit_articles(spec: RunSpec, articles: Sequence[Article]) -> list[ArticleOutcome]:
     """The per-article work for a chunk of articles: checks, analyzers, ``collect`` of batch checks, score."""
+    return [scored(ctx, output, spec.config) for ctx, output in _audited(spec, articles)]
+
+
+def article_outputs(spec: RunSpec, articles: Sequence[Article]) -> list[_ArticleOutput]:
+    """What the checks, analyzers and ``collect`` of batch checks find in each article of a chunk, not scored."""
+    return [output for _, output in _audited(spec, articles)]
+
+
+def _audited(spec: RunSpec, articles: Sequence[Article]) -> Iterator[tuple[ArticleContext, _ArticleOutput]]:
     checks, batch_checks = spec.split_checks()
     _warm_up(spec.config, checks, batch_checks)
-    outcomes = []
     for article in articles:
         ctx = ArticleContext(article, spec.config)
-        output = audit_article(ctx, checks, batch_checks, spec.analyzers, spec.config.time_budget)
-        errors = list(output.errors)
-        result = _score_article(ctx, output.findings, output.metrics, output.alignment, spec.config, errors)
-        outcomes.append(ArticleOutcome(result=result, output=output, errors=errors))
-    return outcomes
+        yield ctx, audit_article(ctx, checks, batch_checks, spec.analyzers, spec.config.time_budget)
+
+
+def scored(ctx: ArticleContext, output: _ArticleOutput, config: Config) -> ArticleOutcome:
+    """An article's outcome: what was found in it, scored."""
+    errors = list(output.errors)
+    result = _score_article(ctx, output.findings, output.metrics, output.alignment, config, errors)
+    return ArticleOutcome(result=result, output=output, errors=errors)
+
+
+def merged(parts: Sequence[_ArticleOutput]) -> _ArticleOutput:
+    """One article's outputs from workers that each ran some of the checks, as one output (an article that ran out
+    of time in one of them is dropped)."""
+    for part in parts:
+        if part.dropped:
+            return part
+    whole = _ArticleOutput()
+    for part in parts:
+        whole.findings.extend(part.findings)
+        whole.metrics.update(part.metrics)
+        whole.alignment.extend(part.alignment)
+        whole.errors.extend(part.errors)
+        whole.collected.update(part.collected)
+    return whole
 
 
 #: A short article the checks read once per process before the first timed one, so that loading lexicons and
@@ -410,19 +437,36 @@ class LocalExecutor:
             return
         if spec.checks is None:
             spec = replace(spec, checks=_built_checks(spec.config))  # built once, inherited by every fork
-        # Lexicons, models and patterns are loaded here, once, and shared by every fork.
-        _prepare(spec)
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_init_worker, initargs=(spec,)) as pool:
-            pending: deque[Any] = deque([pool.apply_async(_audit_in_worker, (first,))])
-            for chunk in chunks:
-                pending.append(pool.apply_async(_audit_in_worker, (chunk,)))
-                if len(pending) >= 2 * jobs:
+        halves = split_by_work(spec, first)
+        if halves is None:
+            # Lexicons, models and patterns are loaded here, once, and shared by every fork.
+            _prepare(spec)
+            with context.Pool(jobs, initializer=_init_worker, initargs=(spec,)) as pool:
+                pending: deque[Any] = deque([pool.apply_async(_audit_in_worker, (first,))])
+                for chunk in chunks:
+                    pending.append(pool.apply_async(_audit_in_worker, (chunk,)))
+                    if len(pending) >= 2 * jobs:
+                        yield pending.popleft().get()
+                while pending:
                     yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
+            return
+        # Each half of the checks in its own workers, which see every article: the per-word work a half shares
+        # is done once, not once in every worker.
+        with contextlib.ExitStack() as stack:
+            pools = [
+                stack.enter_context(context.Pool(size, initializer=_init_half_worker, initargs=(half,)))
+                for size, half in zip(((jobs + 1) // 2, jobs // 2), halves, strict=True)
+            ]
+            parts: deque[tuple[list[Article], list[Any]]] = deque()
+            for chunk in itertools.chain([first], chunks):
+                parts.append((chunk, [pool.apply_async(_outputs_in_worker, (chunk,)) for pool in pools]))
+                if len(parts) >= 2 * jobs:
+                    yield _joined(spec.config, *parts.popleft())
+            while parts:
+                yield _joined(spec.config, *parts.popleft())
 
     def close(self) -> None:
         pass
@@ -451,6 +495,12 @@ def _init_worker(spec: RunSpec) -> None:
     _end_with_parent()
 
 
+def _init_half_worker(spec: RunSpec) -> None:
+    """A worker of one half of the checks loads what that half needs itself, while the other half loads its own."""
+    _init_worker(spec)
+    _prepare(spec)
+
+
 def _end_with_parent() -> None:
     """On Linux, a worker whose parent dies gets SIGTERM and ends silently (instead of failing to send its
     result and printing a traceback)."""
@@ -469,6 +519,38 @@ def _end_with_parent() -> None:
 def _audit_in_worker(chunk: list[Article]) -> list[ArticleOutcome]:
     assert _worker_spec is not None
     return audit_articles(_worker_spec, chunk)
+
+
+def _outputs_in_worker(chunk: list[Article]) -> list[_ArticleOutput]:
+    assert _worker_spec is not None
+    return article_outputs(_worker_spec, chunk)
+
+
+def _joined(config: Config, chunk: list[Article], parts: list[Any]) -> list[ArticleOutcome]:
+    """The outcomes of a chunk whose checks ran in halves (see :func:`split_by_work`), merged and scored here."""
+    halves = [part.get() for part in parts]
+    return [
+        scored(ArticleContext(article, config), merged(outputs), config)
+        for article, *outputs in zip(chunk, *halves, strict=True)
+    ]
+
+
+def split_by_work(spec: RunSpec, sample: Sequence[Article]) -> tuple[RunSpec, RunSpec] | None:
+    """The run in two halves for two sets of workers, when that saves work: the checks that share the lexicons'
+    per-word verdicts (``shares == "lexicon"``: the garbled-word and name-spelling checks, about half of a
+    reference-free audit) and the others, with the analyzers. Each distinct word is then met in one worker per
+    half instead of in every worker.
+
+    None (articles are shared out instead) when one half would be empty, or when an article of ``sample`` (the
+    batch's first chunk) has references: comparing it with them weighs most and would fall on one half.
+    """
+    if spec.checks is None or any(a.source is not None or a.retranslations for a in sample):
+        return None
+    lexicon = tuple(c for c in spec.checks if c.shares == "lexicon")
+    others = tuple(c for c in spec.checks if c.shares != "lexicon")
+    if not lexicon or not others:
+        return None
+    return replace(spec, checks=lexicon, analyzers=()), replace(spec, checks=others)
 
 
 def without_dropped(

@@ -136,3 +136,24 @@ def test_parallel_workers_give_the_same_results_as_one_process() -> None:
     ]
     assert worker_count(2, articles) == 2
     assert worker_count(0, articles[:2]) == 1  # a small batch stays in one process
+
+
+def test_split_by_work_keeps_the_lexicon_checks_together() -> None:
+    from dataclasses import replace
+
+    from audit.checks import build_checks
+    from audit.engine import RunSpec, split_by_work
+
+    spec = RunSpec(config=Config(), checks=tuple(build_checks()))
+    plain = [_article("a", "نص عربي.\n")]
+    halves = split_by_work(spec, plain)
+    assert halves is not None
+    lexicon, others = halves
+    assert lexicon.checks is not None and others.checks is not None
+    assert {c.code for c in lexicon.checks} == {"G501", "G502", "C601", "C602"}
+    assert len(lexicon.checks) + len(others.checks) == len(spec.checks or ())
+    assert not lexicon.analyzers
+    # references: articles are shared out instead; a half would be empty: no split
+    assert split_by_work(spec, [replace(plain[0], source="Text.")]) is None
+    only_garbled = RunSpec(config=Config(), checks=tuple(build_checks(select=["G501"])))
+    assert split_by_work(only_garbled, plain) is None

@@ -63,6 +63,9 @@ class _CheckBase:
     dimension: ClassVar[str | None] = None
     #: What an article must have for the check to run: "source" (English original), "retranslations".
     requires: ClassVar[frozenset[str]] = frozenset()
+    #: The per-word work the check shares with others ("lexicon": the lexicons' verdicts on each distinct word;
+    #: "" none). When a batch is shared out among workers by check, checks that share work run in one worker.
+    shares: ClassVar[str] = ""
 
     def __init__(self, settings: CheckSettings | None = None) -> None:
         settings = settings or CheckSettings()

@@ -250,6 +250,7 @@ class EntitySpellingCheck(GlossaryUser, Check):
     """
 
     code = "C601"
+    shares = "lexicon"
     name = "entity-spelling"
     category = Category.INCONSISTENCY
     severity = Severity.MINOR
@@ -291,6 +292,7 @@ class BatchEntitySpellingCheck(GlossaryUser, BatchCheck):
     """
 
     code = "C602"
+    shares = "lexicon"
     name = "batch-entity-spelling"
     category = Category.INCONSISTENCY
     severity = Severity.MINOR

@@ -1056,6 +1056,7 @@ class GarbledWordCheck(GlossaryUser, Check):
     """
 
     code = "G501"
+    shares = "lexicon"
     name = "garbled-word"
     category = Category.GARBLED
     severity = Severity.MAJOR
@@ -1476,6 +1477,7 @@ class JoinedWordsCheck(GlossaryUser, Check):
     """
 
     code = "G502"
+    shares = "lexicon"
     name = "joined-words"
     category = Category.GARBLED
     severity = Severity.MINOR
