@@ -195,3 +195,35 @@ def test_whole_word_model_equals_its_rows(small_inputs: compiled.LexiconInputs, 
         model = lexicon.model(name)
         model.read_all()
         assert model._rows == {gram: (logp, backoff) for gram, logp, backoff in rows}
+
+
+def test_lexicon_verdicts_are_stored_for_the_listed_forms(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:
+    pytest.importorskip("aspell")
+    from audit.arabic.lexicon import AspellLexicon
+
+    try:
+        aspell = AspellLexicon()
+    except Exception:
+        pytest.skip("no Aspell Arabic dictionary")
+    lexicon = compiled.open_compiled(tmp_path, small_inputs)  # Aspell only: no Buckwalter tables here
+    assert lexicon.lexicon_verdicts(["aspell", "buckwalter"]) is None
+    verdict = lexicon.lexicon_verdicts(["aspell"])
+    assert verdict is not None
+    assert verdict("كتاب") is None  # not before the table is read whole
+    lexicon.frequencies.read_all()
+    assert [verdict(w) for w in WORDS] == [aspell.knows(w) for w in WORDS]
+    assert verdict("قخحظث") is None  # not listed: the backends are asked
+
+
+def test_the_default_lexicon_answers_as_its_backends() -> None:
+    from audit.arabic.lexicon import load_frequencies, load_lexicon
+
+    lexicon, frequencies = load_lexicon(), load_frequencies()
+    if lexicon._precomputed is None or frequencies is None:
+        pytest.skip("no compiled lexicon verdicts")
+    frequencies.read_all()
+    forms = sorted(frequencies.zipf_table)[::997]
+    forms += ["الحكومة", "والحكومه", "كتابب", "زيلينسكي", "الثضماء", "قالتإنه"]
+    expected = [any(b.knows(w) for b in lexicon.backends) for w in forms]
+    assert [lexicon._precomputed(w) for w in forms[:-6]] == expected[:-6]
+    assert lexicon.known_flags(forms) == expected

