@@ -205,10 +205,10 @@ def run_check(args: argparse.Namespace) -> int:
             raise UsageError(bad_encoding) from None
         except (UnicodeError, ValueError):  # a codec that cannot read even this: still a text encoding
             pass
-    load_resources(config.resources)
     from audit.arabic import compiled
 
-    compiled.configure(config.cache_dir)
+    compiled.configure(config.cache_dir)  # before the resources, whose parsed forms are kept there too
+    load_resources(config.resources)
     baseline = None
     if args.baseline is not None:
         from audit.baseline import Baseline, BaselineError

@@ -5,15 +5,25 @@ installed wheel has them as much as a source checkout. A team's own copy lives i
 ``resources`` config key or, failing that, the ``AUDIT_REFERENCES`` environment variable; a file missing
 from that folder is taken from the package. A resource that cannot be read or parsed raises
 :class:`ResourceError`, whose message names the file.
+
+What is parsed from a resource is kept in the cache folder (:func:`parsed`) under a digest of the file's bytes:
+later runs read it back instead of parsing the file again, and a changed file is parsed afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
 import os
+import sys
 import tomllib
+from collections.abc import Callable
 from importlib import resources as _importlib_resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 PACKAGE = "audit.data"
 ENVIRONMENT = "AUDIT_REFERENCES"
@@ -90,7 +100,10 @@ def read_bytes(name: str) -> bytes:
 
 def read_text(name: str) -> str:
     """The text of resource ``name`` (UTF-8)."""
-    data = read_bytes(name)
+    return _text(read_bytes(name), name)
+
+
+def _text(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -99,11 +112,78 @@ def read_text(name: str) -> str:
 
 def load_toml(name: str) -> dict[str, Any]:
     """A TOML resource by name; a syntax error raises :class:`ResourceError` naming the file."""
-    text = read_text(name)
+    return parsed(name, "toml", lambda text: parse_toml(text, name))
+
+
+def parse_toml(text: str, name: str) -> dict[str, Any]:
+    """The TOML ``text`` of resource ``name``; a syntax error raises :class:`ResourceError` naming the file."""
     try:
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ResourceError(f"{location(name)}: not valid TOML: {exc}") from None
+
+
+#: Version of the files :func:`parsed` keeps; a change makes every resource be parsed afresh.
+PARSED_FORMAT = 1
+_DIGEST = 16
+
+
+def parsed(name: str, kind: str, parse: Callable[[str], T], code: tuple[str, ...] = ()) -> T:
+    """``parse(text)`` of resource ``name``, kept in the cache folder (one file per resource and ``kind``) and read
+    back by later runs while the resource's bytes, ``kind``, the source files ``code`` that ``parse`` depends on,
+    :data:`PARSED_FORMAT` and the Python version are the same. ``parse`` returns plain data
+    (what :mod:`marshal` writes; anything else is not kept); its errors are raised, never kept. A missing, damaged
+    or unwritable cache file only means parsing again."""
+    data = read_bytes(name)
+    digest = hashlib.sha256(f"{PARSED_FORMAT}|{kind}|{sys.version}|".encode())
+    for source in code:
+        try:
+            digest.update(hashlib.sha256(Path(source).read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")
+    key = hashlib.sha256(digest.digest() + data).digest()[:_DIGEST]
+    path = _parsed_path(name, kind)
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        stored = path.read_bytes()
+        payload = stored[2 * _DIGEST :]
+        if stored[:_DIGEST] == key and stored[_DIGEST : 2 * _DIGEST] == _checksum(payload):
+            kept: T = marshal.loads(payload)
+            return kept
+    value = parse(_text(data, name))
+    with contextlib.suppress(ValueError):  # not plain data: parsed every time
+        payload = marshal.dumps(value)  # type: ignore[arg-type]  # plain data, else ValueError
+        _store(path, key + _checksum(payload) + payload)
+    return value
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.sha256(payload).digest()[:_DIGEST]
+
+
+def _parsed_path(name: str, kind: str) -> Path:
+    from audit.arabic.compiled import default_cache_dir
+
+    return default_cache_dir().expanduser() / "resources" / f"{Path(name).stem}.{kind}.marshal"
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place; silently nothing when that fails."""
+    import tempfile
+
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+        temporary = None
+    except OSError:
+        pass
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

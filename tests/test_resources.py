@@ -106,3 +106,80 @@ def test_missing_environment_folder_is_a_usage_error(
     monkeypatch.setenv(resources.ENVIRONMENT, str(tmp_path / "nowhere"))
     assert main(["check", str(tmp_path / "a.txt"), "--output", str(tmp_path / "out")]) == 2
     assert "AUDIT_REFERENCES folder not found" in capsys.readouterr().err
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from audit.arabic import compiled
+
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(compiled, "_configured", folder)
+    return folder
+
+
+def test_parsed_resources_are_kept_and_parsed_again_only_when_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_folder: Path
+) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "allowlist.txt").write_text("One\n", encoding="utf-8")
+    monkeypatch.setenv(resources.ENVIRONMENT, str(team))
+    calls: list[str] = []
+
+    def parse(text: str) -> list[str]:
+        calls.append(text)
+        return text.split()
+
+    assert resources.parsed("allowlist.txt", "words", parse) == ["One"]
+    assert resources.parsed("allowlist.txt", "words", parse) == ["One"] and len(calls) == 1  # read back
+    assert resources.parsed("allowlist.txt", "other", parse) == ["One"] and len(calls) == 2  # another kind
+    (team / "allowlist.txt").write_text("One Two\n", encoding="utf-8")
+    assert resources.parsed("allowlist.txt", "words", parse) == ["One", "Two"] and len(calls) == 3
+    code = tmp_path / "parser.py"
+    code.write_text("v1")
+    assert resources.parsed("allowlist.txt", "words", parse, (str(code),)) == ["One", "Two"] and len(calls) == 4
+    assert resources.parsed("allowlist.txt", "words", parse, (str(code),)) and len(calls) == 4
+    code.write_text("version 2")  # the parsing code changed: parsed afresh
+    assert resources.parsed("allowlist.txt", "words", parse, (str(code),)) and len(calls) == 5
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", "truncated", "flipped"])
+def test_a_damaged_parsed_resource_is_parsed_again(cache_folder: Path, damage: bytes | str) -> None:
+    assert resources.load_toml("glossary.toml")  # kept
+    (kept,) = (cache_folder / "resources").glob("glossary.toml.*")
+    data = kept.read_bytes()
+    if damage == "truncated":
+        kept.write_bytes(data[: len(data) // 2])
+    elif damage == "flipped":
+        kept.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    else:
+        kept.write_bytes(damage)  # type: ignore[arg-type]
+    assert resources.load_toml("glossary.toml") == resources.parse_toml(resources.read_text("glossary.toml"), "x")
+    assert kept.read_bytes() == data  # written again
+
+
+def test_an_unwritable_cache_folder_only_means_parsing_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from audit.arabic import compiled
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setattr(compiled, "_configured", blocker / "cache")  # a folder under a file cannot exist
+    assert resources.load_toml("glossary.toml")["term"]
+    assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_the_meaning_traps_read_back_equal_the_parsed_ones(cache_folder: Path) -> None:
+    from audit.checks import traps
+
+    fresh = traps.parse_traps(resources.load_toml("meaning_traps.toml"), "x")
+    first = traps._default_traps.__wrapped__(resources.cache_key())
+    assert list((cache_folder / "resources").glob("meaning_traps.traps.*"))
+    kept = traps._default_traps.__wrapped__(resources.cache_key())  # read back, not parsed
+    for book in (first, kept):
+        assert book.traps == fresh.traps and book.negation == fresh.negation
+        assert book._entries == fresh._entries and book._by_literal == fresh._by_literal
+        assert book._requirements == fresh._requirements
+    text = traps.fold("قال إن الحادث ما كان يجب أن يحدث أبدا وإن نقطة فلاش جديدة ظهرت في صورة البلياردو")
+    assert list(kept.find(text)) == list(fresh.find(text)) != []

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from audit import resources
 from audit.analyses import folded_text, glossary_matches
+from audit.arabic import orthography
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION_PATTERN, proclitic_runs, without_proclitics
 from audit.arabic.lexicon import KeyedCache
 from audit.arabic.orthography import MARKS_RE, fold_madda_yeh_teh, fold_persian
@@ -105,7 +106,14 @@ class TrapBook:
     #: How far around an anchor occurrence a match may start or end.
     WINDOW = 240
 
-    def __init__(self, traps: Sequence[Trap], negation: NegationRules) -> None:
+    def __init__(
+        self,
+        traps: Sequence[Trap],
+        negation: NegationRules,
+        requirements: Sequence[Sequence[tuple[str, ...]]] | None = None,
+    ) -> None:
+        """``requirements``: each pattern's literal requirements in order, when they are known already (see
+        :meth:`plain`)."""
         self.traps = tuple(traps)
         self.negation = negation
         #: (pattern source, anchor literals or None, trap); each is compiled on first use (see :meth:`_compiled`)
@@ -119,12 +127,12 @@ class TrapBook:
         literals: set[str] = set()
         for trap in self.traps:
             for pattern in trap.patterns:
-                requirements = _requirements(pattern)
-                anchor = _best(requirements)
                 index = len(self._entries)
+                required = _requirements(pattern) if requirements is None else list(requirements[index])
+                anchor = _best(required)
                 self._entries.append((pattern, anchor, trap))
-                self._requirements.append(tuple(requirements))
-                literals.update(*requirements)
+                self._requirements.append(tuple(required))
+                literals.update(*required)
                 if anchor is None:
                     self._unanchored.append(index)
                 for literal in anchor or ():
@@ -135,6 +143,23 @@ class TrapBook:
         self._word_literal_set = word_literals
         #: word -> the word literals it contains, kept across articles (most words recur)
         self._literals_in: KeyedCache[str, tuple[str, ...]] = KeyedCache(self._word_literals_in, limit=200_000)
+
+    def plain(self) -> tuple[Any, ...]:
+        """The book as plain data (tuples, strings, frozensets) that :meth:`from_plain` turns back into it, the
+        patterns' requirements included: what later runs read instead of the file (see
+        :func:`audit.resources.parsed`)."""
+        negation = tuple(getattr(self.negation, field.name) for field in fields(NegationRules))
+        traps = tuple((t.en, t.patterns, t.good, t.severity.value, t.accepted, t.note, t.example) for t in self.traps)
+        return negation, traps, tuple(self._requirements)
+
+    @classmethod
+    def from_plain(cls, plain: tuple[Any, ...]) -> TrapBook:
+        negation, traps, requirements = plain
+        return cls(
+            [Trap(en, patterns, good, Severity(severity), *rest) for en, patterns, good, severity, *rest in traps],
+            NegationRules(*negation),
+            requirements,
+        )
 
     def find(self, folded: str) -> Iterator[tuple[int, int, Trap]]:
         """Flagged calques in a folded text, as folded spans, left to right; a calque overlapping an accepted
@@ -394,8 +419,13 @@ def load_traps(path: Path | None = None) -> TrapBook:
 
 @lru_cache(maxsize=8)
 def _default_traps(key: resources.CacheKey) -> TrapBook:
-    """The default meaning traps, read once per references folder."""
-    return parse_traps(resources.load_toml(TRAPS_FILE), resources.location(TRAPS_FILE))
+    """The default meaning traps, read once per references folder (parsed once per version of the file)."""
+    code = (__file__, orthography.__file__)  # the parsing and the letter folding it applies
+    return TrapBook.from_plain(resources.parsed(TRAPS_FILE, "traps", _parse_plain, code))
+
+
+def _parse_plain(text: str) -> tuple[Any, ...]:
+    return parse_traps(resources.parse_toml(text, TRAPS_FILE), resources.location(TRAPS_FILE)).plain()
 
 
 # A clause ends at sentence punctuation, a semicolon or colon, a quotation mark, a bracket or a line break.
