@@ -25,9 +25,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from audit import __version__
 from audit.model import Category, Finding, Severity
+
+if TYPE_CHECKING:
+    from audit.checks.base import AnyCheck
 
 #: The MQM dimensions of the sub-scores, in report order.
 DIMENSIONS = ("accuracy", "fluency", "terminology", "consistency", "source")
@@ -80,9 +85,14 @@ def score(findings: Iterable[Finding], words: int, weights: Mapping[Severity, fl
 
 def check_dimensions() -> dict[str, str]:
     """Check code -> the dimension the check names (checks that name none are left out)."""
-    from audit.checks import check_classes
+    from audit import checks
 
-    return {code: cls.dimension for code, cls in check_classes().items() if cls.dimension}
+    return dict(_dimensions(checks.REGISTRY))
+
+
+@lru_cache(maxsize=8)
+def _dimensions(registry: tuple[type[AnyCheck], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((cls.code, cls.dimension) for cls in registry if cls.dimension)
 
 
 def dimension(finding: Finding, by_check: Mapping[str, str] | None = None) -> str:

@@ -91,7 +91,7 @@ class Document:
     def word_count(self) -> int:
         if "words" in self.__dict__:
             return len(self.words)
-        return sum(1 for _ in WORD_RE.finditer(self.text))
+        return len(WORD_RE.findall(self.text))
 
     def paragraph_of(self, offset: int) -> Span | None:
         """The paragraph holding ``offset`` (binary search)."""

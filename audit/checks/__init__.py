@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from audit.checks.agreement import PersonGender
 from audit.checks.base import AnyCheck, ArticleContext, BatchCheck, Check, CheckSettings, Option
@@ -80,7 +81,12 @@ REGISTRY: tuple[type[AnyCheck], ...] = (
 
 def check_classes() -> dict[str, type[AnyCheck]]:
     """Every registered check by code, in code order."""
-    return {cls.code: cls for cls in sorted(REGISTRY, key=lambda cls: cls.code)}
+    return dict(_by_code(REGISTRY))
+
+
+@lru_cache(maxsize=8)
+def _by_code(registry: tuple[type[AnyCheck], ...]) -> tuple[tuple[str, type[AnyCheck]], ...]:
+    return tuple((cls.code, cls) for cls in sorted(registry, key=lambda cls: cls.code))
 
 
 def _matches(code: str, prefixes: Iterable[str]) -> bool:
