@@ -244,7 +244,7 @@ def run_check(args: argparse.Namespace) -> int:
         except TranslationError as exc:
             raise UsageError(str(exc)) from None
 
-    from audit.run import AuditRun, OutputBusy, OutputUnusable
+    from audit.run import ArticleRecords, AuditRun, OutputBusy, OutputUnusable
 
     output = Path(config.output)
     spec = RunSpec(config=config, analyzers=tuple(analyzers))
@@ -263,13 +263,14 @@ def run_check(args: argparse.Namespace) -> int:
             raise
         finally:
             executor.close()
-        written, report, failure = _write_run_reports(run, result, config)
+        records = ArticleRecords(result.results, result.articles)
+        written, report, failure = _write_run_reports(run, result, records, config)
         run.complete(result)
     except OSError as exc:
         raise UsageError(f"cannot write reports to {config.output}: {exc}") from None
     finally:
         run.close()
-    return _print_outcome(report, result, written, config, baseline, failure)
+    return _print_outcome(report, result, records, written, config, baseline, failure)
 
 
 def _executor(config: Any) -> Any:
@@ -285,12 +286,13 @@ def _executor(config: Any) -> Any:
     return LocalExecutor(config.jobs)
 
 
-def _write_run_reports(run: Any, result: Any, config: Any) -> tuple[list[Path], dict[str, Any], str | None]:
+def _write_run_reports(
+    run: Any, result: Any, records: Any, config: Any
+) -> tuple[list[Path], dict[str, Any], str | None]:
     from audit.engine import score_signature
     from audit.reporting import ReportError, build_report, write_report_files
-    from audit.run import ArticleRecords, ArticleTexts
+    from audit.run import ArticleTexts
 
-    records = ArticleRecords(result.results, result.articles)
     signature = score_signature(config)
     report = build_report(records, result.errors, config, signature, run.baseline_path)
     output = Path(config.output)
@@ -336,17 +338,21 @@ def _stale_pages(output: Path, written: list[Path]) -> None:
 
 
 def _print_outcome(
-    report: dict[str, Any], result: Any, written: list[Path], config: Any, baseline: Any, failure: str | None = None
+    report: dict[str, Any],
+    result: Any,
+    records: Iterable[dict[str, Any]],
+    written: list[Path],
+    config: Any,
+    baseline: Any,
+    failure: str | None = None,
 ) -> int:
     import heapq
 
     from audit.inputs import safe_text
     from audit.reporting.groups import terminal_lines
-    from audit.run import ArticleRecords
 
     for error in result.errors:
         print(f"error: {safe_text(error.path or error.id)}: {safe_text(error.message)}", file=sys.stderr)
-    records = ArticleRecords(result.results, result.articles)
     brief = (
         (r["score"], index, r["id"], r["passed"], r["metrics"].get("counts", {}), r["findings"])
         for index, r in enumerate(records)

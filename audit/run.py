@@ -72,6 +72,9 @@ _ZLIB_FIRST = b"x"
 #: memory (as objects, about 2.5 times that), so that the batch pass and the final ``results.jsonl`` of a batch
 #: that fits need not read them back.
 HOLD_BYTES = 8 << 20
+#: ``results.jsonl`` up to this size is parsed once, its records kept for the summary, the reports and the
+#: terminal (about eight times the file's size in memory); a larger one is read again for each of them.
+KEEP_RECORDS_BYTES = 2 << 20
 #: The place in the order of an article that ran out of its time budget (removed before the batch pass).
 _DROPPED = -2
 
@@ -462,15 +465,23 @@ class _Collected(Sequence[Any]):
 
 
 class ArticleRecords:
-    """The article records of ``results.jsonl``, read one at a time each time they are iterated."""
+    """The article records of ``results.jsonl``, read one at a time each time they are iterated; a file of at
+    most ``keep_bytes`` (default :data:`KEEP_RECORDS_BYTES`) is read once and its records kept."""
 
-    def __init__(self, path: Path, count: int) -> None:
+    def __init__(self, path: Path, count: int, keep_bytes: int | None = None) -> None:
         self.path, self.count = path, count
+        self.keep_bytes = KEEP_RECORDS_BYTES if keep_bytes is None else keep_bytes
+        self._kept: list[dict[str, Any]] | None = None
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        if self._kept is None and self.path.stat().st_size <= self.keep_bytes:
+            self._kept = list(self._read())
+        return iter(self._kept) if self._kept is not None else self._read()
+
+    def _read(self) -> Iterator[dict[str, Any]]:
         with self.path.open("rb") as handle:
             for line in handle:
                 if line.strip():

@@ -57,8 +57,9 @@ def test_streamed_report_equals_the_in_memory_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: bool
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    if not held:  # the batch pass and results.jsonl read every article back from the store
+    if not held:  # the batch pass, results.jsonl and each report read every article back from disk
         monkeypatch.setattr(audit.run, "HOLD_BYTES", 0)
+        monkeypatch.setattr(audit.run, "KEEP_RECORDS_BYTES", 0)
     batch = make_batch(tmp_path / "in", 30)
     code = main(["check", str(batch), "--output", "out", "--jobs", "1", "--format", "json,md,csv"])
     streamed = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))

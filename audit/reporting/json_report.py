@@ -8,8 +8,9 @@ so a batch of any size is written without holding it in memory. The layout is ex
 from __future__ import annotations
 
 import json
+import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,34 +34,87 @@ def write_json(path: Path, value: Any) -> None:
 
 
 def dump(value: Any, handle: IO[str], level: int = 0) -> None:
-    """Write ``value`` as ``json.dumps(value, ensure_ascii=False, indent=2)`` would, iterating lazy sequences."""
-    pad = "  " * (level + 1)
-    if isinstance(value, Mapping):
+    """Write ``value`` as ``json.dumps(value, ensure_ascii=False, indent=2)`` would, iterating lazy sequences.
+
+    The standard library encodes indented JSON in pure Python, one generator per container; this writer puts
+    each scalar through the same encoders (the C string encoder, ``int``/``float`` ``repr``) in a plain
+    recursion, about twice as fast.
+    """
+    _write(value, "\n" + "  " * level, handle.write)
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == math.inf:
+        return "Infinity"
+    if value == -math.inf:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+
+#: The JSON text of a scalar, by its exact type (subclasses go the slower way, as ``json`` encodes them).
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _encode_string,
+    int: int.__repr__,
+    float: _float,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+}
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return _encode_string(key)
+    if isinstance(key, float):
+        return _encode_string(_float(key))
+    if key is True or key is False or key is None:
+        return _encode_string(_SCALARS[type(key)](key))
+    if isinstance(key, int):
+        return _encode_string(int.__repr__(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+def _write(value: Any, newline: str, put: Callable[[str], Any]) -> None:
+    encode = _SCALARS.get(type(value))
+    if encode is not None:
+        put(encode(value))
+    elif isinstance(value, Mapping):
         if not value:
-            handle.write("{}")
+            put("{}")
             return
-        handle.write("{")
-        for number, (key, item) in enumerate(value.items()):
-            handle.write(("," if number else "") + "\n" + pad + json.dumps(str(key), ensure_ascii=False) + ": ")
-            dump(item, handle, level + 1)
-        handle.write("\n" + "  " * level + "}")
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            handle.write("[]")
-            return
-        for number, item in enumerate(value):
-            handle.write(("," if number else "[") + "\n" + pad)
-            dump(item, handle, level + 1)
-        handle.write("\n" + "  " * level + "]")
-    elif isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray)):
-        # A lazy sequence (records read from disk, generated results): its items are plain JSON values,
-        # encoded whole by the C encoder and indented to their place.
-        empty = True
-        newline = "\n" + pad
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            put(separator + (_encode_string(key) if type(key) is str else _key(key)) + ": ")
+            encode = _SCALARS.get(type(item))
+            if encode is not None:
+                put(encode(item))
+            else:
+                _write(item, inner, put)
+            separator = "," + inner
+        put(newline + "}")
+    elif isinstance(value, (list, tuple)) or (
+        isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray))
+    ):  # lists, and lazy sequences (records read from disk, generated results)
+        inner = newline + "  "
+        separator = "[" + inner
         for item in value:
-            handle.write(("[" if empty else ",") + newline)
-            empty = False
-            handle.write(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", newline))
-        handle.write("[]" if empty else "\n" + "  " * level + "]")
+            put(separator)
+            encode = _SCALARS.get(type(item))
+            if encode is not None:
+                put(encode(item))
+            else:
+                _write(item, inner, put)
+            separator = "," + inner
+        put("[]" if separator[0] == "[" else newline + "]")
+    elif isinstance(value, str):
+        put(_encode_string(value))
+    elif isinstance(value, int):
+        put(int.__repr__(value))
+    elif isinstance(value, float):
+        put(_float(value))
     else:
-        handle.write(json.dumps(value, ensure_ascii=False))
+        raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
