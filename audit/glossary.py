@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import compress
 from pathlib import Path
 
 from audit import resources
@@ -131,14 +132,14 @@ class Glossary:
             return list(cached)
         if tokens is None or tokens.text is not text:
             tokens = arabic_tokens(text)
-        words = tokens.normalised
-        splits = self._splits
+        ways = list(map(self._splits.__getitem__, tokens.normalised))
         matches: list[tuple[int, int, GlossaryEntry]] = []
         next_free = 0
-        for i, ways in enumerate(map(splits.__getitem__, words)):
-            if not ways or i < next_free:
+        # Only the (few) words that may start a form are visited.
+        for i in compress(range(len(ways)), ways):
+            if i < next_free:
                 continue
-            found = self._match_at(tokens, i, ways)
+            found = self._match_at(tokens, i, ways[i])
             if found is not None:
                 start, end, entry, used = found
                 matches.append((start, end, entry))
@@ -153,19 +154,14 @@ class Glossary:
     ) -> tuple[int, int, GlossaryEntry, int] | None:
         """The longest form starting at word ``i`` (after one of its clitic splits ``ways``), if any."""
         words = tokens.normalised
-        text = tokens.text
         for prefix_len, key in ways:
             for form, entry in self._by_first_word[key]:
                 n = len(form)
-                if i + n > len(words):
+                # The other words of the form follow, separated by white space only.
+                if n > 1 and (tuple(words[i + 1 : i + n]) != form[1:] or not _spaced(tokens, i, n)):
                     continue
-                if any(words[i + k] != form[k] for k in range(1, n)):
-                    continue
-                starts, ends = tokens.starts, tokens.ends
-                if any(text[ends[i + k - 1] : starts[i + k]].strip() for k in range(1, n)):
-                    continue
-                start = _offset_after_letters(text, starts[i], prefix_len)
-                return start, ends[i + n - 1], entry, n
+                start = _offset_after_letters(tokens.text, tokens.starts[i], prefix_len)
+                return start, tokens.ends[i + n - 1], entry, n
         return None
 
     def lookup(self, arabic: str) -> GlossaryEntry | None:
@@ -196,6 +192,12 @@ def _clitic_splits(word: str) -> list[tuple[int, str]]:
         if word[:length] in _PREFIX_SET:
             splits.append((length, word[length:]))
     return splits
+
+
+def _spaced(tokens: ArabicTokens, i: int, n: int) -> bool:
+    """True when only white space separates the words ``i`` to ``i + n - 1``."""
+    text, starts, ends = tokens.text, tokens.starts, tokens.ends
+    return not any(text[ends[k - 1] : starts[k]].strip() for k in range(i + 1, i + n))
 
 
 def _offset_after_letters(text: str, start: int, letters: int) -> int:

@@ -19,8 +19,11 @@ from audit.checks.duplication import (
     find_runs,
     find_stutters,
     fold,
+    paragraph_words,
+    unit_words,
 )
 from audit.model import Article, Finding, Severity
+from audit.text import Document
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -243,6 +246,45 @@ def test_spans_always_match_the_text(words: list[str]) -> None:
     for check in (RepeatedBlock(), RepeatedSentence(), RepeatedPhrase(CheckSettings(options={"single_words": True}))):
         for finding in run(check, text):
             assert 0 <= finding.start < finding.end <= len(text)
+
+
+_PIECES = st.sampled_from(
+    [
+        "في",
+        "القانونيُّ",
+        "روسـيا",
+        "Trump",
+        "'s",
+        "’",
+        "٢٠",
+        "5",
+        "ـ",
+        "\u064e",
+        "İ",
+        "ΑΣ",
+        ".",
+        "؟",
+        "!",
+        "…",
+        "»",
+        '"',
+        ")",
+        " ",
+        " ",
+        "\n",
+        "\t",
+        "،",
+        "-",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_paragraph_words_are_the_words_of_its_sentences(pieces: list[str]) -> None:
+    doc = Document("".join(pieces))
+    joined = paragraph_words(doc.paragraphs, doc.sentences, unit_words(doc.text, doc.sentences))
+    assert joined == unit_words(doc.text, doc.paragraphs)
 
 
 def test_checks_are_registered_and_documented() -> None:

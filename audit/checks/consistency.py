@@ -72,7 +72,7 @@ def name_occurrences(
     """Name-like words of ``text``: unknown to the lexicon (four letters or more) or part of a glossary name."""
     if tokens is None or tokens.text is not text:
         tokens = arabic_tokens(text)
-    starts, ends, folded = tokens.starts, tokens.ends, tokens.folded
+    starts, ends, folded, raw = tokens.starts, tokens.ends, tokens.folded, tokens.raw
     entries: dict[int, GlossaryEntry] = {}
     candidates = {i for i in tokens.unknown(lexicon) if len(folded[i]) >= 4}
     for match_start, match_end, matched in glossary.find_arabic(text, tokens):
@@ -97,14 +97,14 @@ def name_occurrences(
             # «ويتكوف» is a name, not و + «يتكوف»: strip a clitic only when the rest (or a spelling of it, «بكوفد»
             # beside «كوفيد») also stands alone.
             prefix, stem = 0, word
-        entry = entries.get(start)
-        if entry is None:
-            # A glossary match may start after the word's clitic prefix.
-            entry = entries.get(_letters_offset(text, start, prefix)) if prefix else None
+        # The stem's offset: after the clitic prefix's letters (and the marks on them).
+        span_start = start + prefix if len(raw[index]) == len(word) else _letters_offset(text, start, prefix)
+        # A glossary match may start after the word's clitic prefix.
+        entry = entries.get(start) or entries.get(span_start)
         if entry is None and (len(stem) < 4 or not _unknown(lexicon, word)):
             continue
-        span_start = _letters_offset(text, start, prefix) if prefix else start
-        found.append(Occurrence(span_start, end, stem, entry, MARKS_RE.sub("", text[span_start:end])))
+        written = text[span_start:end] if len(raw[index]) == len(word) else MARKS_RE.sub("", text[span_start:end])
+        found.append(Occurrence(span_start, end, stem, entry, written))
     return found
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, count, pairwise
 from typing import ClassVar
 
 from audit.arabic.orthography import ARABIC_DIGITS, ARABIC_LETTER_RE, fold_alef_yeh_teh, to_western_digits
@@ -115,25 +115,49 @@ class Match:
     similarity: float
 
 
-class Vocabulary(dict[str, int]):
-    """Word -> small integer id, a new id for each new word (ids keep tuple hashes deterministic)."""
-
-    def __missing__(self, word: str) -> int:
-        self[word] = value = len(self)
-        return value
+def unit_words(text: str, spans: Sequence[Span]) -> list[list[str]]:
+    """The comparison words of each span of ``text`` (its :func:`fold`, then ``WORD_RE`` words)."""
+    return [WORD_RE.findall(fold(text[span.start : span.end])) for span in spans]
 
 
-def make_units(text: str, spans: Sequence[Span], vocab: Vocabulary) -> list[Unit]:
+def paragraph_words(
+    paragraphs: Sequence[Span], sentences: Sequence[Span], sentence_words: Sequence[list[str]]
+) -> list[list[str]]:
+    """The comparison words of each paragraph, joined from those of its sentences.
+
+    The sentences of a paragraph cover it but for the white space between them, and a sentence ends before
+    white space, so no word runs across two sentences and :func:`fold` (letter by letter) keeps that true.
+    """
+    found: list[list[str]] = []
+    index = 0
+    for paragraph in paragraphs:
+        words: list[str] = []
+        while index < len(sentences) and sentences[index].start < paragraph.end:
+            words += sentence_words[index]
+            index += 1
+        found.append(words)
+    return found
+
+
+def vocabulary(words: Iterable[Sequence[str]]) -> dict[str, int]:
+    """Word -> small integer id, in the order of first use (ids keep tuple hashes deterministic)."""
+    return dict(zip(dict.fromkeys(chain.from_iterable(words)), count()))
+
+
+def make_units(spans: Sequence[Span], words: Sequence[Sequence[str]], vocab: Mapping[str, int]) -> list[Unit]:
+    """Units of ``spans`` whose comparison words are ``words`` (all in ``vocab``)."""
     lookup = vocab.__getitem__
-    return [Unit(span, tuple(map(lookup, WORD_RE.findall(fold(text[span.start : span.end]))))) for span in spans]
+    return [Unit(span, tuple(map(lookup, unit))) for span, unit in zip(spans, words, strict=True)]
 
 
 class _Shared:
-    """Per-article work shared by D301 and D302: one vocabulary, the units and their repeats."""
+    """Per-article work shared by D301, D302 and D303: the units' words, one vocabulary, the units and their
+    repeats."""
 
     def __init__(self, ctx: ArticleContext) -> None:
         self.ctx = ctx
-        self.vocab = Vocabulary()
+        self._vocab: dict[str, int] | None = None
+        self._words: dict[str, list[list[str]]] = {}
         self._units: dict[str, list[Unit]] = {}
         self._repeats: dict[tuple[str, float, int], list[list[Match]]] = {}
         self._breaks: list[int] | None = None
@@ -144,10 +168,25 @@ class _Shared:
             self._breaks = [m.start() for m in _NEWLINE_RE.finditer(self.ctx.text)]
         return bisect_left(self._breaks, offset) + 1
 
+    def spans(self, level: str) -> list[Span]:
+        return self.ctx.doc.paragraphs if level == "paragraphs" else self.ctx.doc.sentences
+
+    def words(self, level: str) -> list[list[str]]:
+        """The comparison words of each paragraph or sentence (not to be modified)."""
+        if level not in self._words:
+            doc = self.ctx.doc
+            sentences = self._words.get("sentences")
+            if sentences is None:
+                sentences = self._words["sentences"] = unit_words(doc.text, doc.sentences)
+            if level == "paragraphs":
+                self._words[level] = paragraph_words(doc.paragraphs, doc.sentences, sentences)
+        return self._words[level]
+
     def units(self, level: str) -> list[Unit]:
         if level not in self._units:
-            spans = self.ctx.doc.paragraphs if level == "paragraphs" else self.ctx.doc.sentences
-            self._units[level] = make_units(self.ctx.text, spans, self.vocab)
+            if self._vocab is None:  # the sentences have every word of the paragraphs, in the same order
+                self._vocab = vocabulary(self.words("sentences"))
+            self._units[level] = make_units(self.spans(level), self.words(level), self._vocab)
         return self._units[level]
 
     def repeats(self, level: str, similarity: float, min_near_tokens: int) -> list[list[Match]]:
@@ -169,6 +208,13 @@ def _shingles(tokens: tuple[int, ...]) -> set[tuple[int, ...]]:
     if len(tokens) < 2:
         return {tokens}
     return set(pairwise(tokens))
+
+
+def _shingle_hashes(tokens: tuple[int, ...]) -> set[int]:
+    """The hashes of :func:`_shingles` (hashing each bigram once, without keeping the bigrams)."""
+    if len(tokens) < 2:
+        return {hash(tokens)}
+    return set(map(hash, pairwise(tokens)))
 
 
 def _jaccard(a: set[tuple[int, ...]], b: set[tuple[int, ...]]) -> float:
@@ -210,13 +256,22 @@ def find_repeats(
             if len(earlier) > max_matches:  # keep the first two and the latest: bounded work for boilerplate
                 del earlier[2]
         if len(tokens) >= min_near_tokens:
-            shingles = _shingles(tokens)
-            sketch = sorted(set(map(hash, shingles)))[:sketch_size]
-            hits = [i for h in sketch if h in postings for i in postings[h]]
-            if hits and len(found) < max_matches:
+            sketch = sorted(_shingle_hashes(tokens))[:sketch_size]
+            # The earlier units sharing each sketch hash; this unit joins the (bounded) postings.
+            hits: list[int] = []
+            for h in sketch:
+                bucket = postings.get(h)
+                if bucket is None:
+                    postings[h] = [j]
+                else:
+                    hits += bucket
+                    if len(bucket) < max_postings:
+                        bucket.append(j)
+            needed = max(1, min(2, len(sketch) // 4))
+            if len(hits) >= needed and len(found) < max_matches:
                 counts = Counter(hits)
-                needed = max(1, min(2, len(sketch) // 4))
                 near = []
+                shingles = _shingles(tokens)
                 for i, shared in counts.most_common(max_candidates):
                     if shared >= needed and i not in found and units[i].tokens != tokens:
                         value = _jaccard(shingles, _shingles(units[i].tokens))
@@ -226,10 +281,6 @@ def find_repeats(
                 for i, value in near[:2] + near[2:][-(max_matches - 2) :]:
                     if len(found) < max_matches:
                         found[i] = value
-            for h in sketch:
-                bucket = postings.setdefault(h, [])
-                if len(bucket) < max_postings:
-                    bucket.append(j)
         if found:
             matches[j] = [Match(i, j, value) for i, value in sorted(found.items())]
     return matches
@@ -542,8 +593,7 @@ class RepeatedPhrase(Check):
         text = ctx.text
         max_gap, max_phrase = self.config["max_gap"], self.config["max_phrase"]
         single_words = self.config["single_words"]
-        for sentence in ctx.doc.sentences:
-            keys = WORD_RE.findall(fold(text[sentence.start : sentence.end]))
+        for sentence, keys in zip(ctx.doc.sentences, shared(ctx).words("sentences"), strict=True):
             if len(keys) < 2 or not _may_stutter(keys, single_words):
                 continue
             words = [m.span() for m in WORD_RE.finditer(text, sentence.start, sentence.end)]
