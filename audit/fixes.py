@@ -9,7 +9,6 @@ so fixes that had to wait for an overlapping one get their turn. It also builds 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -252,6 +251,8 @@ def unified_diff(before: str, after: str, name: str) -> str:
     """A unified diff of one article, ``a/NAME`` against ``b/NAME``; empty when nothing changed."""
     if before == after:
         return ""
+    import difflib
+
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
     )

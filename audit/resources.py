@@ -17,7 +17,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tomllib
 from collections.abc import Callable
 from importlib import resources as _importlib_resources
 from pathlib import Path
@@ -117,6 +116,8 @@ def load_toml(name: str) -> dict[str, Any]:
 
 def parse_toml(text: str, name: str) -> dict[str, Any]:
     """The TOML ``text`` of resource ``name``; a syntax error raises :class:`ResourceError` naming the file."""
+    import tomllib  # only when a resource is parsed, not read back (see :func:`parsed`)
+
     try:
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
@@ -194,6 +195,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ResourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ResourceError(f"{path}: not UTF-8 text: {exc}") from None
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:

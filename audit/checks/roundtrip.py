@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 from audit.checks.base import ArticleContext, Check, Option
 from audit.model import Category, Finding, Severity
-from audit.translate.roundtrip import BackTranslation
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 #: English function words (and reporting verbs), left out of the comparison: a shared frame such as
@@ -120,6 +119,8 @@ class BackTranslationDrift(Check):
     }
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
+        from audit.translate.roundtrip import BackTranslation  # machine translation only when an article has it
+
         record = BackTranslation.from_article(ctx.article)
         source_doc = ctx.source_doc
         if record is None or not record.segments or source_doc is None or not source_doc.sentences:
