@@ -40,7 +40,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 11
+FORMAT = 12
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -173,9 +173,13 @@ CREATE TABLE deletions (key TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (ke
 CREATE TABLE word_ends (tail TEXT PRIMARY KEY, form TEXT NOT NULL, zipf REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE ngrams (model TEXT NOT NULL, gram TEXT NOT NULL, logp REAL NOT NULL, backoff REAL NOT NULL,
                      PRIMARY KEY (model, gram)) WITHOUT ROWID;
-CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE stems (map TEXT NOT NULL, form TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (map, form)) WITHOUT ROWID;
 """
+
+
+# ``blobs`` keeps its rowid: a name is found in the index of names alone, whereas in a WITHOUT ROWID table the
+# search compares the name with whole rows and so reads other blobs of megabytes on the way.
 
 
 def _chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
@@ -293,12 +297,12 @@ def _unpack_strings(packed: bytes) -> list[str]:
     return packed.decode("utf-16-le", "surrogatepass").split("\n") if packed else []
 
 
-def _packed_forms(zipf: Mapping[str, float]) -> bytes:
-    """The whole frequency table, marshalled as the sorted forms (:func:`_pack_strings`) and their Zipf values as an
-    array of doubles: it loads several times faster than the rows of the ``forms`` table (see
+def _packed_forms(zipf: Mapping[str, float]) -> tuple[bytes, bytes]:
+    """The whole frequency table as the sorted forms (:func:`_pack_strings`) and their Zipf values as an array of
+    doubles, two blobs read as they are: it loads several times faster than the rows of the ``forms`` table (see
     :class:`SortedForms`)."""
     forms = sorted(zipf)
-    return marshal.dumps((_pack_strings(forms), array("d", map(zipf.__getitem__, forms)).tobytes()))
+    return _pack_strings(forms), array("d", map(zipf.__getitem__, forms)).tobytes()
 
 
 #: bytes.translate table swapping the flags 0 and 1
@@ -455,7 +459,8 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
         connection.executemany("INSERT INTO forms VALUES (?, ?)", zipf.items())
         connection.executemany("INSERT INTO deletions VALUES (?, ?)", deletion_rows(zipf))
         connection.executemany("INSERT INTO word_ends VALUES (?, ?, ?)", word_end_rows(zipf))
-        connection.execute("INSERT INTO blobs VALUES ('forms', ?)", (_packed_forms(zipf),))
+        forms, zipfs = _packed_forms(zipf)
+        connection.executemany("INSERT INTO blobs VALUES (?, ?)", [("forms", forms), ("forms:zipf", zipfs)])
         if categories is not None and entries is not None:
             _insert_tables(connection, "buckwalter", categories)
             _insert_tables(connection, "morphology", entries)
@@ -619,7 +624,7 @@ class CompiledLexicon:
         return dict(self._rows("SELECT word, zipf FROM forms WHERE word IN ({marks})", words))
 
     def _all_forms(self) -> SortedForms:
-        return SortedForms.unpack(self._blob("forms"))
+        return SortedForms.unpack((self._raw("forms"), self._raw("forms:zipf")))
 
     @property
     def has_frequencies(self) -> bool:
@@ -648,13 +653,19 @@ class CompiledLexicon:
         rows = self._rows("SELECT form, zipf FROM word_ends WHERE tail IN ({marks})", [tail])
         return (rows[0][0], rows[0][1]) if rows else None
 
-    def _blob(self, name: str) -> Any:
+    def _raw(self, name: str) -> bytes:
+        """The bytes of blob ``name`` (empty when there is none)."""
         with self._lock:
             row = self._connection.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
-        if row is None:
+        return b"" if row is None else bytes(row[0])
+
+    def _blob(self, name: str) -> Any:
+        """The marshalled blob ``name``, or None."""
+        data = self._raw(name)
+        if not data:
             return None
         with long_lived():
-            return marshal.loads(row[0])
+            return marshal.loads(data)
 
     def lexicon_verdicts(self, names: Iterable[str]) -> StoredVerdicts | None:
         """What the lexicon backends ``names`` together say of each form of the frequency list, computed when the
@@ -666,9 +677,7 @@ class CompiledLexicon:
         return StoredVerdicts(self.frequencies, self._verdict_flags)
 
     def _verdict_flags(self) -> bytes:
-        with self._lock:
-            row = self._connection.execute("SELECT data FROM blobs WHERE name = 'verdicts'").fetchone()
-        return bytes(row[0]) if row is not None else b""
+        return self._raw("verdicts")
 
     def _tables(self, name: str, fields: bool) -> tuple[Any, ...] | None:
         """(prefixes, stems, suffixes, AB, AC, BC) of the packed Buckwalter map ``name``; the stems are read one at a
