@@ -23,7 +23,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, ClassVar
 
-from audit import resources
+from audit import model, resources
 from audit.analyses import folded_text, glossary_matches
 from audit.arabic import orthography
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION_PATTERN, proclitic_runs, without_proclitics
@@ -420,7 +420,7 @@ def load_traps(path: Path | None = None) -> TrapBook:
 @lru_cache(maxsize=8)
 def _default_traps(key: resources.CacheKey) -> TrapBook:
     """The default meaning traps, read once per references folder (parsed once per version of the file)."""
-    code = (__file__, orthography.__file__)  # the parsing and the letter folding it applies
+    code = (__file__, orthography.__file__, model.__file__)  # the parsing, its letter folding and severities
     return TrapBook.from_plain(resources.parsed(TRAPS_FILE, "traps", _parse_plain, code))
 
 
