@@ -186,3 +186,33 @@ def test_morphology_reads_verbs_and_their_gender() -> None:
     assert gender == "f"
     assert any(r.stem == "NOUN_PROP" for r in morphology.readings("جيمس"))
     assert morphology.readings("ثضماء") == ()
+
+
+class _Stored:
+    """Verdicts stored ahead for two words."""
+
+    def __init__(self) -> None:
+        self.verdicts = {"كتاب": True, "كتابب": False}
+
+    def __call__(self, word: str) -> bool | None:
+        return self.verdicts.get(word)
+
+    def split(self, words: set[str]) -> tuple[set[str], set[str]]:
+        listed = words & self.verdicts.keys()
+        return {w for w in listed if self.verdicts[w]}, {w for w in listed if not self.verdicts[w]}
+
+
+def test_known_flags_decide_new_words_together_as_each_word_alone() -> None:
+    from audit.arabic.lexicon import CombinedLexicon, WordList
+
+    def lexicons() -> CombinedLexicon:
+        base = CombinedLexicon([WordList("a", ["قلم", "كتابب"]), WordList("b", ["مدرسة"])], precomputed=_Stored())
+        return CombinedLexicon([base, WordList("glossary", ["زيلينسكي", "قلم"])])
+
+    words = ["كتاب", "كتابب", "قلم", "مدرسة", "زيلينسكي", "بيت", "قلم", "كتاب"]
+    one_by_one = lexicons()
+    expected = [one_by_one.knows(w) for w in words]
+    assert expected == [True, False, True, True, True, False, True, True]  # the stored verdict wins
+    together = lexicons()
+    assert together.known_flags(words) == expected
+    assert together.known_flags(words[::-1]) == expected[::-1]

@@ -853,6 +853,15 @@ class StoredVerdicts:
             self._unknown = self._table.whole.selected(self._flags().translate(_NOT))
         return self._unknown
 
+    def split(self, words: set[str]) -> tuple[set[str], set[str]]:
+        """(the listed forms known, the listed forms unknown) among ``words``; none while the table is not read
+        whole."""
+        forms = self._table.whole
+        if forms is None:
+            return set(), set()
+        unknown = (self._unknown if self._unknown is not None else self._read_unknown()) & words
+        return (forms.forms & words) - unknown, unknown
+
     def __call__(self, word: str) -> bool | None:
         """True or False for a listed form, None for another word or while the table is not read whole."""
         forms = self._table.whole

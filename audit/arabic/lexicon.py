@@ -27,10 +27,10 @@ import re
 import sys
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from itertools import accumulate
+from itertools import accumulate, filterfalse
 from math import log10
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -72,6 +72,12 @@ class KeyedCache(dict[K, V]):
             self.clear()
         value = self[key] = self._compute(key)
         return value
+
+    def add(self, values: Mapping[K, V]) -> None:
+        """Add values computed elsewhere (emptying the cache first when it would grow too big)."""
+        if len(self) + len(values) > self._limit:
+            self.clear()
+        self.update(values)
 
 
 #: A word as the lexicons look it up: no diacritics or tatweel, hamza-carrying alifs as ا, final ى as ي.
@@ -313,6 +319,18 @@ def _never(word: str) -> bool:
     return False
 
 
+class StoredVerdicts(Protocol):
+    """Lexicon verdicts computed ahead for some words (see :class:`CombinedLexicon`)."""
+
+    def __call__(self, word: str) -> bool | None:
+        """Whether the lexicons know ``word``; None when no verdict was stored for it."""
+        ...
+
+    def split(self, words: set[str]) -> tuple[set[str], set[str]]:
+        """(the words known, the words unknown) among ``words`` that have a stored verdict."""
+        ...
+
+
 class CombinedLexicon:
     """Several lexicons: a word is known when any of them knows it.
 
@@ -325,7 +343,7 @@ class CombinedLexicon:
         self,
         backends: Iterable[Lexicon],
         notes: Iterable[str] = (),
-        precomputed: Callable[[str], bool | None] | None = None,
+        precomputed: StoredVerdicts | None = None,
     ) -> None:
         self.backends = tuple(backends)
         self.notes = tuple(notes)
@@ -356,9 +374,36 @@ class CombinedLexicon:
         """True when a backend lists the (folded) word as a proper noun."""
         return any(getattr(backend, "proper_noun", _never)(word) for backend in self.backends)
 
-    def known_flags(self, words: Iterable[str]) -> list[bool]:
-        """``knows`` for each word, in order (one dictionary look-up per word once a word has been seen)."""
-        return list(map(self._verdicts.__getitem__, words))
+    def known_flags(self, words: Sequence[str]) -> list[bool]:
+        """``knows`` for each word, in order (one dictionary look-up per word once a word has been seen; the words
+        not seen before are decided together)."""
+        verdicts = self._verdicts
+        new = set(filterfalse(verdicts.__contains__, words))
+        if new:
+            verdicts.add(self._decide(new))
+        return list(map(verdicts.__getitem__, words))
+
+    def _decide(self, words: set[str]) -> dict[str, bool]:
+        """``knows`` of each of ``words`` as :meth:`_any_knows` says, for them all at once: the stored verdicts,
+        then each backend in turn on the words that none before it knows."""
+        decided: dict[str, bool] = {}
+        if self._precomputed is not None:
+            known, unknown = self._precomputed.split(words)
+            decided.update(dict.fromkeys(known, True))
+            decided.update(dict.fromkeys(unknown, False))
+            words = words.difference(known, unknown)
+        for backend in self.backends:
+            if not words:
+                break
+            if isinstance(backend, CombinedLexicon):
+                ordered = list(words)
+                known = {word for word, ok in zip(ordered, backend.known_flags(ordered), strict=True) if ok}
+            else:
+                known = set(filter(backend.knows, words))
+            decided.update(dict.fromkeys(known, True))
+            words = words.difference(known)
+        decided.update(dict.fromkeys(words, False))
+        return decided
 
     def rejected_by_all(self, word: str) -> bool:
         return not self.knows(word)

@@ -89,6 +89,8 @@ class WordModel:
         self.order = order
         self._rows: dict[str, tuple[float, float] | None] = {}
         self._scores: dict[str, float] = {}
+        #: log10 P(last letter | the letters before) of each gram of :attr:`order` letters met so far
+        self._letters = _Letters(self._letter)
 
     def read_all(self) -> None:
         """Read every row now, when the model can (a large batch about to be shared by worker processes)."""
@@ -123,12 +125,14 @@ class WordModel:
 
     def letter_scores(self, word: str) -> list[float]:
         """log10 P(letter | letters before) for each letter of ``word`` and the end of the word."""
-        self._fetch(self._grams(word))
+        if not self._complete:
+            self._fetch(self._grams(word))
         padded = PAD * (self.order - 1) + word + END
-        scores = []
-        for i in range(self.order - 1, len(padded)):
-            scores.append(self._letter(padded[i - self.order + 1 : i + 1]))
-        return scores
+        start = 1 - self.order
+        letters = self._letters
+        if len(letters) > 500_000:
+            letters.clear()
+        return [letters[padded[i + start : i + 1]] for i in range(self.order - 1, len(padded))]
 
     def _letter(self, gram: str) -> float:
         backoff = 0.0
@@ -164,6 +168,18 @@ class WordModel:
         letters = self.letter_scores(word)
         cached = self._scores.get(word)
         return (cached if cached is not None else self._remember(word, _mean(letters))), _worst(letters, width)
+
+
+class _Letters(dict[str, float]):
+    """A letter's log10 probability by its gram (context and letter), computed on first use."""
+
+    def __init__(self, letter: Callable[[str], float]) -> None:
+        super().__init__()
+        self._letter = letter
+
+    def __missing__(self, gram: str) -> float:
+        value = self[gram] = self._letter(gram)
+        return value
 
 
 def _mean(letters: list[float]) -> float:

@@ -613,6 +613,7 @@ class WordAnalyst:
             self._find_likely_corrections, 100_000
         )
         self._runs: KeyedCache[tuple[str, int], tuple[str, ...] | None] = KeyedCache(self._find_run, 100_000)
+        self._part_values: KeyedCache[str, tuple[float, int]] = KeyedCache(self._part_value, 200_000)
         self._zipf: KeyedCache[str, float] = KeyedCache(self._word_zipf, 200_000)
         self._shape_features: KeyedCache[str, tuple[float, float, float, float]] = KeyedCache(
             self._find_shape_features, 100_000
@@ -869,6 +870,7 @@ class WordAnalyst:
                 return None  # no form starts the word, or none ends it
         best: list[tuple[float, int, tuple[str, ...]] | None] = [None] * (n + 1)
         best[0] = (0.0, 0, ())
+        part_values = self._part_values
         for start in range(n - minimum + 1):  # in order, so best[start] is final when used
             before = best[start]
             if before is None:
@@ -877,7 +879,7 @@ class WordAnalyst:
                 part = word[start:end]
                 if table is not None and part not in table:
                     continue  # only the pieces that are forms at all
-                frequency, rare = self._part(part, minimum)
+                frequency, rare = part_values[part]  # :meth:`_part` of a part ``minimum`` letters long or more
                 if not frequency:
                     continue
                 score = (
@@ -933,7 +935,13 @@ class WordAnalyst:
 
     def _part(self, part: str, minimum: int) -> tuple[float, int]:
         """(frequency, 1 if rare) of a possible part of a run; frequency 0 when it cannot be a part."""
-        if len(part) < minimum or _CLOSING_INSIDE_RE.search(part):
+        if len(part) < minimum:
+            return 0.0, 0
+        return self._part_values[part]
+
+    def _part_value(self, part: str) -> tuple[float, int]:
+        """:meth:`_part` of a part long enough."""
+        if _CLOSING_INSIDE_RE.search(part):
             return 0.0, 0
         frequency = self.zipf(part)
         if frequency >= _PART_ZIPF.get(len(part), 2.5):
@@ -1158,31 +1166,33 @@ class GarbledWordCheck(GlossaryUser, Check):
         word = tokens.folded[index]
         written = MARKS_RE.sub("", tokens.raw[index])
         prefix, stem = _strip_clitics(word)
+        phrase = _glossary_phrase(article.glossary, tokens, index, prefix, stem)
+        too_long = len(word) > self.config["max_letters"]  # no Arabic word is this long: letters run together or noise
+        impossible = (
+            not too_long
+            and len(word) <= 12
+            and impossible_spelling(written) is not None
+            and not _article_word(written, analyst)
+        )
+        shape = name_shape(stem) / (2 if "ال" in prefix else 1)  # foreign personal names rarely take the article
+        if phrase is None and (
+            _ELONGATED_RE.search(word) is not None  # «لااااا»: a drawn-out word, written so on purpose
+            or (
+                not (too_long or impossible)
+                and (_name_or_term(article, word, stem) or shape >= self.config["max_name_shape"])
+            )
+        ):
+            return None  # left alone, whether or not it is words run together (looked at next, as it costs more)
         if analyst.run_of_words(written) is not None:
             return None  # words run together: G502
-        phrase = _glossary_phrase(article.glossary, tokens, index, prefix, stem)
         if phrase is not None:
             return Candidate(0.98, phrase, "a damaged glossary phrase", covers_next=True)
-        if _ELONGATED_RE.search(word):
-            return None  # «لااااا»: a drawn-out word, written so on purpose
-        if len(word) > self.config["max_letters"]:  # no Arabic word is this long: letters run together or noise
+        if too_long:
             return Candidate(0.99, None, f"{len(word)} letters without a space, too long for one word")
-        if len(word) <= 12 and impossible_spelling(written) is not None and not _article_word(written, analyst):
+        if impossible:
             corrections = analyst.corrections(written)
             suggestion = corrections[0].word if corrections else None
             return Candidate(0.99, suggestion, "impossible letter sequence in Arabic spelling")
-        # Evidence that the word is a name, a term or a rare real word rather than damage.
-        if article.contexts.distinct(stem) >= 2:
-            return None  # recurs in different contexts: a name or a term
-        if article.source_names and not article.source_names.isdisjoint(
-            {arabic_letter_skeleton(stem), arabic_letter_skeleton(word)}
-        ):
-            return None  # a transliteration of a name of the English original
-        if _FOREIGN_LETTERS_RE.search(word):
-            return None  # Persian letters (گ ڤ پ چ): a transliterated name, not a slip
-        shape = name_shape(stem) / (2 if "ال" in prefix else 1)  # foreign personal names rarely take the article
-        if shape >= self.config["max_name_shape"]:
-            return None
         against = 2.0 * shape
         if _VOWEL_MARKS_RE.search(tokens.raw[index]):
             against += 1.0  # written with short vowels: a rare word spelt out on purpose
@@ -1445,6 +1455,19 @@ class _StemContexts:
                     found.add((folded[index - 1] if index else "", folded[index + 1] if index < last else ""))
             number = self._cache[stem] = len(found)
         return number
+
+
+def _name_or_term(article: _Article, word: str, stem: str) -> bool:
+    """Evidence that an unknown word (folded, and its clitic-free stem) is a name, a term or a rare real word rather
+    than damage: it recurs in different contexts, transliterates a name of the English original, or has Persian
+    letters (گ ڤ پ چ)."""
+    if article.contexts.distinct(stem) >= 2:
+        return True
+    if article.source_names and not article.source_names.isdisjoint(
+        {arabic_letter_skeleton(stem), arabic_letter_skeleton(word)}
+    ):
+        return True
+    return _FOREIGN_LETTERS_RE.search(word) is not None
 
 
 def _name_next_to(article: _Article, index: int) -> bool:
