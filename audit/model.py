@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """``cls`` (a frozen dataclass with slots) pickled as the tuple of its field values, read with one C getter and
+    set back in a plain loop: the state functions dataclasses give such classes look the fields up for every
+    object, which weighs on sending findings between processes and keeping them in a run's state."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    values: Callable[[Any], tuple[Any, ...]] = attrgetter(*names)  # at least two names: a tuple
+
+    def __getstate__(self: Any) -> tuple[Any, ...]:
+        return values(self)
+
+    def __setstate__(self: Any, state: tuple[Any, ...] | list[Any]) -> None:
+        for name, value in zip(names, state, strict=True):
+            object.__setattr__(self, name, value)
+
+    setattr(cls, "__getstate__", __getstate__)  # noqa: B010 (assigned after the dataclass made the class)
+    setattr(cls, "__setstate__", __setstate__)  # noqa: B010
+    return cls
 
 
 class Severity(StrEnum):
@@ -53,6 +75,7 @@ class Applicability(StrEnum):
     UNSAFE = "unsafe"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace ``text[start:end]`` of the article with ``replacement`` (an insertion when start == end)."""
@@ -69,6 +92,7 @@ class Edit:
         return {"start": self.start, "end": self.end, "replacement": self.replacement}
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Fix:
     """Exact edits that, applied together to the article, correct one finding.
@@ -122,6 +146,7 @@ class Fix:
         return cls(edits, Applicability(data.get("applicability", "safe")))
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem in one article: ``text == article.text[start:end]`` always holds."""

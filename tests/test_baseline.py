@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from audit.baseline import Baseline, fingerprint
+from audit.baseline import Baseline, collapsed, fingerprint
 from audit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,3 +85,15 @@ def test_baseline_run_passes_unchanged_and_names_only_a_planted_defect(
     assert new == [(target.stem, "P401")]
     assert report["summary"]["baseline"]["new"] == 1
     assert [a["id"] for a in report["articles"] if not a["passed"]] == [target.stem]
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "ب", " ", "\n", "\t", "\r", "\u00a0", "\u2003", "\x1c", "\u200b"])))
+def test_collapsed_is_the_white_space_regex(text: str) -> None:
+    assert collapsed(text) == re.sub(r"\s+", " ", text)
+
+
+def test_split_and_the_regex_agree_on_white_space() -> None:
+    everything = "".join(map(chr, range(0x110000)))
+    spaces = [char for char in everything if char.isspace()]
+    assert re.findall(r"\s", everything) == spaces
+    assert "".join(everything.split()) == "".join(char for char in everything if not char.isspace())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import random
 import re
 import signal
@@ -20,6 +21,7 @@ from audit.cli import main
 from audit.config import Config
 from audit.engine import audit_batch
 from audit.inputs import load_paths
+from audit.model import Category, Finding, Fix, Severity
 from audit.reporting import report_dict
 from audit.run import FRAME_SIZE, STATE_DIR, AuditRun, RunStore, _decode_frame, _encode_frame
 
@@ -335,3 +337,15 @@ def test_a_large_batch_index_lists_the_lowest_scores_and_says_so(
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     lowest = sorted(report["articles"], key=lambda a: a["score"])[:5]
     assert all(f"articles/{a['id']}-" in index for a in lowest)
+
+
+def test_findings_pickle_as_they_were() -> None:
+    folded = Finding("D301", Category.GARBLED, Severity.MINOR, 0, 1, "a", "inner")
+    finding = Finding(
+        "G501", Category.GARBLED, Severity.MAJOR, 0, 2, "ab", "m", fix=Fix.replace(0, 2, "x"), folded=(folded,)
+    )
+    assert pickle.loads(pickle.dumps(finding, pickle.HIGHEST_PROTOCOL)) == finding
+    # A state written as the list of field values (as dataclasses' own pickling does) is read back too.
+    restored = object.__new__(Finding)
+    restored.__setstate__([getattr(finding, name) for name in Finding.__slots__])  # type: ignore[attr-defined]
+    assert restored == finding
