@@ -208,30 +208,50 @@ class Morphology:
             self._parsed[(part, form)] = parsed
         return parsed
 
+    @cached_property
+    def _affixes(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The prefix and suffix forms (short tables), for quick membership tests before the stems."""
+        return frozenset(self._prefixes), frozenset(self._suffixes)
+
     def _analyse(self, arabic: str) -> tuple[Reading, ...]:
         results: dict[Reading, None] = {}
         word = arabic.translate(TO_BUCKWALTER)
         length = len(word)
-        ab, ac, bc = self._ab, self._ac, self._bc
+        ab, ac, bc = self._compatible
+        prefix_forms, suffix_forms = self._affixes
+        # The suffixes the word can end with (the empty one included when the dictionary has it).
+        endings = [n for n in range(min(self.MAX_SUFFIX, length - 1) + 1) if word[length - n :] in suffix_forms]
         for prefix_length in range(min(self.MAX_PREFIX, length - 1) + 1):
-            if word[:prefix_length] not in self._prefixes:
+            if word[:prefix_length] not in prefix_forms:
                 continue
             prefixes = self._lookup("prefix", word[:prefix_length])
-            for suffix_length in range(min(self.MAX_SUFFIX, length - prefix_length - 1) + 1):
+            for suffix_length in endings:
+                if suffix_length > length - prefix_length - 1:
+                    break
                 stem = word[prefix_length : length - suffix_length]
                 suffix = word[length - suffix_length :]
-                if stem not in self._stems or suffix not in self._suffixes:
+                if stem not in self._stems:
                     continue
                 stems = self._lookup("stem", stem)
                 suffixes = self._lookup("suffix", suffix)
                 for a_category, a_pos, _ in prefixes:
+                    with_stem = ab.get(a_category)
+                    with_suffix = ac.get(a_category)
+                    if not with_stem or not with_suffix:
+                        continue
                     for b_category, b_pos, lemma in stems:
-                        if (a_category, b_category) not in ab:
+                        if b_category not in with_stem:
                             continue
+                        after_stem = bc.get(b_category, ())
                         for c_category, c_pos, _ in suffixes:
-                            if (a_category, c_category) in ac and (b_category, c_category) in bc:
+                            if c_category in with_suffix and c_category in after_stem:
                                 results[Reading(lemma, _tags(a_pos, b_pos, c_pos))] = None
         return tuple(results)
+
+    @cached_property
+    def _compatible(self) -> tuple[dict[str, frozenset[str]], ...]:
+        """The AB, AC and BC tables as category -> the categories compatible with it."""
+        return tuple(_by_first(pairs) for pairs in (self._ab, self._ac, self._bc))
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - the analyser lives for the whole process
     def verb_gender(self, word: str) -> tuple[str | None, bool]:
@@ -247,6 +267,14 @@ class Morphology:
         # A preposition glued to a noun («ك» + «تبت» in «كتبت») is a far-fetched reading: it does not count.
         other = any(not r.is_verb and r.stem != "FUNC_WORD" and "PREP" not in r.proclitics for r in readings)
         return genders.pop(), not other
+
+
+def _by_first(pairs: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """A compatibility table as first category -> the second categories it goes with."""
+    found: dict[str, set[str]] = {}
+    for first, second in pairs:
+        found.setdefault(first, set()).add(second)
+    return {first: frozenset(seconds) for first, seconds in found.items()}
 
 
 @lru_cache(maxsize=1)

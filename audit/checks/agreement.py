@@ -17,10 +17,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import ClassVar
 
 from audit.analyses import article_tokens, glossary_matches
 from audit.arabic.clitics import ARTICLE_RUNS
+from audit.arabic.lexicon import ArabicTokens, KeyedCache
 from audit.arabic.morphology import Morphology, load_morphology, only_second_person_noun
 from audit.arabic.orthography import fold_alef_yeh_teh, strip_marks
 from audit.arabic.words import (
@@ -64,6 +66,15 @@ _NOUN_ENDINGS = ("ة", "ات", "ين", "ون", "ية")
 #: Word beginnings that make a word definite (so not a name): the article with or without clitics.
 _DEFINITE = ARTICLE_RUNS
 _SENTENCE_STOP_RE = re.compile(r"[.!?؟:\"“”«»\n]")
+#: Shape tests of words as written, made once per distinct word: folded form; may be a name (no article, not
+#: a function word); may be a verb before a name (no article, no noun ending, not a function word).
+_folded: KeyedCache[str, str] = KeyedCache(_fold)
+_may_be_name: KeyedCache[str, bool] = KeyedCache(
+    lambda word: not word.startswith(_DEFINITE) and word not in _FUNCTION_FORMS
+)
+_may_be_verb: KeyedCache[str, bool] = KeyedCache(
+    lambda word: not word.startswith(_DEFINITE) and not word.endswith(_NOUN_ENDINGS) and word not in _FUNCTION_FORMS
+)
 
 
 @dataclass
@@ -124,10 +135,9 @@ class PersonGender(Check):
             return
         text = ctx.text
         words = article_tokens(ctx)  # shared with the glossary matching and the consistency checks
-        tokens = list(zip(words.starts, words.ends, words.raw, strict=True))
-        if len(tokens) < 2:
+        if len(words) < 2:
             return
-        analysis = _Article(text, tokens, morphology, self._glossary_mentions(ctx))
+        analysis = _Article(text, words, morphology, self._glossary_mentions(ctx))
         persons = analysis.collect()
         for person in persons.values():
             yield from self._judge(analysis, person)
@@ -193,14 +203,16 @@ class _Article:
     def __init__(
         self,
         text: str,
-        tokens: list[tuple[int, int, str]],
+        words: ArabicTokens,
         morphology: Morphology,
         glossary_mentions: list[tuple[int, int, str, str, str]],
     ) -> None:
         self.text = text
-        self.tokens = tokens
+        #: (start, end, word as written) of each Arabic word
+        self.tokens = list(zip(words.starts, words.ends, words.raw, strict=True))
+        self.words = words.raw
         self.morphology = morphology
-        self.starts = [t[0] for t in tokens]
+        self.starts = words.starts
         self.glossary_mentions = glossary_mentions
         #: token index -> kind of the glossary entry covering it (person, place, organisation, term)
         self.glossary_kind: dict[int, str] = {}
@@ -219,7 +231,7 @@ class _Article:
         return bool(gap) and not gap.strip(" \t\u00a0")
 
     def folded(self, index: int) -> str:
-        return _fold(self.tokens[index][2])
+        return _folded[self.tokens[index][2]]
 
     # -- what a token is
 
@@ -303,9 +315,9 @@ class _Article:
                 person = persons.setdefault(key, _Person(key=key, label=key, gender=gender or None))
                 self._evidence(person, first, last)
             seen.update(range(first, last + 1))
-        words = [token[2] for token in self.tokens]
+        words = self.words
         # Names after a title: «المدرب كاسبر خليلوفيتش», «الرئيس الإندونيسي جوكو ويدودو».
-        for index in [i for i, word in enumerate(words[:-1]) if word in _TITLE_FORMS]:
+        for index in compress(range(len(words) - 1), map(_TITLE_FORMS.__contains__, words[:-1])):
             first = index + 1
             while first - index <= 3 and self.adjacent(first - 1, first) and self.folded(first).startswith("ال"):
                 first += 1
@@ -324,16 +336,9 @@ class _Article:
         # Names right after a verb: «قال خليلوفيتش». Shapes first (cheap), then the lexicon, once per word.
         # A person needs two pairs at least to be judged without the glossary, so the name must recur.
         counts = Counter(words)
-        candidates = [
-            i
-            for i in range(1, len(words))
-            if counts[words[i]] > 1
-            and not words[i].startswith(_DEFINITE)
-            and not words[i - 1].startswith(_DEFINITE)
-            and not words[i - 1].endswith(_NOUN_ENDINGS)
-            and words[i - 1] not in _FUNCTION_FORMS
-            and words[i] not in _FUNCTION_FORMS
-        ]
+        names = {word for word, count in counts.items() if count > 1 and _may_be_name[word]}
+        recurring = compress(range(1, len(words)), map(names.__contains__, words[1:]))
+        candidates = [i for i in recurring if _may_be_verb[words[i - 1]]]
         verbs = {w for w in {words[i - 1] for i in candidates} if self.morphology.verb_gender(w)[0] is not None}
         for index in candidates:
             if words[index - 1] not in verbs or index in seen or index - 1 in self.glossary_kind:

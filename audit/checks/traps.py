@@ -139,8 +139,11 @@ class TrapBook:
                     self._by_literal.setdefault(literal, []).append(index)
         word_literals = frozenset(literal for literal in literals if _WORD_RE.fullmatch(literal))
         self._other_literals = sorted(literals - word_literals)
-        self._literal_lengths = sorted({len(literal) for literal in word_literals})
-        self._word_literal_set = word_literals
+        #: word literals by their first letters (as many as the shortest literal has)
+        self._head = min(map(len, word_literals), default=1)
+        self._by_head: dict[str, list[str]] = {}
+        for literal in sorted(word_literals):
+            self._by_head.setdefault(literal[: self._head], []).append(literal)
         #: word -> the word literals it contains, kept across articles (most words recur)
         self._literals_in: KeyedCache[str, tuple[str, ...]] = KeyedCache(self._word_literals_in, limit=200_000)
 
@@ -201,16 +204,13 @@ class TrapBook:
         return compiled
 
     def _word_literals_in(self, word: str) -> tuple[str, ...]:
-        """The word literals (anchors) that are substrings of ``word``."""
-        literals = self._word_literal_set
+        """The word literals that are substrings of ``word``."""
+        head, by_head = self._head, self._by_head
         found = []
-        for length in self._literal_lengths:
-            if length > len(word):
-                break
-            for start in range(len(word) - length + 1):
-                piece = word[start : start + length]
-                if piece in literals:
-                    found.append(piece)
+        for start in range(len(word) - head + 1):
+            for literal in by_head.get(word[start : start + head], ()):
+                if word.startswith(literal, start):
+                    found.append(literal)
         return tuple(found)
 
     def _search(self, pattern: re.Pattern[str], anchor: tuple[str, ...] | None, folded: str) -> set[tuple[int, int]]:
