@@ -611,6 +611,7 @@ class CompiledLexicon:
         self._lock = threading.Lock()
         self.frequencies = FrequencyTable(self._query_forms, self._all_forms)
         self._models: dict[str, wordmodel.WordModel] = {}
+        self._word_ends: dict[str, tuple[str, float]] | None = None
 
     def _rows(self, sql: str, keys: list[str], *extra: Any) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
@@ -650,6 +651,13 @@ class CompiledLexicon:
 
     def word_end(self, tail: str) -> tuple[str, float] | None:
         """The most common frequent form that is ``tail`` with one or two letters more in front, and its Zipf."""
+        ends = self._word_ends
+        if ends is None and self.frequencies.whole is not None:  # a large batch: the (small) table at once
+            with self._lock:
+                rows = self._connection.execute("SELECT tail, form, zipf FROM word_ends").fetchall()
+            ends = self._word_ends = {tail: (form, zipf) for tail, form, zipf in rows}
+        if ends is not None:
+            return ends.get(tail)
         rows = self._rows("SELECT form, zipf FROM word_ends WHERE tail IN ({marks})", [tail])
         return (rows[0][0], rows[0][1]) if rows else None
 

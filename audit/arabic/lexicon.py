@@ -84,6 +84,8 @@ class KeyedCache(dict[K, V]):
 fold = fold_alef_yeh
 _teh_marbuta = Fold("teh", TEH_MARBUTA_FORMS, marks=False)
 _FOLDED: KeyedCache[str, str] = KeyedCache(fold)
+#: :func:`fold`, remembered per distinct word (for words met again and again, as those of real text are)
+folded: Callable[[str], str] = _FOLDED.__getitem__
 _NORMALISED: KeyedCache[str, str] = KeyedCache(_teh_marbuta)
 
 

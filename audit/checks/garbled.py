@@ -44,6 +44,7 @@ from audit.arabic.lexicon import (
     WordFrequencies,
     WordList,
     fold,
+    folded,
     load_frequencies,
     load_lexicon,
 )
@@ -1333,7 +1334,7 @@ def _best_correction(
     for correction in corrections:
         if correction.odds <= bound:
             break
-        odds = correction.odds + (IN_ARTICLE if fold(correction.word) in counts else 0.0)
+        odds = correction.odds + (IN_ARTICLE if folded(correction.word) in counts else 0.0)
         if best is None or odds > best[0]:
             best = (odds, correction)
     return best
@@ -1407,17 +1408,29 @@ class _Article:
     def near_word(self, written: str) -> bool:
         """True when a word of the article is ``written`` with one letter replaced or added, once both are folded
         (a letter outside :data:`ALPHABET` may also be replaced by one folded alike)."""
-        word = fold(written)
+        word = folded(written)
         n = len(word)
         same_allowed = _ARABIC_FORM_RE.fullmatch(written) is None
         for other in self._words_by_length.get(n, ()):
             differences = sum(map(ne, other, word))
             if differences == 1 or (differences == 0 and same_allowed):
                 return True
+        if not n:
+            return bool(self._words_by_length.get(1))
+        first, last = word[0], word[-1]
         for other in self._words_by_length.get(n + 1, ()):
-            i = next((i for i in range(n) if other[i] != word[i]), n)
-            if other[i + 1 :] == word[i:]:
-                return True
+            # ``word`` is ``other`` without the letter where they first differ; unless it is the first or the
+            # last letter, both begin and end alike.
+            if other[0] != first:
+                if other[1:] == word:
+                    return True
+            elif other[-1] != last:
+                if other[:-1] == word:
+                    return True
+            else:
+                i = next((i for i in range(1, n) if other[i] != word[i]), n)
+                if other[i + 1 :] == word[i:]:
+                    return True
         return False
 
     @cached_property
@@ -1566,9 +1579,11 @@ def _glossary_phrase(glossary: Glossary, tokens: ArabicTokens, index: int, prefi
     unknown word resembles."""
     if index + 1 >= len(tokens):
         return None
-    following = tokens.normalised[index + 1]
+    phrases = _phrases_ending_with(glossary, tokens.normalised[index + 1])
+    if not phrases:
+        return None
     stem = normalize_arabic(stem)
-    for form_words, original in _phrases_ending_with(glossary, following):
+    for form_words, original in phrases:
         head = form_words[:-1]
         last = head[-1]
         joined = "".join(head)
