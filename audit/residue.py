@@ -213,30 +213,27 @@ class _Line:
     span: Span
     text: str
     words: int
+    #: Latin letters
     latin: int
-    arabic: int
+    #: mostly Latin script (a line not in the article's language)
+    foreign: bool
     sentence_end: bool
-
-    @property
-    def latin_share(self) -> float:
-        total = self.latin + self.arabic
-        return 0.0 if total == 0 else self.latin / total
-
-    @property
-    def foreign(self) -> bool:
-        """Mostly Latin script (a line not in the article's language)."""
-        return self.latin >= 3 and self.latin_share >= 0.75
 
 
 def _line(text: str, span: Span) -> _Line:
     body = text[span.start : span.end]
     latin = sum(map(len, _LATIN_RUN_RE.findall(body))) if _LATIN_RUN_RE.search(body) else 0
-    if len(body) <= 2000:
-        arabic = sum(map(len, ARABIC_RUN_RE.findall(body)))
-    else:  # a long paragraph: sample its start, enough to tell the script
-        arabic = sum(map(len, ARABIC_RUN_RE.findall(body, 0, 2000))) * len(body) // 2000
+    foreign = latin >= 3 and latin / (latin + _arabic_letters(body)) >= 0.75
     words = body.count(" ") + 1
-    return _Line(span, body, words, latin, arabic, bool(_SENTENCE_END_RE.search(body)))
+    return _Line(span, body, words, latin, foreign, bool(_SENTENCE_END_RE.search(body)))
+
+
+def _arabic_letters(body: str) -> int:
+    """The number of Arabic letters of a line (estimated from its start when it is long)."""
+    if len(body) <= 2000:
+        return sum(map(len, ARABIC_RUN_RE.findall(body)))
+    # a long paragraph: sample its start, enough to tell the script
+    return sum(map(len, ARABIC_RUN_RE.findall(body, 0, 2000))) * len(body) // 2000
 
 
 def _is_english_prose(line: _Line) -> bool:
@@ -424,11 +421,11 @@ class _Classifier:
             for window_start, window_end, open_start, open_end in windows:
                 body = self.text[window_start:window_end]
                 for pattern, kind in self.patterns.spans:
-                    if kind == "inline-credit" and self.line(index).foreign:
-                        continue  # a credit ends an Arabic caption; in an English line it is untranslated text
                     for match in pattern.finditer(body):
                         if (match.start() == 0 and not open_start) or (match.end() == len(body) and not open_end):
                             continue  # ^ or $ matched at a cut inside the line, not at its real start or end
+                        if kind == "inline-credit" and self.line(index).foreign:
+                            break  # a credit ends an Arabic caption; in an English line it is untranslated text
                         start, end = _strip(body, match.start(), match.end())
                         if end > start:
                             yield ResidueSpan(

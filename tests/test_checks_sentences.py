@@ -357,3 +357,24 @@ def test_relative_ma_before_a_stop_still_needs_what_follows() -> None:
     text = "وقال المسؤول إن الحكومة ستفعل كل ما. يلزم لحماية المواطنين من الخطر القادم في الشمال."
     findings = run(SplitPhrase(), text)
     assert [f.text for f in findings] == ["ما. يلزم"]
+
+
+def test_stops_and_dangling_ends_are_the_patterns_matches() -> None:
+    """The matches found from the article's words and full stops are those of the whole-text patterns."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from audit.checks.sentences import _DANGLING_END_RE, _STOP_RE, _dangling_ends, _stops
+
+    pieces = ["في", "مع", "وفي", "فمن", "لكنّ", "جاريد", "ب", "َ", "ـ", "2", "a", "_", ".", "..", "!", "؟", "»", ")"]
+    pieces += [" ", "  ", "\t", "\u00a0", "\n", ". "]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(pieces), max_size=30))
+    def same(parts: list[str]) -> None:
+        text = "".join(parts)
+        ctx = ArticleContext(Article(id="t", text=text))
+        assert [m.span() for m in _stops(ctx)] == [m.span() for m in _STOP_RE.finditer(text)]
+        assert [m.span() for m in _dangling_ends(ctx)] == [m.span() for m in _DANGLING_END_RE.finditer(text)]
+
+    same()

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import compress
 from typing import ClassVar
 
-from audit.analyses import folded_text
+from audit.analyses import article_tokens, folded_text
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION, without_proclitics
 from audit.arabic.morphology import Morphology, Reading, load_morphology, only_second_person_noun
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS, MARKS_RE
@@ -59,6 +61,8 @@ from audit.text import WORD_RE
 _WORD = f"[{ARABIC_LETTER}][{ARABIC_LETTER}{ARABIC_MARKS}]*"
 #: A full stop between two Arabic words on one line: «جاريد. كوشنر».
 _STOP_RE = re.compile(rf"(?<![\w{ARABIC_MARKS}])(?P<prev>{_WORD})\.(?P<gap>[ \t\u00a0]+)(?P<next>{_WORD})")
+#: The full stops where a _STOP_RE match may end its ``prev`` word.
+_STOP_DOT_RE = re.compile(rf"\.[ \t\u00a0]+[{ARABIC_LETTER}]")
 #: Where the piece after a stop ends: the next sentence punctuation or the end of the line.
 _TAIL_END_RE = re.compile(r"[.!?؟…]|\n")
 _WORD_RE = re.compile(rf"[\w{ARABIC_MARKS}]+")
@@ -267,24 +271,17 @@ class SplitPhrase(Check):
         glossary_pairs = self._glossary_pairs
         quotes = _Quotes()
         reported = -1  # where the sentence after the last reported stop starts
-        for match in _STOP_RE.finditer(text):
+        for match in _stops(ctx):
             stop = self._stop(text, match, quotes)
             if stop is None:
                 continue
             reason, severity = None, Severity.MAJOR
             if any((p, stop.next) in glossary_pairs for p in _without_clitics(stop.prev)):
                 reason = "splits a name"
-            else:
+            elif not (stop.prev in _FUNCTION_WORDS or stop.prev in _SENTENCE_OPENERS or stop.next in _SENTENCE_OPENERS):
                 if bigrams is None:
                     bigrams = _unbroken_bigrams(folded_text(ctx).folded)
-                ordinary = (
-                    stop.prev in _FUNCTION_WORDS or stop.prev in _SENTENCE_OPENERS or stop.next in _SENTENCE_OPENERS
-                )
-                if (
-                    not ordinary
-                    and (stop.prev, stop.next) in bigrams
-                    and not _opens_sentence(morphology, stop.next_raw)
-                ):
+                if (stop.prev, stop.next) in bigrams and not _opens_sentence(morphology, stop.next_raw):
                     reason = "splits a phrase that the article writes in one piece elsewhere"
             if reason is None and morphology is not None:
                 reason, severity = _cannot_end_here(stop, morphology)  # the surest reasons first
@@ -777,6 +774,38 @@ def _indefinite_adjective(readings: tuple[Reading, ...]) -> bool:
     return any(r.stem == "ADJ" and not r.proclitics for r in readings)
 
 
+def _stops(ctx: ArticleContext) -> Iterator[re.Match[str]]:
+    """``_STOP_RE.finditer(ctx.text)``, tried only at the Arabic words that end at a full stop."""
+    text = ctx.text
+    words = article_tokens(ctx)
+    ends = words.ends
+    last_end = 0
+    for dot in _STOP_DOT_RE.finditer(text):
+        index = bisect_left(ends, dot.start())
+        # A match's ``prev`` is a whole Arabic word (letters, then letters and marks) right before the stop.
+        if index == len(ends) or ends[index] != dot.start() or words.starts[index] < last_end:
+            continue
+        match = _STOP_RE.match(text, words.starts[index])
+        if match is not None:
+            last_end = match.end()
+            yield match
+
+
+def _dangling_ends(ctx: ArticleContext) -> Iterator[re.Match[str]]:
+    """``_DANGLING_END_RE.finditer(ctx.text)``, tried only at the Arabic words that are dangling words."""
+    text = ctx.text
+    words = article_tokens(ctx)
+    starts = words.starts
+    last_end = 0
+    # A match's word is a whole Arabic word: one of _DANGLING_FORMS as written.
+    for index in compress(range(len(starts)), map(_DANGLING_FORMS.__contains__, words.raw)):
+        if starts[index] >= last_end:
+            match = _DANGLING_END_RE.match(text, starts[index])
+            if match is not None:
+                last_end = match.end()
+                yield match
+
+
 def _unbroken_bigrams(folded: str) -> frozenset[tuple[str, str]]:
     """Pairs of words the article writes one after the other with only white space between them."""
     return frozenset(_BIGRAM_RE.findall(folded))
@@ -809,6 +838,8 @@ _DANGLING_END_RE = re.compile(
     rf"(?P<end>[{_CLOSERS}]*(?:[.!?؟]+[{_CLOSERS}]*)?[ \t]*(?=\n|$)|[{_CLOSERS}]*[.!?؟]+[{_CLOSERS}]*(?=\s))",
     re.MULTILINE,
 )
+#: The words _DANGLING_END_RE's word group matches.
+_DANGLING_FORMS = frozenset(prefix + word for prefix in ("", "و", "ف") for word in _DANGLING)
 #: The end of the previous sentence, to count the words of the sentence before a dangling word.
 _SENTENCE_BOUNDARY_RE = re.compile(r"[.!?؟…]+[\"'”’»)\]]*\s+")
 
@@ -833,7 +864,7 @@ class DanglingWord(Check):
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         text = ctx.text
         morphology = load_morphology()
-        for match in _DANGLING_END_RE.finditer(text):
+        for match in _dangling_ends(ctx):
             if ".." in match.group("end"):
                 continue  # an ellipsis: speech trailing off
             word = match.group("word")
