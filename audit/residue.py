@@ -19,6 +19,7 @@ from audit import resources
 from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_RUN_RE
 from audit.context import ArticleContext
 from audit.langid import ENGLISH_FUNCTION_WORDS, identify
+from audit.literals import best_requirement, literal_requirements, uncased
 from audit.text import LATIN_LETTER, Span
 
 PATTERN_FILE = resources.RESIDUE_PATTERNS
@@ -55,8 +56,9 @@ class ResiduePatterns:
 
     Python's regex engine tries an alternation branch by branch at every position, so one big alternation of all
     patterns is slow; patterns anchored at the line start are joined and tried at position 0 only, the others are
-    searched one by one (each gets the engine's literal-prefix speed-up), and patterns without Arabic letters only
-    on lines that have Latin letters.
+    searched one by one (each gets the engine's literal-prefix speed-up), patterns without Arabic letters only
+    on lines that have Latin letters, and patterns with a literal requirement in Arabic (:mod:`audit.literals`)
+    only on lines that have one of its literals.
     """
 
     anchored: re.Pattern[str] | None
@@ -64,6 +66,8 @@ class ResiduePatterns:
     unanchored: tuple[tuple[re.Pattern[str], str, bool], ...]  # (pattern, kind, needs Latin letters)
     spans: tuple[tuple[re.Pattern[str], str], ...]
     count: int
+    #: for each unanchored pattern, literals of which a line must have one to match it (empty: no such need)
+    unanchored_literals: tuple[tuple[str, ...], ...] = ()
 
 
 def _anchored(pattern: str) -> bool:
@@ -102,6 +106,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
     anchored: list[str] = []
     anchored_kinds: list[str] = []
     unanchored: list[tuple[re.Pattern[str], str, bool]] = []
+    unanchored_literals: list[tuple[str, ...]] = []
     spans: list[tuple[re.Pattern[str], str]] = []
     anchored_lines: list[tuple[int, str]] = []
     kind: str | None = None
@@ -129,6 +134,9 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
             spans.append((compiled, kind))
         else:
             unanchored.append((compiled, kind, not ARABIC_LETTER_RE.search(line)))
+            # (the patterns ignore case: only literals without cased letters are certain)
+            required = best_requirement([r for r in literal_requirements(line) if uncased(r)])
+            unanchored_literals.append(required or ())
     joined: re.Pattern[str] | None = None
     if anchored:
         try:
@@ -143,6 +151,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
         unanchored=tuple(unanchored),
         spans=tuple(spans),
         count=len(anchored) + len(unanchored) + len(spans),
+        unanchored_literals=tuple(unanchored_literals),
     )
 
 
@@ -289,8 +298,14 @@ class _Classifier:
         if patterns.unanchored:
             known = self.lines[index]
             has_latin = known.latin > 0 if known is not None else bool(_LATIN_RUN_RE.search(body))
-            for pattern, kind, needs_latin in patterns.unanchored:
-                if (has_latin or not needs_latin) and pattern.search(body):
+            for (pattern, kind, needs_latin), literals in zip(
+                patterns.unanchored, patterns.unanchored_literals, strict=True
+            ):
+                if (
+                    (has_latin or not needs_latin)
+                    and (not literals or any(map(body.__contains__, literals)))
+                    and pattern.search(body)
+                ):
                     return kind
         return None
 

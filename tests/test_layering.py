@@ -21,6 +21,7 @@ ALLOWED = (
     "audit.resources",  # resources: data files and what is read from them
     "audit.glossary",
     "audit.residue",
+    "audit.literals",  # what every match of a regular expression contains (quick tests before searching)
     "audit.langid",
     "audit.analyses",  # per-article analyses several checks share
     "audit.fixes",

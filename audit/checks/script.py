@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from audit import resources
+from audit.analyses import article_tokens
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION_PATTERN, SHORT_PROCLITICS
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_RUN_RE, ARABIC_WORD_RE, MARKS_RE
 from audit.arabic.transliteration import arabic_classes, class_neighbours, fold_latin, latin_classes
@@ -182,15 +183,13 @@ _SKELETON_FORMS: dict[str, tuple[tuple[str, str], ...]] = {}
 class TransliterationIndex:
     """The Arabic words of one article by consonant skeleton, to find how a Latin name is spelt in it."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, words: Iterable[str] | None = None) -> None:
+        """``words``: the Arabic words of ``text`` (its ``ARABIC_WORD_RE`` matches) when they are known already."""
         self._forms: dict[str, Counter[str]] = {}
-        words: Counter[str] = Counter()
-        for token, count in Counter(text.split()).items():  # unique tokens first: far fewer regex calls
-            for word in ARABIC_WORD_RE.findall(token):
-                words[word] += count
+        counts = Counter(ARABIC_WORD_RE.findall(text) if words is None else words)
         forms = self._forms
         cache = _SKELETON_FORMS
-        for word, count in words.items():
+        for word, count in counts.items():
             found = cache.get(word)
             if found is None:
                 found = _skeleton_forms(word)
@@ -198,7 +197,10 @@ class TransliterationIndex:
                     cache.clear()
                 cache[word] = found
             for skeleton, form in found:
-                forms.setdefault(skeleton, Counter())[form] += count
+                bucket = forms.get(skeleton)
+                if bucket is None:
+                    bucket = forms[skeleton] = Counter()
+                bucket[form] += count
 
     def spelling_of(self, name: str) -> str | None:
         """The article's most frequent Arabic spelling of the Latin word ``name``, if it has one.
@@ -210,10 +212,12 @@ class TransliterationIndex:
         if len(skeleton) < _MIN_SKELETON:
             return None
         found: Counter[str] = Counter()
-        found.update(self._forms.get(skeleton, Counter()))
+        found.update(self._forms.get(skeleton, ()))
         if not found and len(skeleton) >= 5:
+            forms = self._forms
             for near in set(class_neighbours(skeleton)):
-                found.update(self._forms.get(near, Counter()))
+                if near in forms:
+                    found.update(forms[near])
         if not found:
             return None
         form = found.most_common(1)[0][0]
@@ -420,7 +424,7 @@ def transliteration_index(ctx: ArticleContext) -> TransliterationIndex:
     """The article's :class:`TransliterationIndex`, built once (on first need) and shared by U102 and U103."""
     found = _indexes.get(ctx)
     if found is None:
-        found = _indexes[ctx] = TransliterationIndex(ctx.text)
+        found = _indexes[ctx] = TransliterationIndex(ctx.text, article_tokens(ctx).raw)
     return found
 
 

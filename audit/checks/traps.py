@@ -15,7 +15,6 @@ offsets map back to the original text, so spans stay exact.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
@@ -23,13 +22,14 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, ClassVar
 
-from audit import model, resources
+from audit import literals, model, resources
 from audit.analyses import folded_text, glossary_matches
 from audit.arabic import orthography
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION_PATTERN, proclitic_runs, without_proclitics
 from audit.arabic.lexicon import KeyedCache
 from audit.arabic.orthography import MARKS_RE, fold_madda_yeh_teh, fold_persian
 from audit.checks.base import ArticleContext, Check, Option
+from audit.literals import best_requirement, literal_requirements
 from audit.model import Applicability, Category, Finding, Fix, Severity
 from audit.resources import read_toml
 
@@ -128,8 +128,8 @@ class TrapBook:
         for trap in self.traps:
             for pattern in trap.patterns:
                 index = len(self._entries)
-                required = _requirements(pattern) if requirements is None else list(requirements[index])
-                anchor = _best(required)
+                required = literal_requirements(pattern) if requirements is None else list(requirements[index])
+                anchor = best_requirement(required)
                 self._entries.append((pattern, anchor, trap))
                 self._requirements.append(tuple(required))
                 literals.update(*required)
@@ -237,57 +237,6 @@ def _core_span(match: re.Match[str]) -> tuple[int, int]:
     if "core" in match.re.groupindex and match.start("core") >= 0:
         return match.span("core")
     return match.span("calque")
-
-
-def _requirements(pattern: str) -> list[tuple[str, ...]]:
-    """The literal requirements of ``pattern``: each a set of literals (three characters long at least) one of
-    which every match contains; empty when the pattern has none."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import sre_constants
-        import sre_parse
-
-    def requirements(parsed: Any) -> list[tuple[str, ...]]:
-        """Each item: a set of literals, one of which every match contains."""
-        found: list[tuple[str, ...]] = []
-        current: list[str] = []
-        for op, value in parsed:
-            if op is sre_constants.LITERAL:
-                current.append(chr(value))
-                continue
-            if current:
-                found.append(("".join(current),))
-                current = []
-            repeated = op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] >= 1
-            if op is sre_constants.SUBPATTERN or repeated:
-                found.extend(requirements(value[-1]))
-            elif op is sre_constants.BRANCH:
-                options: list[str] = []
-                for branch in value[1]:
-                    best = _best(requirements(branch))
-                    if best is None:
-                        break
-                    options.extend(best)
-                else:
-                    found.append(tuple(options))
-        if current:
-            found.append(("".join(current),))
-        return found
-
-    try:
-        return _usable(requirements(sre_parse.parse(pattern)))
-    except Exception:  # an exotic pattern: search it everywhere
-        return []
-
-
-def _usable(requirements: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """The requirements whose literals are all three characters long at least."""
-    return [r for r in requirements if r and min(len(x.strip()) for x in r) >= 3]
-
-
-def _best(requirements: list[tuple[str, ...]]) -> tuple[str, ...] | None:
-    """The requirement whose shortest literal is longest, when that is three characters at least."""
-    return max(_usable(requirements), key=lambda r: min(len(x) for x in r), default=None)
 
 
 def _strings(raw: dict[str, object], key: str, where: str) -> tuple[str, ...]:
@@ -420,7 +369,7 @@ def load_traps(path: Path | None = None) -> TrapBook:
 @lru_cache(maxsize=8)
 def _default_traps(key: resources.CacheKey) -> TrapBook:
     """The default meaning traps, read once per references folder (parsed once per version of the file)."""
-    code = (__file__, orthography.__file__, model.__file__)  # the parsing, its letter folding and severities
+    code = (__file__, literals.__file__, orthography.__file__, model.__file__)  # the parsing, folding, severities
     return TrapBook.from_plain(resources.parsed(TRAPS_FILE, "traps", _parse_plain, code))
 
 
