@@ -782,12 +782,13 @@ class WordAnalyst:
     def _rank(self, word: str, candidates: dict[str, str]) -> tuple[Correction, ...]:
         """The corrections, best first, with the odds of each (its frequency and the odds of its slip)."""
         found = []
+        spelling = fold_alef_yeh_teh.letters(word)
         for candidate, slip in candidates.items():
             frequency = self.zipf(candidate)
             if frequency <= 0.0:
                 continue
             kind = slip
-            if fold_alef_yeh_teh.letters(candidate) == fold_alef_yeh_teh.letters(word):
+            if fold_alef_yeh_teh.letters(candidate) == spelling:
                 kind = "spelling"
             elif kind == "extra" and word[-1] in "زس" and candidate == word[:-1]:
                 kind = "plural-s"  # «تشيرز», «فوكلاندس»: the English -s of a name, not a slip
