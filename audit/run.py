@@ -3,8 +3,8 @@
 Articles are read lazily, audited in bounded chunks and each result is appended to ``results.jsonl`` (one
 article a line, the article record of ``report.json``) as soon as it is scored. Batch checks keep what their
 ``collect`` step returned for each article on disk and add their findings in a final pass, which rewrites
-``results.jsonl`` in input order. Memory does not grow with the batch: the state of a batch small enough
-(:data:`HOLD_BYTES`) is also kept in memory for the final pass, a larger one is read back from disk.
+``results.jsonl`` in input order. Memory does not grow with the batch: what batch checks collected is also kept
+in memory for the final pass while it is small (:data:`HOLD_BYTES`), and read back from disk beyond that.
 
 The output folder holds, besides the reports:
 
@@ -68,10 +68,9 @@ _HAS_ERRORS = 1
 #: The first byte of a zlib stream: details written compressed (the store now holds plain pickles, which start
 #: with the pickle protocol byte 0x80).
 _ZLIB_FIRST = b"x"
-#: How many bytes of a run's state (pickled details, collected data and record lines) the store also keeps in
-#: memory (as objects, about 2.5 times that), so that the batch pass and the final ``results.jsonl`` of a batch
-#: that fits need not read them back.
-HOLD_BYTES = 8 << 20
+#: Up to how many bytes of pickled ``collect`` results the store also keeps in memory (as objects, about three
+#: times that), so that the batch pass of a batch that fits need not read and unpickle them back.
+HOLD_BYTES = 4 << 20
 #: ``results.jsonl`` up to this size is parsed once, its records kept for the summary, the reports and the
 #: terminal (about eight times the file's size in memory); a larger one is read again for each of them.
 KEEP_RECORDS_BYTES = 2 << 20
@@ -203,20 +202,18 @@ class Frame:
 
 @dataclass(frozen=True)
 class _Held:
-    """An article appended in this run, as written to the store, kept in memory while the run fits."""
+    """What the batch pass reads of every article appended in this run, kept in memory while the run fits."""
 
-    article: Article
-    output: _ArticleOutput
-    errors: list[InputError]
-    line: bytes
+    collected: dict[str, Any]
     flags: int
 
 
 class RunStore:
     """The append-only state of a run in ``.audit-run/`` and the streamed ``results.jsonl``.
 
-    The articles appended in this run are also kept in memory until their state passes ``hold_bytes``; from then
-    on (and for articles kept from an earlier run) everything is read back from disk.
+    What batch checks collected from the articles appended in this run (and their flags) is also kept in memory
+    until it passes ``hold_bytes`` pickled; from then on, and for articles kept from an earlier run, it is read
+    back from disk.
     """
 
     def __init__(self, output: Path, hold_bytes: int | None = None) -> None:
@@ -328,9 +325,9 @@ class RunStore:
         number = self.count
         self.count += 1
         if self._held is not None:
-            self._held_bytes += len(details) + len(packed) + len(line)
+            self._held_bytes += len(packed)
             if self._held_bytes <= self.hold_bytes:
-                self._held[number] = _Held(outcome.article, output, outcome.errors, line, flags)
+                self._held[number] = _Held(collected, flags)
             else:  # too large to keep: read back from disk
                 self._held = None
         return number
@@ -382,27 +379,19 @@ class RunStore:
         return bool(flags & _HAS_ERRORS)
 
     def record_line(self, number: int) -> bytes:
-        held = self._held_one(number)
-        if held is not None:
-            return held.line
         return self._read("records", self.records_path, self.frame(number).record)
 
     def details(self, number: int) -> tuple[Article, _ArticleOutput, list[InputError]]:
-        held = self._held_one(number)
-        if held is not None:
-            article, errors, output = held.article, held.errors, held.output
-            findings, metrics, alignment = output.findings, output.metrics, output.alignment
-        else:
-            data = self._read("details", self.details_path, self.frame(number).details)
-            if data[:1] == _ZLIB_FIRST:
-                data = zlib.decompress(data)
-            article, findings, metrics, alignment, errors = pickle.loads(data)
+        data = self._read("details", self.details_path, self.frame(number).details)
+        if data[:1] == _ZLIB_FIRST:
+            data = zlib.decompress(data)
+        article, findings, metrics, alignment, errors = pickle.loads(data)
         return article, _ArticleOutput(findings=findings, metrics=metrics, alignment=alignment), errors
 
     def collected(self, number: int) -> dict[str, Any]:
         held = self._held_one(number)
         if held is not None:
-            return held.output.collected
+            return held.collected
         data = self._read("collected", self.collected_path, self.frame(number).collected)
         return pickle.loads(data) if data else {}
 
