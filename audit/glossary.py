@@ -106,12 +106,17 @@ class Glossary:
         index = self._by_first_word
 
         def splits(word: str) -> tuple[tuple[int, str], ...]:
-            found = []
-            for prefix_len, stem in _clitic_splits(word):
-                if stem in index:
-                    found.append((prefix_len, stem))
-                if word[:prefix_len].endswith("لل") and "ال" + stem in index:
-                    found.append((prefix_len, "ال" + stem))
+            found = [(0, word)] if word in index else []
+            for length in (1, 2, 3, 4):  # clitic prefixes, leaving a stem of two letters at least
+                if len(word) - length < 2:
+                    break
+                prefix = word[:length]
+                if prefix in _PREFIX_SET:
+                    stem = word[length:]
+                    if stem in index:
+                        found.append((length, stem))
+                    if prefix.endswith("لل") and "ال" + stem in index:
+                        found.append((length, "ال" + stem))
             return tuple(found)
 
         return KeyedCache(splits)
@@ -181,17 +186,6 @@ class Glossary:
     def _lookups(self) -> KeyedCache[str, tuple[GlossaryEntry, bool] | None]:
         forms = self._forms
         return KeyedCache(lambda arabic: forms.get(normalize_arabic(arabic).strip()), limit=100_000)
-
-
-def _clitic_splits(word: str) -> list[tuple[int, str]]:
-    """Ways to split a normalised word into clitic prefixes and a stem (of two letters at least), bare first."""
-    splits = [(0, word)]
-    for length in (1, 2, 3, 4):
-        if len(word) - length < 2:
-            break
-        if word[:length] in _PREFIX_SET:
-            splits.append((length, word[length:]))
-    return splits
 
 
 def _spaced(tokens: ArabicTokens, i: int, n: int) -> bool:

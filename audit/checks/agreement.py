@@ -339,11 +339,12 @@ class _Article:
         names = {word for word, count in counts.items() if count > 1 and _may_be_name[word]}
         recurring = compress(range(1, len(words)), map(names.__contains__, words[1:]))
         candidates = [i for i in recurring if _may_be_verb[words[i - 1]]]
-        verbs = {w for w in {words[i - 1] for i in candidates} if self.morphology.verb_gender(w)[0] is not None}
+        verb_gender = self.morphology.verb_gender
         for index in candidates:
-            if words[index - 1] not in verbs or index in seen or index - 1 in self.glossary_kind:
+            # The cheap tests first: the lexicon is asked only about the pairs that pass them.
+            if index in seen or index - 1 in self.glossary_kind or not self.adjacent(index - 1, index):
                 continue
-            if not self.adjacent(index - 1, index) or not self.name_like(index):
+            if not self.name_like(index) or verb_gender(words[index - 1])[0] is None:
                 continue
             last = index
             while last + 1 < len(self.tokens) and last - index < 2 and self.adjacent(last, last + 1):
