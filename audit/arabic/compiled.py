@@ -155,8 +155,10 @@ class LexiconInputs:
             buckwalter = "|".join([str(data), *(_file_signature(data / f) for f in files)])
         aspell_file = _aspell_dictionary()
         aspell = None
-        if aspell_file is not None and importlib.util.find_spec("aspell") is not None:
-            aspell = _file_signature(aspell_file)
+        binding = importlib.util.find_spec("aspell")
+        if aspell_file is not None and binding is not None:
+            # The stored lexicon verdicts are Aspell's answers through this binding and dictionary.
+            aspell = "|".join(map(_file_signature, [aspell_file, *([Path(binding.origin)] if binding.origin else [])]))
         glossary = hashlib.sha256("\n".join(_glossary_words()).encode()).hexdigest()[:16]
         wordfreq = _package_signature("wordfreq", "data/large_ar.msgpack.gz")
         return cls(wordfreq, buckwalter, aspell, glossary)
