@@ -222,3 +222,24 @@ def test_a_pattern_is_tried_only_when_the_text_has_every_literal_it_needs() -> N
     assert list(book.find(fold("نقطة البداية وفلاشات الكاميرات"))) == []
     assert list(book.find(fold("في نقطة الفلاشة"))) == []
     assert [trap.en for _, _, trap in book.find(fold("أصبحت نقطة فلاش"))] == ["b"]
+
+
+def test_the_article_words_find_what_the_folded_text_finds() -> None:
+    """Calque.run gives find() the article's Arabic words; the calques found are those of the folded text alone."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from audit.arabic.lexicon import arabic_tokens
+
+    book = load_traps()
+    pieces = ["نقطة", "فلاش", "صورة", "البلياردو", "الحقيقة", "الاجتماعية", "نقطه", "ی", "ة", "\u064e", "ـ", "2", "a"]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(pieces), max_size=12), st.sampled_from(["", " "]))
+    def same(parts: list[str], separator: str) -> None:
+        text = separator.join(parts)
+        folded = FoldedText(text).folded
+        words = {fold(word) for word in arabic_tokens(text).folded}
+        assert list(book.find(folded, words)) == list(book.find(folded))
+
+    same()

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from audit import literals, model, resources
-from audit.analyses import folded_text, glossary_matches
+from audit.analyses import article_tokens, folded_text, glossary_matches
 from audit.arabic import orthography
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION_PATTERN, proclitic_runs, without_proclitics
 from audit.arabic.lexicon import KeyedCache
-from audit.arabic.orthography import MARKS_RE, fold_madda_yeh_teh, fold_persian
+from audit.arabic.orthography import ARABIC_RUN_RE, MARKS_RE, fold_madda_yeh_teh, fold_persian
 from audit.checks.base import ArticleContext, Check, Option
 from audit.literals import best_requirement, literal_requirements
 from audit.model import Applicability, Category, Finding, Fix, Severity
@@ -140,6 +140,7 @@ class TrapBook:
         word_literals = frozenset(literal for literal in literals if _WORD_RE.fullmatch(literal))
         self._other_literals = sorted(literals - word_literals)
         #: word literals by their first letters (as many as the shortest literal has)
+        self._arabic_literals = all(map(ARABIC_RUN_RE.fullmatch, word_literals))
         self._head = min(map(len, word_literals), default=1)
         self._by_head: dict[str, list[str]] = {}
         for literal in sorted(word_literals):
@@ -164,14 +165,18 @@ class TrapBook:
             requirements,
         )
 
-    def find(self, folded: str) -> Iterator[tuple[int, int, Trap]]:
+    def find(self, folded: str, arabic_words: Iterable[str] | None = None) -> Iterator[tuple[int, int, Trap]]:
         """Flagged calques in a folded text, as folded spans, left to right; a calque overlapping an accepted
-        one, or an earlier (or longer) flagged one, is skipped."""
+        one, or an earlier (or longer) flagged one, is skipped. ``arabic_words``: the text's Arabic words
+        (``ARABIC_WORD_RE`` matches, folded by :data:`fold`) when they are known already."""
         accepted: list[tuple[int, int]] = []
         flagged: list[tuple[int, int, Trap]] = []
         # Literals are looked up in the article's vocabulary, much shorter than the article: a word literal occurs
-        # in the text exactly when it is a substring of one of its words (found once per distinct word).
-        present = set(chain.from_iterable(map(self._literals_in.__getitem__, set(_WORD_RE.findall(folded)))))
+        # in the text exactly when it is a substring of one of its words (found once per distinct word); a literal
+        # of Arabic letters only, when it is a substring of one of its Arabic words.
+        if arabic_words is None or not self._arabic_literals:
+            arabic_words = _WORD_RE.findall(folded)
+        present = set(chain.from_iterable(map(self._literals_in.__getitem__, set(arabic_words))))
         present.update(literal for literal in self._other_literals if literal in folded)
         indexes = set(self._unanchored)
         for literal in present.intersection(self._by_literal):
@@ -380,6 +385,8 @@ def _parse_plain(text: str) -> tuple[Any, ...]:
 # A clause ends at sentence punctuation, a semicolon or colon, a quotation mark, a bracket or a line break.
 _CLAUSE_BREAK_RE = re.compile(r"[.!?؟؛;:،,\"“”«»()\[\]\n]")
 _WORD_RE = re.compile(r"\w+")
+#: An Arabic word (as the lexicons fold it) folded by :data:`fold`, kept across articles.
+_folded_word: KeyedCache[str, str] = KeyedCache(fold)
 #: The word right after a position when only blanks separate them (no punctuation: same clause).
 _NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+(\w+)")
 _QUESTION_END_RE = re.compile(r"[^.!\n]*?[?؟]")
@@ -532,7 +539,9 @@ class Calque(Check):
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         folded = folded_text(ctx)
         variants: list[tuple[int, int]] | None = None
-        for start, end, trap in self._book.find(folded.folded):
+        # the shared words are folded by the lexicons' fold, which folds fewer letters than this check's
+        words = map(_folded_word.__getitem__, set(article_tokens(ctx).folded))
+        for start, end, trap in self._book.find(folded.folded, words):
             span_start, span_end = folded.span(start, end)
             if self.config["defer_to_glossary"]:
                 if variants is None:
