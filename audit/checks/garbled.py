@@ -811,8 +811,8 @@ class WordAnalyst:
         best: Correction | None = None
         for cut in range(2, len(word) - 3):
             head, tail = word[:cut], word[cut:]
-            if head in _CLITIC_HEADS or (len(head) >= 3 and self.lexicon.knows(fold(head))):
-                continue  # clitics + a word (the lexicon's business), or two words run together (G502)
+            if head in _CLITIC_HEADS:
+                continue  # clitics + a word: the lexicon's business
             frequency = self.zipf(tail)
             odds: float | None = None
             meant = tail
@@ -823,8 +823,11 @@ class WordAnalyst:
             elif frequency < 1.0 and len(tail) >= 4 and (end := self.frequencies.word_end(tail)) is not None:
                 meant, frequency = end
                 odds = frequency + SLIP_ODDS["fused"] - 1.0
-            if odds is not None and (best is None or odds > best.odds):
-                best = Correction(word=meant, slip="fused", odds=odds)
+            if odds is None or (best is not None and odds <= best.odds):
+                continue
+            if len(head) >= 3 and self.lexicon.knows(fold(head)):
+                continue  # two words run together (G502); asked only of a head that would make the best fusion
+            best = Correction(word=meant, slip="fused", odds=odds)
         return best
 
     def run_of_words(self, word: str, minimum: int = 2) -> tuple[str, ...] | None:
