@@ -100,26 +100,28 @@ class Glossary:
         return index
 
     @cached_property
-    def _splits(self) -> KeyedCache[str, tuple[tuple[int, str], ...]]:
+    def _starts(self) -> dict[str, tuple[tuple[int, str], ...]]:
         """Normalised word -> the ways it can start a glossary form: ``(clitic prefix length, first form word)``,
-        bare word first; empty for the (many) words that start none."""
+        bare word first, shorter prefixes next (and for a prefix ending in «لل», the stem before the form
+        starting with «ال» + stem, as in «للكرملين»). The stem after a prefix keeps two letters at least.
+
+        Only the words that start a form are keys: a form's first word alone or after one of the clitic
+        prefixes, built once for the glossary, so that an article's words are looked up, not taken apart.
+        """
         index = self._by_first_word
-
-        def splits(word: str) -> tuple[tuple[int, str], ...]:
-            found = [(0, word)] if word in index else []
-            for length in (1, 2, 3, 4):  # clitic prefixes, leaving a stem of two letters at least
-                if len(word) - length < 2:
-                    break
-                prefix = word[:length]
-                if prefix in _PREFIX_SET:
-                    stem = word[length:]
-                    if stem in index:
-                        found.append((length, stem))
-                    if prefix.endswith("لل") and "ال" + stem in index:
-                        found.append((length, "ال" + stem))
-            return tuple(found)
-
-        return KeyedCache(splits)
+        ways: dict[str, list[tuple[int, str]]] = {word: [(0, word)] for word in index}
+        for length in sorted({len(prefix) for prefix in CLITIC_PREFIXES}):
+            prefixes = [prefix for prefix in CLITIC_PREFIXES if len(prefix) == length]
+            for prefix in prefixes:
+                for word in index:
+                    if len(word) >= 2:
+                        ways.setdefault(prefix + word, []).append((length, word))
+            for prefix in prefixes:  # after the bare stems of the same prefix length
+                if prefix.endswith("لل"):
+                    for word in index:
+                        if word.startswith("ال") and len(word) >= 4:
+                            ways.setdefault(prefix + word[2:], []).append((length, word))
+        return {word: tuple(found) for word, found in ways.items()}
 
     def find_arabic(self, text: str, tokens: ArabicTokens | None = None) -> list[tuple[int, int, GlossaryEntry]]:
         """Every glossary rendering or known variant in ``text``: ``(start, end, entry)``, left to right.
@@ -137,14 +139,14 @@ class Glossary:
             return list(cached)
         if tokens is None or tokens.text is not text:
             tokens = arabic_tokens(text)
-        ways = list(map(self._splits.__getitem__, tokens.normalised))
+        starts, words = self._starts, tokens.normalised
         matches: list[tuple[int, int, GlossaryEntry]] = []
         next_free = 0
         # Only the (few) words that may start a form are visited.
-        for i in compress(range(len(ways)), ways):
+        for i in compress(range(len(words)), map(starts.__contains__, words)):
             if i < next_free:
                 continue
-            found = self._match_at(tokens, i, ways[i])
+            found = self._match_at(tokens, i, starts[words[i]])
             if found is not None:
                 start, end, entry, used = found
                 matches.append((start, end, entry))

@@ -157,3 +157,35 @@ def test_find_arabic_with_the_articles_tokens_matches_plain_search(small: Glossa
         "Crimea",
         "Ukrainian settlement",
     ]
+
+
+def _ways_taking_words_apart(index: set[str], word: str) -> tuple[tuple[int, str], ...]:
+    """The ways ``word`` can start a form whose first word is in ``index``, found by trying each clitic prefix on
+    the word itself."""
+    from audit.glossary import CLITIC_PREFIXES
+
+    found = [(0, word)] if word in index else []
+    for length in (1, 2, 3, 4):
+        if len(word) - length < 2:
+            break
+        prefix, stem = word[:length], word[length:]
+        if prefix in CLITIC_PREFIXES:
+            if stem in index:
+                found.append((length, stem))
+            if prefix.endswith("لل") and "ال" + stem in index:
+                found.append((length, "ال" + stem))
+    return tuple(found)
+
+
+def test_the_table_of_form_starts_agrees_with_taking_each_word_apart() -> None:
+    glossary = load_glossary()
+    starts = glossary._starts
+    from audit.glossary import CLITIC_PREFIXES
+
+    firsts = {normalize_arabic(form).split()[0] for entry in glossary.entries for form in (*entry.ar, *entry.variants)}
+    words = {prefix + word[cut:] for word in firsts for prefix in ("", *CLITIC_PREFIXES) for cut in (0, 1, 2)}
+    words |= {word[:-1] for word in firsts} | {"ل" + word for word in words}
+    assert len(words) > 10_000
+    for word in words:
+        assert starts.get(word, ()) == _ways_taking_words_apart(firsts, word), word
+    assert any(len(ways) > 1 for ways in starts.values())
