@@ -646,16 +646,16 @@ def _score_article(
     config: Config,
     errors: list[InputError],
 ) -> ArticleResult:
+    text = ctx.text
     unique: dict[tuple[str, int, int], Finding] = {}
     for finding in found:
-        if not _valid(finding, ctx.text):
+        if not _valid(finding, text):
             errors.append(_span_error(ctx.article, finding))
             continue
         unique.setdefault((finding.check, finding.start, finding.end), finding)
     ordered = fold(sorted(unique.values(), key=lambda f: (f.start, -f.severity.rank, f.end, f.check)))
     words = ctx.doc.word_count
-    result = scoring.score(ordered, words, config.weights)
-    subscores = scoring.subscores(ordered, words, config.weights)
+    result, subscores = scoring.scores(ordered, words, config.weights)
     values = dict(values)
     measured = values.pop(ANALYZER_SUBSCORES, None) or {}
     subscores.update(measured)
@@ -666,7 +666,9 @@ def _score_article(
         value = refscore.combined_score(result.value, measured[REFERENCE])
         values["score_from_findings"] = result.value
     passed = scoring.passes(value, ordered, config.fail_under, config.fail_on_severity(), subscores, config.gates)
-    counts = {s.value: sum(1 for f in ordered if f.severity is s) for s in Severity}
+    counts = {s.value: 0 for s in Severity}
+    for finding in ordered:
+        counts[finding.severity.value] += 1
     return ArticleResult(
         article=ctx.article,
         words=words,

@@ -69,7 +69,14 @@ class Score:
 
 
 def penalty(findings: Iterable[Finding], weights: Mapping[Severity, float]) -> float:
-    groups = Counter((f.check, f.severity) for f in findings if f.severity is not Severity.INFO)
+    groups: Counter[tuple[str, Severity]] = Counter(
+        (f.check, f.severity) for f in findings if f.severity is not Severity.INFO
+    )
+    return _group_penalty(groups, weights)
+
+
+def _group_penalty(groups: Mapping[tuple[str, Severity], int], weights: Mapping[Severity, float]) -> float:
+    """The penalty of findings counted by (check, severity) group, the groups in order of first appearance."""
     return sum(weights[severity] * harmonic(n) for (_, severity), n in groups.items())
 
 
@@ -78,7 +85,10 @@ def harmonic(n: int) -> float:
 
 
 def score(findings: Iterable[Finding], words: int, weights: Mapping[Severity, float]) -> Score:
-    total = penalty(findings, weights)
+    return _score(penalty(findings, weights), words)
+
+
+def _score(total: float, words: int) -> Score:
     value = 100.0 * max(0.0, 1.0 - total / max(words, MIN_WORDS))
     return Score(value=round(value, 2), penalty=round(total, 3), words=words)
 
@@ -104,11 +114,29 @@ def dimension(finding: Finding, by_check: Mapping[str, str] | None = None) -> st
 
 def subscores(findings: Iterable[Finding], words: int, weights: Mapping[Severity, float]) -> dict[str, float]:
     """One 0-100 score per dimension of :data:`DIMENSIONS`, each by :func:`score` over its own findings."""
+    return scores(findings, words, weights)[1]
+
+
+def scores(
+    findings: Iterable[Finding], words: int, weights: Mapping[Severity, float]
+) -> tuple[Score, dict[str, float]]:
+    """:func:`score` and :func:`subscores` of the same findings, counted in one pass over them."""
     by_check = check_dimensions()
-    by_dimension: dict[str, list[Finding]] = {name: [] for name in DIMENSIONS}
+    groups: dict[tuple[str, Severity], int] = {}
+    by_dimension: dict[str, dict[tuple[str, Severity], int]] = {name: {} for name in DIMENSIONS}
+    info = Severity.INFO
     for finding in findings:
-        by_dimension.setdefault(dimension(finding, by_check), []).append(finding)
-    return {name: score(found, words, weights).value for name, found in by_dimension.items()}
+        name = by_check.get(finding.check) or CATEGORY_DIMENSIONS.get(finding.category, "fluency")
+        dimension_groups = by_dimension.get(name)
+        if dimension_groups is None:
+            dimension_groups = by_dimension[name] = {}
+        if finding.severity is info:
+            continue
+        key = (finding.check, finding.severity)
+        groups[key] = groups.get(key, 0) + 1
+        dimension_groups[key] = dimension_groups.get(key, 0) + 1
+    overall = _score(_group_penalty(groups, weights), words)
+    return overall, {name: _score(_group_penalty(found, weights), words).value for name, found in by_dimension.items()}
 
 
 def passes(

@@ -142,6 +142,29 @@ def test_subscores_split_findings_by_dimension() -> None:
     assert scoring.score(found, 200, WEIGHTS).value < min(sub.values())
 
 
+def test_scores_in_one_pass_agree_with_score_per_dimension() -> None:
+    found = [
+        Finding("P401", Category.PUNCTUATION, Severity.MINOR, 0, 1, "x", "m"),
+        Finding("U101", Category.UNTRANSLATED, Severity.CRITICAL, 1, 2, "x", "m"),
+        Finding("P401", Category.PUNCTUATION, Severity.MINOR, 2, 3, "x", "m"),
+        Finding("X999", Category.OMISSION, Severity.MAJOR, 3, 4, "x", "m"),  # one check, two dimensions
+        Finding("X999", Category.STYLE, Severity.MAJOR, 4, 5, "x", "m"),
+        Finding("X999", Category.STYLE, Severity.MAJOR, 5, 6, "x", "m"),
+        Finding("B201", Category.BOILERPLATE, Severity.INFO, 6, 7, "x", "m"),
+        Finding("C603", Category.MISTRANSLATION, Severity.MAJOR, 7, 8, "x", "m"),
+    ]
+    for words in (20, 150, 1000):
+        overall, sub = scoring.scores(found, words, WEIGHTS)
+        assert overall == scoring.score(found, words, WEIGHTS)
+        by_check = scoring.check_dimensions()
+        expected = {
+            name: scoring.score([f for f in found if scoring.dimension(f, by_check) == name], words, WEIGHTS).value
+            for name in scoring.DIMENSIONS
+        }
+        assert sub == expected and list(sub) == list(scoring.DIMENSIONS)
+    assert scoring.scores([], 50, WEIGHTS) == (scoring.score([], 50, WEIGHTS), dict.fromkeys(scoring.DIMENSIONS, 100.0))
+
+
 def test_gate_on_a_subscore() -> None:
     sub = {"accuracy": 89.0, "source": 50.0}
     assert scoring.passes(99.0, [], 95, None, sub, {"source": 40})
