@@ -788,7 +788,7 @@ class WordAnalyst:
             if frequency <= 0.0:
                 continue
             kind = slip
-            if fold_alef_yeh_teh.letters(candidate) == spelling:
+            if len(candidate) == len(word) and fold_alef_yeh_teh.letters(candidate) == spelling:
                 kind = "spelling"
             elif kind == "extra" and word[-1] in "زس" and candidate == word[:-1]:
                 kind = "plural-s"  # «تشيرز», «فوكلاندس»: the English -s of a name, not a slip
@@ -1320,10 +1320,12 @@ def _split_word(article: _Article, index: int) -> tuple[int, str, float] | None:
         if len(joined) > MAX_SEARCH_LETTERS:
             continue
         frequency = analyst.zipf(joined)
+        if frequency < SPLIT_ZIPF:
+            continue  # not a common word (the halves' plausibility is not needed)
         half = analyst.plausibility(MARKS_RE.sub("", tokens.raw[other]))
         piece = analyst.plausibility(MARKS_RE.sub("", tokens.raw[index]))
-        if frequency < SPLIT_ZIPF or max(half, piece) >= frequency:
-            continue  # not a common word, or no more common than one of its halves: two words after all
+        if max(half, piece) >= frequency:
+            continue  # no more common than one of its halves: two words after all
         odds = frequency + SLIP_ODDS["split"] - 0.5 * (max(half, piece) - UNSEEN)
         if best is None or odds > best[2]:
             best = (other, joined, odds)
