@@ -867,7 +867,7 @@ class WordAnalyst:
         table: set[str] | None = None
         if self.frequencies is not None:
             table = self.frequencies.existing(
-                word[a:b] for a in range(n) for b in range(a + minimum, min(n, a + _MAX_PART) + 1)
+                [word[a:b] for a in range(n) for b in range(a + minimum, min(n, a + _MAX_PART) + 1)]
             )
             heads = (word[:b] for b in range(minimum, min(n, _MAX_PART) + 1))
             tails = (word[a:] for a in range(max(0, n - _MAX_PART), n - minimum + 1))
