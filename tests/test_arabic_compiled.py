@@ -227,3 +227,20 @@ def test_the_default_lexicon_answers_as_its_backends() -> None:
     expected = [any(b.knows(w) for b in lexicon.backends) for w in forms]
     assert [lexicon._precomputed(w) for w in forms[:-6]] == expected[:-6]
     assert lexicon.known_flags(forms) == expected
+
+
+def test_completion_from_the_table_in_memory_equals_the_query(
+    small_inputs: compiled.LexiconInputs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = {w: 3.0 + i / 10 for i, w in enumerate(WORDS)}
+    table.update({"كتابة": 4.0, "كتابي": 4.0, "كتابات": 3.2})  # two equally common completions of «كتاب»
+    monkeypatch.setattr(compiled, "_frequency_table", lambda: dict(table))
+    lexicon = compiled.open_compiled(tmp_path, small_inputs)
+    asked = [(w[:k], extra, zipf) for w in table for k in range(1, len(w)) for extra in (1, 3) for zipf in (3.0, 3.9)]
+    by_query = [lexicon.completion(*question) for question in asked]
+    assert lexicon.completion("مدر", 3, 3.0) == ("مدرسة", pytest.approx(3.7))
+    lexicon.frequencies.read_all()
+    assert [lexicon.completion(*question) for question in asked] == by_query
+    monkeypatch.setattr(compiled, "COMPLETION_SCAN", 0)  # every prefix left to the query again
+    assert [lexicon.completion(*question) for question in asked] == by_query
+    assert lexicon.completion("كتاب", 1, 3.9) in {("كتابة", 4.0), ("كتابي", 4.0)}

@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,6 +62,9 @@ UNUSED_SECONDS = 30 * 24 * 3600
 TOUCH_EVERY_SECONDS = 24 * 3600
 #: The frequency table is read into memory whole after this many look-ups that missed the in-process cache.
 BULK_AFTER = 20_000
+#: A word cut short is completed from the frequency table in memory (once read whole) when at most this many forms
+#: start with it; past that the file's index is quicker.
+COMPLETION_SCAN = 256
 #: A word-shape model is read whole once the letter sequences looked up reach this share of its rows.
 MODEL_BULK_SHARE = 20
 #: How much of the file SQLite reads through a memory map (the file is replaced, never rewritten in place).
@@ -332,6 +335,15 @@ class SortedForms(Mapping[str, float]):
         if word not in self.forms:
             raise KeyError(word)
         return self._zipfs[bisect_left(self._sorted, word)]
+
+    def starting_with(self, prefix: str, most: int) -> list[tuple[str, float]] | None:
+        """The forms that are ``prefix`` and one letter or more, with their values, in sorted order; None when
+        there are more than ``most``."""
+        start = bisect_right(self._sorted, prefix)
+        end = bisect_left(self._sorted, prefix + "\U0010ffff", start)
+        if end - start > most:
+            return None
+        return list(zip(self._sorted[start:end], self._zipfs[start:end], strict=True))
 
     def selected(self, flags: bytes) -> set[str]:
         """The forms whose flag (one byte per form, in sorted order) is not zero."""
@@ -643,6 +655,18 @@ class CompiledLexicon:
 
     def completion(self, prefix: str, extra: int, zipf: float) -> tuple[str, float] | None:
         """The most common form of Zipf ``zipf`` or more that is ``prefix`` and one to ``extra`` letters more."""
+        whole = self.frequencies.whole
+        listed = whole.starting_with(prefix, COMPLETION_SCAN) if whole is not None else None
+        if listed is not None:  # a few forms start with it: the table in memory answers
+            longest = len(prefix) + extra
+            found = [(form, value) for form, value in listed if value >= zipf and len(form) <= longest]
+            if not found:
+                return None
+            highest = max(value for _, value in found)
+            best = [form for form, value in found if value == highest]
+            if len(best) == 1:
+                return best[0], highest
+            # equally common forms: the file's query picks one, as always
         with self._lock:
             row = self._connection.execute(
                 "SELECT word, zipf FROM forms WHERE word > ? AND word < ? AND zipf >= ? AND length(word) <= ? "
