@@ -21,6 +21,7 @@ from audit.arabic.clitics import NAME_PROCLITICS
 from audit.arabic.lexicon import (
     ArabicTokens,
     CombinedLexicon,
+    KeyedCache,
     arabic_tokens,
     fold,
     load_frequencies,
@@ -41,6 +42,10 @@ def _stem(word: str) -> tuple[int, str]:
         if len(word) - length >= 4 and word[:length] in _PREFIX_SET:
             return length, word[length:]
     return 0, word
+
+
+#: :func:`_stem` of each distinct word, kept across articles.
+_STEMS: KeyedCache[str, tuple[int, str]] = KeyedCache(_stem)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ def name_occurrences(
         tokens = arabic_tokens(text)
     starts, ends, folded, raw = tokens.starts, tokens.ends, tokens.folded, tokens.raw
     entries: dict[int, GlossaryEntry] = {}
+    known = tokens.known(lexicon)
     candidates = {i for i in tokens.unknown(lexicon) if len(folded[i]) >= 4}
     for match_start, match_end, matched in glossary.find_arabic(text, tokens):
         if matched.kind != "term":
@@ -87,7 +93,7 @@ def name_occurrences(
     found = []
     for index in sorted(candidates):
         start, end, word = starts[index], ends[index], folded[index]
-        prefix, stem = _stem(word)
+        prefix, stem = _STEMS[word]
         if (
             prefix
             and stem not in standalone
@@ -97,19 +103,16 @@ def name_occurrences(
             # «ويتكوف» is a name, not و + «يتكوف»: strip a clitic only when the rest (or a spelling of it, «بكوفد»
             # beside «كوفيد») also stands alone.
             prefix, stem = 0, word
+        unmarked = len(raw[index]) == len(word)
         # The stem's offset: after the clitic prefix's letters (and the marks on them).
-        span_start = start + prefix if len(raw[index]) == len(word) else _letters_offset(text, start, prefix)
+        span_start = start + prefix if unmarked else _letters_offset(text, start, prefix)
         # A glossary match may start after the word's clitic prefix.
         entry = entries.get(start) or entries.get(span_start)
-        if entry is None and (len(stem) < 4 or not _unknown(lexicon, word)):
+        if entry is None and (len(stem) < 4 or known[index]):
             continue
-        written = text[span_start:end] if len(raw[index]) == len(word) else MARKS_RE.sub("", text[span_start:end])
+        written = text[span_start:end] if unmarked else MARKS_RE.sub("", text[span_start:end])
         found.append(Occurrence(span_start, end, stem, entry, written))
     return found
-
-
-def _unknown(lexicon: CombinedLexicon, word: str) -> bool:
-    return not lexicon.knows(word)
 
 
 def article_names(ctx: ArticleContext, lexicon: CombinedLexicon, glossary: Glossary) -> list[Occurrence]:
