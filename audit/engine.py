@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import json
 import os
+import pickle
 import signal
 import sys
 from collections import deque
@@ -113,6 +114,31 @@ class _ArticleOutput:
     collected: dict[str, Any] = field(default_factory=dict)
     #: The article ran out of its time budget: it is an error, not a result.
     dropped: bool = False
+    #: ``collected`` pickled where the checks ran, kept when it arrives in another process, so that a run's store
+    #: writes it as it came instead of pickling it again (see :meth:`pickled_collected`).
+    packed: bytes | None = field(default=None, repr=False, compare=False)
+
+    def pickled_collected(self) -> bytes:
+        """``collected`` pickled (empty bytes when nothing was collected)."""
+        if not self.collected:
+            return b""
+        if self.packed is None:
+            self.packed = pickle.dumps(self.collected, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.packed
+
+    def __getstate__(self) -> dict[str, Any]:
+        # ``collected`` travels pickled on its own: the receiving process reads it and keeps the bytes.
+        state = dict(self.__dict__)
+        state["packed"] = pickle.dumps(self.collected, protocol=pickle.HIGHEST_PROTOCOL) if self.collected else None
+        if state["packed"] is not None:
+            state["collected"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state.get("collected") is None:
+            packed = state.get("packed")
+            state = {**state, "collected": pickle.loads(packed) if packed is not None else {}}
+        self.__dict__.update(state)
 
 
 def _run_article(
@@ -529,10 +555,14 @@ def _outputs_in_worker(chunk: list[Article]) -> list[_ArticleOutput]:
 def _joined(config: Config, chunk: list[Article], parts: list[Any]) -> list[ArticleOutcome]:
     """The outcomes of a chunk whose checks ran in halves (see :func:`split_by_work`), merged and scored here."""
     halves = [part.get() for part in parts]
-    return [
-        scored(ArticleContext(article, config), merged(outputs), config)
-        for article, *outputs in zip(chunk, *halves, strict=True)
-    ]
+    outcomes = []
+    for article, *outputs in zip(chunk, *halves, strict=True):
+        whole = merged(outputs)
+        collecting = [part for part in outputs if part.collected]
+        if len(collecting) == 1 and not whole.dropped:  # what was collected is one half's, pickled as it came
+            whole.packed = collecting[0].packed
+        outcomes.append(scored(ArticleContext(article, config), whole, config))
+    return outcomes
 
 
 def split_by_work(spec: RunSpec, sample: Sequence[Article]) -> tuple[RunSpec, RunSpec] | None:

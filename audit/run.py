@@ -313,7 +313,7 @@ class RunStore:
             (outcome.article, output.findings, output.metrics, output.alignment, outcome.errors),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
-        packed = pickle.dumps(collected, protocol=pickle.HIGHEST_PROTOCOL) if collected else b""
+        packed = output.pickled_collected()
         extents = {}
         for name, data in (("details", details), ("collected", packed), ("records", line)):
             extents[name] = (self._sizes[name], len(data))

@@ -89,8 +89,11 @@ def score(findings: Iterable[Finding], words: int, weights: Mapping[Severity, fl
 
 
 def _score(total: float, words: int) -> Score:
-    value = 100.0 * max(0.0, 1.0 - total / max(words, MIN_WORDS))
-    return Score(value=round(value, 2), penalty=round(total, 3), words=words)
+    return Score(value=_value(total, words), penalty=round(total, 3), words=words)
+
+
+def _value(total: float, words: int) -> float:
+    return round(100.0 * max(0.0, 1.0 - total / max(words, MIN_WORDS)), 2)
 
 
 def check_dimensions() -> dict[str, str]:
@@ -136,7 +139,10 @@ def scores(
         groups[key] = groups.get(key, 0) + 1
         dimension_groups[key] = dimension_groups.get(key, 0) + 1
     overall = _score(_group_penalty(groups, weights), words)
-    return overall, {name: _score(_group_penalty(found, weights), words).value for name, found in by_dimension.items()}
+    # A dimension without scored findings scores 100 (what the formula gives for no penalty).
+    return overall, {
+        name: _value(_group_penalty(found, weights), words) if found else 100.0 for name, found in by_dimension.items()
+    }
 
 
 def passes(

@@ -349,3 +349,39 @@ def test_findings_pickle_as_they_were() -> None:
     restored = object.__new__(Finding)
     restored.__setstate__([getattr(finding, name) for name in Finding.__slots__])  # type: ignore[attr-defined]
     assert restored == finding
+
+
+def test_collected_data_travels_pickled_once_and_is_stored_as_it_came(tmp_path: Path) -> None:
+    from audit.engine import _ArticleOutput, _joined
+    from audit.model import Article
+
+    finding = Finding("P401", Category.PUNCTUATION, Severity.MINOR, 0, 1, "a", "m")
+    sent = _ArticleOutput(findings=[finding], collected={"C602": {"name": [1, 2]}})
+    received = pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
+    assert received == sent and received.collected == {"C602": {"name": [1, 2]}}
+    assert received.packed is not None and pickle.loads(received.packed) == sent.collected
+    empty = pickle.loads(pickle.dumps(_ArticleOutput(findings=[finding]), pickle.HIGHEST_PROTOCOL))
+    assert empty.collected == {} and empty.packed is None and empty.pickled_collected() == b""
+
+    class Done:
+        def __init__(self, value: list[_ArticleOutput]) -> None:
+            self.value = value
+
+        def get(self) -> list[_ArticleOutput]:
+            return self.value
+
+    article = Article(id="a", text="a b")
+    other = pickle.loads(pickle.dumps(_ArticleOutput(metrics={"m": 1}), pickle.HIGHEST_PROTOCOL))
+    [outcome] = _joined(Config(), [article], [Done([received]), Done([other])])
+    assert outcome.output.collected == sent.collected and outcome.output.metrics == {"m": 1}
+    assert outcome.output.pickled_collected() is received.packed
+
+    (tmp_path / STATE_DIR).mkdir()
+    store = RunStore(tmp_path)
+    store.reset()
+    store.open_for_append()
+    number = store.append(b"k" * 16, b"d" * 16, outcome, b"{}\n")
+    store.close()
+    assert (tmp_path / STATE_DIR / "collected.bin").read_bytes() == received.packed
+    reader = RunStore(tmp_path)
+    assert reader.recover() == 1 and reader.collected(number) == sent.collected
