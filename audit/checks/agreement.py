@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import compress
 from typing import ClassVar
 
@@ -124,6 +125,9 @@ class PersonGender(Check):
         "use_glossary": Option(True, "take persons and their gender from audit/data/glossary.toml"),
     }
 
+    #: the morphology and the name verdicts of the words it was asked about (:func:`_name_words`)
+    _name_words: tuple[Morphology, KeyedCache[str, bool]] | None = None
+
     def prepare_batch(self) -> None:
         morphology = load_morphology()
         if morphology is not None:
@@ -137,7 +141,9 @@ class PersonGender(Check):
         words = article_tokens(ctx)  # shared with the glossary matching and the consistency checks
         if len(words) < 2:
             return
-        analysis = _Article(text, words, morphology, self._glossary_mentions(ctx))
+        if self._name_words is None or self._name_words[0] is not morphology:
+            self._name_words = (morphology, _name_words(morphology))
+        analysis = _Article(text, words, morphology, self._glossary_mentions(ctx), self._name_words[1])
         persons = analysis.collect()
         for person in persons.values():
             yield from self._judge(analysis, person)
@@ -197,6 +203,23 @@ class PersonGender(Check):
         )
 
 
+def _name_like_word(morphology: Morphology, written: str) -> bool:
+    """A word (as written) that can be (part of) a person's name: no article, not a function word, and unknown to
+    the lexicon or known only as a proper noun."""
+    word = _folded[written]
+    if word.startswith("ال") or word in _FUNCTION_WORDS or len(word) < 2:
+        return False
+    readings = morphology.readings(written)
+    if all(r.stem == "NOUN_PROP" and not r.proclitics for r in readings):
+        return True
+    return only_second_person_noun(readings)
+
+
+def _name_words(morphology: Morphology) -> KeyedCache[str, bool]:
+    """:func:`_name_like_word` with ``morphology``, computed once per distinct word."""
+    return KeyedCache(partial(_name_like_word, morphology))
+
+
 class _Article:
     """The token-level work of A801 on one article."""
 
@@ -206,12 +229,15 @@ class _Article:
         words: ArabicTokens,
         morphology: Morphology,
         glossary_mentions: list[tuple[int, int, str, str, str]],
+        name_words: KeyedCache[str, bool] | None = None,
     ) -> None:
         self.text = text
         #: (start, end, word as written) of each Arabic word
         self.tokens = list(zip(words.starts, words.ends, words.raw, strict=True))
         self.words = words.raw
         self.morphology = morphology
+        #: :func:`_name_like_word` of each distinct word (as written), kept across articles
+        self.name_words = name_words if name_words is not None else _name_words(morphology)
         self.starts = words.starts
         self.glossary_mentions = glossary_mentions
         #: token index -> kind of the glossary entry covering it (person, place, organisation, term)
@@ -236,17 +262,9 @@ class _Article:
     # -- what a token is
 
     def name_like(self, index: int) -> bool:
-        """A word that can be (part of) a person's name: no article, not a function word, and unknown to the
-        lexicon or known only as a proper noun."""
-        if self.glossary_kind.get(index, "person") != "person":
-            return False
-        word = self.folded(index)
-        if word.startswith("ال") or word in _FUNCTION_WORDS or len(word) < 2:
-            return False
-        readings = self.morphology.readings(self.tokens[index][2])
-        if all(r.stem == "NOUN_PROP" and not r.proclitics for r in readings):
-            return True
-        return only_second_person_noun(readings)
+        """A word that can be (part of) a person's name (see :func:`_name_like_word`) and is not part of a
+        glossary entry other than a person."""
+        return self.glossary_kind.get(index, "person") == "person" and self.name_words[self.tokens[index][2]]
 
     def _other_given_name(self, index: int) -> bool:
         """Whether the word before a glossary surname can be a given name (so another person's): not a verb,
