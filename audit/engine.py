@@ -13,7 +13,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from audit import scoring
 from audit.budget import DEFAULT_BUDGET, BudgetExceeded, TimeBudget, audit_within
@@ -366,6 +366,8 @@ PARALLEL_MIN_CHARS = 200_000
 #: The most worker processes a local run starts (more than the cores only adds switching and memory).
 MAX_JOBS = 32
 _FORK_UNSAFE_MODULES = ("torch", "ctranslate2")
+#: A task handed to workers: an async result, or a chunk with one per half of the checks.
+_Task = TypeVar("_Task")
 
 
 def max_jobs() -> int:
@@ -471,13 +473,11 @@ class LocalExecutor:
             # Lexicons, models and patterns are loaded here, once, and shared by every fork.
             _prepare(spec)
             with context.Pool(jobs, initializer=_init_worker, initargs=(spec,)) as pool:
-                pending: deque[Any] = deque([pool.apply_async(_audit_in_worker, (first,))])
-                for chunk in chunks:
-                    pending.append(pool.apply_async(_audit_in_worker, (chunk,)))
-                    if len(pending) >= 2 * jobs:
-                        yield pending.popleft().get()
-                while pending:
-                    yield pending.popleft().get()
+                yield from _in_order(
+                    (pool.apply_async(_audit_in_worker, (chunk,)) for chunk in itertools.chain([first], chunks)),
+                    2 * jobs,
+                    lambda task: task.get(),
+                )
             return
         # Each half of the checks in its own workers, which see every article: the per-word work a half shares
         # is done once, not once in every worker.
@@ -486,16 +486,31 @@ class LocalExecutor:
                 stack.enter_context(context.Pool(size, initializer=_init_half_worker, initargs=(half,)))
                 for size, half in zip(((jobs + 1) // 2, jobs // 2), halves, strict=True)
             ]
-            parts: deque[tuple[list[Article], list[Any]]] = deque()
-            for chunk in itertools.chain([first], chunks):
-                parts.append((chunk, [pool.apply_async(_outputs_in_worker, (chunk,)) for pool in pools]))
-                if len(parts) >= 2 * jobs:
-                    yield _joined(spec.config, *parts.popleft())
-            while parts:
-                yield _joined(spec.config, *parts.popleft())
+            yield from _in_order(
+                (
+                    (chunk, [pool.apply_async(_outputs_in_worker, (chunk,)) for pool in pools])
+                    for chunk in itertools.chain([first], chunks)
+                ),
+                2 * jobs,
+                lambda part: _joined(spec.config, *part),
+            )
 
     def close(self) -> None:
         pass
+
+
+def _in_order(
+    tasks: Iterable[_Task], limit: int, result: Callable[[_Task], list[ArticleOutcome]]
+) -> Iterator[list[ArticleOutcome]]:
+    """The results of ``tasks`` (submitted to workers as they are drawn), in order, with at most ``limit`` drawn
+    and not yet waited for."""
+    pending: deque[_Task] = deque()
+    for task in tasks:
+        pending.append(task)
+        if len(pending) >= limit:
+            yield result(pending.popleft())
+    while pending:
+        yield result(pending.popleft())
 
 
 def _prepare(spec: RunSpec) -> None:
