@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from audit.analyses import GlossaryUser, article_tokens
-from audit.arabic.clitics import NAME_PROCLITICS
+from audit.arabic.clitics import NAME_PROCLITICS, strip_proclitic
 from audit.arabic.lexicon import (
     ArabicTokens,
     CombinedLexicon,
@@ -33,15 +33,11 @@ from audit.checks.base import ArticleContext, BatchCheck, Check, Option
 from audit.glossary import Glossary, GlossaryEntry, normalize_arabic
 from audit.model import Applicability, Category, Finding, Fix, Severity
 
-_PREFIX_SET = frozenset(NAME_PROCLITICS)
-
 
 def _stem(word: str) -> tuple[int, str]:
     """(length of the clitic prefix, stem) of a folded word; the stem keeps at least four letters."""
-    for length in (4, 3, 2, 1):
-        if len(word) - length >= 4 and word[:length] in _PREFIX_SET:
-            return length, word[length:]
-    return 0, word
+    prefix, stem = strip_proclitic(word, NAME_PROCLITICS, min_stem=4)
+    return len(prefix), stem
 
 
 #: :func:`_stem` of each distinct word, kept across articles.
