@@ -129,7 +129,7 @@ class _ArticleOutput:
     def __getstate__(self) -> dict[str, Any]:
         # ``collected`` travels pickled on its own: the receiving process reads it and keeps the bytes.
         state = dict(self.__dict__)
-        state["packed"] = pickle.dumps(self.collected, protocol=pickle.HIGHEST_PROTOCOL) if self.collected else None
+        state["packed"] = self.pickled_collected() or None
         if state["packed"] is not None:
             state["collected"] = None
         return state
@@ -276,12 +276,17 @@ def merged(parts: Sequence[_ArticleOutput]) -> _ArticleOutput:
         if part.dropped:
             return part
     whole = _ArticleOutput()
+    collecting = []
     for part in parts:
         whole.findings.extend(part.findings)
         whole.metrics.update(part.metrics)
         whole.alignment.extend(part.alignment)
         whole.errors.extend(part.errors)
-        whole.collected.update(part.collected)
+        if part.collected:
+            whole.collected.update(part.collected)
+            collecting.append(part)
+    if len(collecting) == 1:  # what was collected is one part's, pickled as it came
+        whole.packed = collecting[0].packed
     return whole
 
 
@@ -570,14 +575,10 @@ def _outputs_in_worker(chunk: list[Article]) -> list[_ArticleOutput]:
 def _joined(config: Config, chunk: list[Article], parts: list[Any]) -> list[ArticleOutcome]:
     """The outcomes of a chunk whose checks ran in halves (see :func:`split_by_work`), merged and scored here."""
     halves = [part.get() for part in parts]
-    outcomes = []
-    for article, *outputs in zip(chunk, *halves, strict=True):
-        whole = merged(outputs)
-        collecting = [part for part in outputs if part.collected]
-        if len(collecting) == 1 and not whole.dropped:  # what was collected is one half's, pickled as it came
-            whole.packed = collecting[0].packed
-        outcomes.append(scored(ArticleContext(article, config), whole, config))
-    return outcomes
+    return [
+        scored(ArticleContext(article, config), merged(outputs), config)
+        for article, *outputs in zip(chunk, *halves, strict=True)
+    ]
 
 
 def split_by_work(spec: RunSpec, sample: Sequence[Article]) -> tuple[RunSpec, RunSpec] | None:
