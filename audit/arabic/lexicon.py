@@ -35,7 +35,13 @@ from math import log10
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from audit.arabic.morphology import FROM_BUCKWALTER_FOLDED, buckwalter_data_dir, buckwalter_table, read_dictionary
+from audit.arabic.morphology import (
+    FROM_BUCKWALTER_FOLDED,
+    buckwalter_data_dir,
+    buckwalter_table,
+    read_dictionary,
+    read_whole,
+)
 from audit.arabic.orthography import ARABIC_WORD_RE, MARKS_RE, TEH_MARBUTA_FORMS, Fold, fold_alef_yeh
 
 if TYPE_CHECKING:
@@ -46,13 +52,6 @@ _SPLIT_RE = re.compile(f"({ARABIC_WORD_RE.pattern})")
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-
-
-def _read_whole(table: object) -> None:
-    """Read ``table`` whole now when it is read on demand (it has ``read_all``); a plain mapping already is."""
-    read_all = getattr(table, "read_all", None)
-    if read_all is not None:
-        read_all()
 
 
 class KeyedCache(dict[K, V]):
@@ -267,7 +266,7 @@ class BuckwalterLexicon:
 
     def read_all(self) -> None:
         """Read the stems now when they are read on demand (a large batch about to be shared by workers)."""
-        _read_whole(self._data.stems)
+        read_whole(self._data.stems)
 
     def proper_noun(self, word: str) -> bool:
         """True when the folded word (or it after a one-letter clitic) is listed as a proper noun («جيمس»)."""
@@ -370,7 +369,7 @@ class CombinedLexicon:
     def read_all(self) -> None:
         """Read now what the backends read on demand (a large batch about to be shared by worker processes)."""
         for backend in (*self.backends, self._precomputed):
-            _read_whole(backend)
+            read_whole(backend)
 
     def proper_noun(self, word: str) -> bool:
         """True when a backend lists the (folded) word as a proper noun."""
@@ -456,7 +455,7 @@ class WordFrequencies:
 
     def read_all(self) -> None:
         """Read the whole table now when it is read on demand (a large batch about to be shared by workers)."""
-        _read_whole(self.zipf_table)
+        read_whole(self.zipf_table)
 
     def zipf(self, word: str) -> float:
         """The Zipf frequency of ``word`` (diacritics ignored), 0.0 when the form is not listed."""

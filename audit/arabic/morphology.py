@@ -184,9 +184,7 @@ class Morphology:
 
     def read_all(self) -> None:
         """Read the stems now when they are read on demand (a large batch about to be shared by workers)."""
-        read_all = getattr(self._stems, "read_all", None)
-        if read_all is not None:
-            read_all()
+        read_whole(self._stems)
 
     def readings(self, word: str) -> tuple[Reading, ...]:
         """Every analysis of ``word`` (diacritics ignored); empty for a word the lexicon does not know."""
@@ -267,6 +265,13 @@ class Morphology:
         # A preposition glued to a noun («ك» + «تبت» in «كتبت») is a far-fetched reading: it does not count.
         other = any(not r.is_verb and r.stem != "FUNC_WORD" and "PREP" not in r.proclitics for r in readings)
         return genders.pop(), not other
+
+
+def read_whole(table: object) -> None:
+    """Read ``table`` whole now when it is read on demand (it has ``read_all``); a plain mapping already is."""
+    read_all = getattr(table, "read_all", None)
+    if read_all is not None:
+        read_all()
 
 
 def _by_first(pairs: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
