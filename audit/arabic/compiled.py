@@ -708,10 +708,7 @@ class CompiledLexicon:
             row = self._connection.execute("SELECT value FROM meta WHERE key = 'verdicts'").fetchone()
         if row is None or row[0] != "+".join(sorted(names)):
             return None
-        return StoredVerdicts(self.frequencies, self._verdict_flags)
-
-    def _verdict_flags(self) -> bytes:
-        return self._raw("verdicts")
+        return StoredVerdicts(self.frequencies, lambda: self._raw("verdicts"))
 
     def _tables(self, name: str, fields: bool) -> tuple[Any, ...] | None:
         """(prefixes, stems, suffixes, AB, AC, BC) of the packed Buckwalter map ``name``; the stems are read one at a
@@ -882,7 +879,6 @@ class StoredVerdicts:
 
     def _read_unknown(self) -> set[str]:
         if self._unknown is None:
-            self._table.read_all()
             assert self._table.whole is not None
             self._unknown = self._table.whole.selected(self._flags().translate(_NOT))
         return self._unknown
@@ -893,7 +889,7 @@ class StoredVerdicts:
         forms = self._table.whole
         if forms is None:
             return set(), set()
-        unknown = (self._unknown if self._unknown is not None else self._read_unknown()) & words
+        unknown = self._read_unknown() & words
         return (forms.forms & words) - unknown, unknown
 
     def __call__(self, word: str) -> bool | None:
@@ -901,7 +897,7 @@ class StoredVerdicts:
         forms = self._table.whole
         if forms is None:
             return None
-        if word in (self._unknown if self._unknown is not None else self._read_unknown()):
+        if word in self._read_unknown():
             return False
         return True if word in forms.forms else None
 
