@@ -116,12 +116,17 @@ def load_toml(name: str) -> dict[str, Any]:
 
 def parse_toml(text: str, name: str) -> dict[str, Any]:
     """The TOML ``text`` of resource ``name``; a syntax error raises :class:`ResourceError` naming the file."""
+    return _toml(text, location(name))
+
+
+def _toml(text: str, where: object) -> dict[str, Any]:
+    """The TOML ``text`` read from ``where``; a syntax error raises :class:`ResourceError` naming it."""
     import tomllib  # only when a resource is parsed, not read back (see :func:`parsed`)
 
     try:
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise ResourceError(f"{location(name)}: not valid TOML: {exc}") from None
+        raise ResourceError(f"{where}: not valid TOML: {exc}") from None
 
 
 #: Version of the files :func:`parsed` keeps; a change makes every resource be parsed afresh.
@@ -195,9 +200,4 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ResourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ResourceError(f"{path}: not UTF-8 text: {exc}") from None
-    import tomllib
-
-    try:
-        return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise ResourceError(f"{path}: not valid TOML: {exc}") from None
+    return _toml(text, path)
