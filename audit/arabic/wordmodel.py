@@ -19,6 +19,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from math import log10
 
+from audit.arabic.lexicon import KeyedCache
+
 #: n-gram order (letters of context plus one).
 ORDER = 4
 PAD = "^"
@@ -90,7 +92,7 @@ class WordModel:
         self._rows: dict[str, tuple[float, float] | None] = {}
         self._scores: dict[str, float] = {}
         #: log10 P(last letter | the letters before) of each gram of :attr:`order` letters met so far
-        self._letters = _Letters(self._letter)
+        self._letters: KeyedCache[str, float] = KeyedCache(self._letter)
 
     def read_all(self) -> None:
         """Read every row now, when the model can (a large batch about to be shared by worker processes)."""
@@ -130,8 +132,6 @@ class WordModel:
         padded = PAD * (self.order - 1) + word + END
         start = 1 - self.order
         letters = self._letters
-        if len(letters) > 500_000:
-            letters.clear()
         return [letters[padded[i + start : i + 1]] for i in range(self.order - 1, len(padded))]
 
     def _letter(self, gram: str) -> float:
@@ -168,18 +168,6 @@ class WordModel:
         letters = self.letter_scores(word)
         cached = self._scores.get(word)
         return (cached if cached is not None else self._remember(word, _mean(letters))), _worst(letters, width)
-
-
-class _Letters(dict[str, float]):
-    """A letter's log10 probability by its gram (context and letter), computed on first use."""
-
-    def __init__(self, letter: Callable[[str], float]) -> None:
-        super().__init__()
-        self._letter = letter
-
-    def __missing__(self, gram: str) -> float:
-        value = self[gram] = self._letter(gram)
-        return value
 
 
 def _mean(letters: list[float]) -> float:
