@@ -102,8 +102,8 @@ class ArabicTokens:
         self.raw: list[str] = self._parts[1::2]
         #: the words folded by :func:`fold`
         self.folded: list[str] = list(map(_FOLDED.__getitem__, self.raw))
-        self._known: dict[int, list[bool]] = {}
-        self._unknown: dict[int, list[int]] = {}
+        self._known: dict[CombinedLexicon, list[bool]] = {}
+        self._unknown: dict[CombinedLexicon, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -138,16 +138,16 @@ class ArabicTokens:
 
     def known(self, lexicon: CombinedLexicon) -> list[bool]:
         """Whether ``lexicon`` knows each word (folded), computed once per lexicon."""
-        flags = self._known.get(id(lexicon))
+        flags = self._known.get(lexicon)
         if flags is None:
-            flags = self._known[id(lexicon)] = lexicon.known_flags(self.folded)
+            flags = self._known[lexicon] = lexicon.known_flags(self.folded)
         return flags
 
     def unknown(self, lexicon: CombinedLexicon) -> list[int]:
         """Indexes of the words ``lexicon`` does not know, computed once per lexicon."""
-        indexes = self._unknown.get(id(lexicon))
+        indexes = self._unknown.get(lexicon)
         if indexes is None:
-            indexes = self._unknown[id(lexicon)] = [i for i, ok in enumerate(self.known(lexicon)) if not ok]
+            indexes = self._unknown[lexicon] = [i for i, ok in enumerate(self.known(lexicon)) if not ok]
         return indexes
 
 
