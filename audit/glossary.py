@@ -24,7 +24,6 @@ GENDERS = frozenset({"m", "f"})
 
 #: Clitic prefixes allowed before a glossary term: every run of conjunction, preposition and article.
 CLITIC_PREFIXES: tuple[str, ...] = PROCLITICS
-_PREFIX_SET = frozenset(CLITIC_PREFIXES)
 
 
 #: Spelling variation that is not an error folded away: diacritics and tatweel, hamza-carrying alifs, final ى/ة.

@@ -152,7 +152,6 @@ def _default_allowlist(key: resources.CacheKey) -> Allowlist:
 # Transliteration: Latin name <-> Arabic spelling by consonant skeleton
 
 _ARABIC_LONG_VOWELS = frozenset("اأإآوىي")
-_LATIN_VOWEL_GROUP_RE = re.compile(r"[aeiouy]+")
 _ARABIC_PREFIXES = SHORT_PROCLITICS
 _MIN_SKELETON = 3
 
