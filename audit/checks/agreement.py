@@ -229,7 +229,7 @@ class _Article:
         words: ArabicTokens,
         morphology: Morphology,
         glossary_mentions: list[tuple[int, int, str, str, str]],
-        name_words: KeyedCache[str, bool] | None = None,
+        name_words: KeyedCache[str, bool],
     ) -> None:
         self.text = text
         #: (start, end, word as written) of each Arabic word
@@ -237,7 +237,7 @@ class _Article:
         self.words = words.raw
         self.morphology = morphology
         #: :func:`_name_like_word` of each distinct word (as written), kept across articles
-        self.name_words = name_words if name_words is not None else _name_words(morphology)
+        self.name_words = name_words
         self.starts = words.starts
         self.glossary_mentions = glossary_mentions
         #: token index -> kind of the glossary entry covering it (person, place, organisation, term)
