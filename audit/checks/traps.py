@@ -124,7 +124,7 @@ class TrapBook:
         #: anchor literal -> entries it anchors; entries without anchors are always searched
         self._by_literal: dict[str, list[int]] = {}
         self._unanchored: list[int] = []
-        literals: set[str] = set()
+        all_literals: set[str] = set()
         for trap in self.traps:
             for pattern in trap.patterns:
                 index = len(self._entries)
@@ -132,13 +132,13 @@ class TrapBook:
                 anchor = best_requirement(required)
                 self._entries.append((pattern, anchor, trap))
                 self._requirements.append(tuple(required))
-                literals.update(*required)
+                all_literals.update(*required)
                 if anchor is None:
                     self._unanchored.append(index)
                 for literal in anchor or ():
                     self._by_literal.setdefault(literal, []).append(index)
-        word_literals = frozenset(literal for literal in literals if _WORD_RE.fullmatch(literal))
-        self._other_literals = sorted(literals - word_literals)
+        word_literals = frozenset(literal for literal in all_literals if _WORD_RE.fullmatch(literal))
+        self._other_literals = sorted(all_literals - word_literals)
         #: word literals by their first letters (as many as the shortest literal has)
         self._arabic_literals = all(map(ARABIC_RUN_RE.fullmatch, word_literals))
         self._head = min(map(len, word_literals), default=1)
