@@ -1346,20 +1346,14 @@ def _best_correction(
     return best
 
 
-_WITH_GLOSSARY: dict[tuple[tuple[str, ...], int], tuple[Glossary, CombinedLexicon]] = {}
-
-
+@lru_cache(maxsize=8)
 def _lexicon_with_glossary(names: tuple[str, ...], glossary: Glossary) -> CombinedLexicon:
     """The named lexicons plus the words of the glossary's renderings, built once per glossary."""
-    key = (names, id(glossary))
-    cached = _WITH_GLOSSARY.get(key)
-    if cached is None or cached[0] is not glossary:
-        base = load_lexicon(names)
-        words = GlossaryWords(w for e in glossary.entries for f in e.ar + e.variants for w in f.split())
-        # The base lexicon first: its verdicts are cached and shared with the other checks.
-        backends = (base, words) if base.available else ()
-        cached = _WITH_GLOSSARY[key] = (glossary, CombinedLexicon(backends, base.notes))
-    return cached[1]
+    base = load_lexicon(names)
+    words = GlossaryWords(w for e in glossary.entries for f in e.ar + e.variants for w in f.split())
+    # The base lexicon first: its verdicts are cached and shared with the other checks.
+    backends = (base, words) if base.available else ()
+    return CombinedLexicon(backends, base.notes)
 
 
 @lru_cache(maxsize=4)
@@ -1601,9 +1595,8 @@ def _glossary_phrase(glossary: Glossary, tokens: ArabicTokens, index: int, prefi
 
 
 @lru_cache(maxsize=8)
-def _phrase_index(glossary_id: int) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+def _phrase_index(glossary: Glossary) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Last word of each multi-word glossary rendering -> (its normalised words, the rendering)."""
-    glossary = _GLOSSARIES[glossary_id]
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for entry in glossary.entries:
         for form in entry.ar:
@@ -1613,10 +1606,6 @@ def _phrase_index(glossary_id: int) -> dict[str, list[tuple[tuple[str, ...], str
     return index
 
 
-_GLOSSARIES: dict[int, Glossary] = {}
-
-
 def _phrases_ending_with(glossary: Glossary, word: str) -> list[tuple[tuple[str, ...], str]]:
     """The multi-word glossary renderings whose last word is ``word`` (normalised)."""
-    _GLOSSARIES[id(glossary)] = glossary
-    return _phrase_index(id(glossary)).get(word, [])
+    return _phrase_index(glossary).get(word, [])
