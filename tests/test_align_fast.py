@@ -38,6 +38,17 @@ def one_to_one(n: int) -> list[Link]:
     return [Link((i,), (i,)) for i in range(n)]
 
 
+def align_paragraphs(source: str, target: str) -> tuple[list[str], list[str], list[Link], CountingModel]:
+    """The two texts' sentences aligned paragraph by paragraph, and the model that saw what was encoded."""
+    source_spans, target_spans = Document(source).sentences, Document(target).sentences
+    source_sentences = [s.slice(source) for s in source_spans]
+    target_sentences = [s.slice(target) for s in target_spans]
+    encoder, model = counting_encoder()
+    numbers = (paragraph_numbers(source, source_spans), paragraph_numbers(target, target_spans))
+    links = align(source_sentences, target_sentences, embed=encoder, paragraphs=numbers)
+    return source_sentences, target_sentences, links, model
+
+
 def test_parallel_versions_need_no_encoder() -> None:
     encoder, model = counting_encoder()
     assert align(ARABIC_OTHER, ARABIC, embed=encoder) == one_to_one(5)
@@ -49,13 +60,8 @@ def test_parallel_paragraphs_are_aligned_paragraph_by_paragraph() -> None:
     # One paragraph per line; the second paragraph has two sentences on one side and one on the other.
     source = "\n".join([ARABIC_OTHER[0], ARABIC_OTHER[1] + " " + ARABIC_OTHER[2], ARABIC_OTHER[3], ARABIC_OTHER[4]])
     target = "\n".join([ARABIC[0], ARABIC[1][:-1] + " و" + ARABIC[2], ARABIC[3], ARABIC[4]])
-    source_spans, target_spans = Document(source).sentences, Document(target).sentences
-    source_sentences = [s.slice(source) for s in source_spans]
-    target_sentences = [s.slice(target) for s in target_spans]
+    source_sentences, target_sentences, links, model = align_paragraphs(source, target)
     assert len(source_sentences) == 5 and len(target_sentences) == 4
-    encoder, model = counting_encoder()
-    numbers = (paragraph_numbers(source, source_spans), paragraph_numbers(target, target_spans))
-    links = align(source_sentences, target_sentences, embed=encoder, paragraphs=numbers)
     assert links == [Link((0,), (0,)), Link((1, 2), (1,)), Link((3,), (2,)), Link((4,), (3,))]
     assert model.calls == []
 
@@ -185,13 +191,8 @@ def test_a_paragraph_one_version_lengthened_is_aligned_within_its_pair() -> None
     right = [f"{ARABIC[k % 5][:-1]} ({k})." for k in range(16)]
     source = "\n".join(" ".join(left[k : k + 2]) for k in range(0, 16, 2))
     target = "\n".join(" ".join(right[k : k + 2]) + (" " + added if k == 6 else "") for k in range(0, 16, 2))
-    source_spans, target_spans = Document(source).sentences, Document(target).sentences
-    source_sentences = [s.slice(source) for s in source_spans]
-    target_sentences = [s.slice(target) for s in target_spans]
+    source_sentences, target_sentences, links, model = align_paragraphs(source, target)
     assert len(source_sentences) == 16 and len(target_sentences) == 17
-    encoder, model = counting_encoder()
-    numbers = (paragraph_numbers(source, source_spans), paragraph_numbers(target, target_spans))
-    links = align(source_sentences, target_sentences, embed=encoder, paragraphs=numbers)
     expected = [Link((k,), (k,)) for k in range(8)] + [Link((), (8,))] + [Link((k,), (k + 1,)) for k in range(8, 16)]
     assert links == expected
     # Only the lengthened pair of paragraphs went to the encoder.
