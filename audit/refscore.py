@@ -86,7 +86,7 @@ def signature() -> str:
 
 @dataclass(frozen=True)
 class SegmentEstimate:
-    """One segment: the expected utility of the audited text and of a typical re-translation (None without
+    """One segment: the expected utility of the audited text and of each re-translation (None and empty without
     re-translations), and the English numbers and names it was expected to render and did.
 
     ``versions`` names the compared versions (:data:`AUDITED` first, then the non-empty re-translations) and
@@ -95,7 +95,6 @@ class SegmentEstimate:
 
     words: int
     expected: float | None = None
-    base: float | None = None
     source_expected: int = 0
     source_rendered: int = 0
     missing: tuple[str, ...] = ()
@@ -300,7 +299,6 @@ class ReferenceScorer:
         return SegmentEstimate(
             len(hypothesis.split()),
             expected,
-            statistics.median(others) if others else None,
             wanted,
             rendered,
             missing,
@@ -361,7 +359,6 @@ def _with_families(segment: SegmentEstimate, family: Mapping[str, str]) -> Segme
     return replace(
         segment,
         expected=expected,
-        base=statistics.median(others) if others else None,
         retranslation_expected=tuple(others),
     )
 
