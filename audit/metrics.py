@@ -507,16 +507,6 @@ class ChrfTable:
         return (forward + backward) / 2
 
 
-@lru_cache(maxsize=100_000)
-def chrf_pair(hypothesis: str, reference: str) -> float:
-    """Sentence chrF of one text against one other (0 when either is empty).
-
-    Remembered, as the same pairs of re-translations come back when several systems are audited in turn."""
-    if not hypothesis.strip() or not reference.strip():
-        return 0.0
-    return float(sacrebleu_metrics().chrf.sentence_score(hypothesis, [reference]).score)
-
-
 def signatures(normalize: Compose | None = None, tokenize: str = TOKENIZER) -> Mapping[str, str]:
     normalize = normalizer() if normalize is None else normalize
     return {name: signature(metric, normalize) for name, metric in sacrebleu_metrics(tokenize).by_name().items()}
