@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit.arabic.lexicon import (
     ArabicTokens,
@@ -20,6 +23,7 @@ from audit.arabic.lexicon import (
 from audit.checks import check_classes
 from audit.checks.base import ArticleContext, CheckSettings
 from audit.checks.garbled import (
+    ALPHABET,
     GarbledWordCheck,
     JoinedWordsCheck,
     derived_known,
@@ -28,6 +32,7 @@ from audit.checks.garbled import (
     segment_known,
     word_analyst,
 )
+from audit.glossary import load_glossary
 from audit.model import Article, Category, Finding, Severity
 
 lexicon = load_lexicon()
@@ -379,3 +384,36 @@ def test_two_letter_half_of_a_split_word_is_joined() -> None:
     text = "أعلنت الجمع ية العامة للأمم المتحدة عن قرار جديد هذا الأسبوع."
     [finding] = run(GarbledWordCheck(), text)
     assert finding.text == "الجمع ية" and finding.suggestion == "الجمعية"
+
+
+_LETTERS = "ابتدرسلمنويةىأ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.text(_LETTERS, min_size=1, max_size=6), min_size=1, max_size=40),
+    written=st.text(_LETTERS + "\u064e", min_size=1, max_size=7),
+    scan=st.sampled_from([0, 1000]),
+)
+def test_near_word_indexed_and_scanned_agree_with_the_definition(words: list[str], written: str, scan: int) -> None:
+    from audit.arabic.lexicon import fold
+    from audit.checks.garbled import _Article
+
+    text = " ".join(words)
+    tokens = ArabicTokens(text)
+    article = _Article(
+        ArticleContext(Article(id="t", text=text)),
+        tokens,
+        CombinedLexicon([WordList("w", [])]),
+        load_glossary(),
+        word_analyst(CombinedLexicon([WordList("w", [])])),
+    )
+    article.SCAN_WORDS = scan
+    word = fold(written)
+    same_allowed = re.fullmatch(f"[{ALPHABET}]+", written) is None
+    expected = any(
+        (len(other) == len(word) and (sum(a != b for a, b in zip(other, word)) == 1 or (other == word and same_allowed)))
+        or (len(other) == len(word) + 1 and any(other[:i] + other[i + 1 :] == word for i in range(len(other))))
+        for other in set(tokens.folded)
+    )
+    assert article.near_word(written) is expected

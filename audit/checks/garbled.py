@@ -1389,6 +1389,8 @@ class _Article:
         self.glossary = glossary
         self.analyst = analyst
         self.known = tokens.known(lexicon)
+        self._blanked_by_length: dict[int, dict[str, str]] = {}
+        self._shortened_by_length: dict[int, set[str]] = {}
 
     @cached_property
     def contexts(self) -> _StemContexts:
@@ -1410,33 +1412,64 @@ class _Article:
         (a letter outside :data:`ALPHABET` may also be replaced by one folded alike)."""
         word = folded(written)
         n = len(word)
-        same_allowed = _ARABIC_FORM_RE.fullmatch(written) is None
-        for other in self._words_by_length.get(n, ()):
-            differences = sum(map(ne, other, word))
-            if differences == 1 or (differences == 0 and same_allowed):
-                return True
         if not n:
             return bool(self._words_by_length.get(1))
-        first, last = word[0], word[-1]
-        for other in self._words_by_length.get(n + 1, ()):
-            # ``word`` is ``other`` without the letter where they first differ; unless it is the first or the
-            # last letter, both begin and end alike.
-            if other[0] != first:
-                if other[1:] == word:
+        if _ARABIC_FORM_RE.fullmatch(written) is None and word in self.tokens.counts:
+            return True  # the same word once folded
+        same_length = self._words_by_length.get(n, ())
+        if len(same_length) <= self.SCAN_WORDS:
+            if any(sum(map(ne, other, word)) == 1 for other in same_length):
+                return True
+        else:
+            blanked = self._blanked(n)
+            for i in range(n):
+                letter = blanked.get(f"{word[:i]}\0{word[i + 1 :]}")
+                if letter is not None and letter != word[i]:  # "" when several letters stand there
                     return True
-            elif other[-1] != last:
-                if other[:-1] == word:
-                    return True
-            else:
-                i = next((i for i in range(1, n) if other[i] != word[i]), n)
-                if other[i + 1 :] == word[i:]:
-                    return True
-        return False
+        longer = self._words_by_length.get(n + 1, ())
+        if len(longer) <= self.SCAN_WORDS:
+            return any(_one_letter_more(other, word) for other in longer)
+        return word in self._shortened(n + 1)
+
+    #: Up to this many article words of a length are compared one by one; more are indexed (a long article).
+    SCAN_WORDS = 64
+
+    def _blanked(self, length: int) -> dict[str, str]:
+        """The article's words of ``length`` letters with one letter blanked out (``\\0``) -> the letter that
+        stood there, or "" when words with different letters there share the rest."""
+        index = self._blanked_by_length.get(length)
+        if index is None:
+            index = self._blanked_by_length[length] = {}
+            for other in self._words_by_length.get(length, ()):
+                for i, letter in enumerate(other):
+                    key = f"{other[:i]}\0{other[i + 1 :]}"
+                    if index.setdefault(key, letter) != letter:
+                        index[key] = ""
+        return index
+
+    def _shortened(self, length: int) -> set[str]:
+        """The article's words of ``length`` letters, each with one of its letters taken out."""
+        forms = self._shortened_by_length.get(length)
+        if forms is None:
+            forms = self._shortened_by_length[length] = {
+                other[:i] + other[i + 1 :] for other in self._words_by_length.get(length, ()) for i in range(length)
+            }
+        return forms
 
     @cached_property
     def source_names(self) -> frozenset[str]:
         source = self.ctx.article.source
         return latin_letter_skeletons(source) if source else frozenset()
+
+
+def _one_letter_more(longer: str, word: str) -> bool:
+    """True when ``longer`` (one letter longer than ``word``) is ``word`` with one letter added."""
+    if longer[0] != word[0]:
+        return longer[1:] == word
+    if longer[-1] != word[-1]:
+        return longer[:-1] == word
+    i = next((i for i in range(1, len(word)) if longer[i] != word[i]), len(word))
+    return longer[i + 1 :] == word[i:]
 
 
 class _StemContexts:
