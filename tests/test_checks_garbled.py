@@ -411,9 +411,16 @@ def test_near_word_indexed_and_scanned_agree_with_the_definition(words: list[str
     article.SCAN_WORDS = scan
     word = fold(written)
     same_allowed = re.fullmatch(f"[{ALPHABET}]+", written) is None
+
+    def replaced(other: str) -> bool:  # one letter replaced, or none when the written word has other letters
+        differences = sum(a != b for a, b in zip(other, word, strict=True))
+        return differences == 1 or (differences == 0 and same_allowed)
+
+    def added(other: str) -> bool:
+        return any(other[:i] + other[i + 1 :] == word for i in range(len(other)))
+
     expected = any(
-        (len(other) == len(word) and (sum(a != b for a, b in zip(other, word)) == 1 or (other == word and same_allowed)))
-        or (len(other) == len(word) + 1 and any(other[:i] + other[i + 1 :] == word for i in range(len(other))))
+        (len(other) == len(word) and replaced(other)) or (len(other) == len(word) + 1 and added(other))
         for other in set(tokens.folded)
     )
     assert article.near_word(written) is expected

@@ -347,3 +347,22 @@ def test_false_alarms_on_clean_human_arabic(corpus: str) -> None:
         for check in (UntranslatedText, LatinName, BracketedInsertion):
             serious += sum(1 for f in check().run(ctx) if f.severity.rank >= Severity.MAJOR.rank)
     assert 1000 * serious / words <= 0.2
+
+
+def test_spelling_of_a_name_does_not_depend_on_the_hash_seed() -> None:
+    # «KSWB» is one class away from both words: a tie, decided the same way in every process.
+    code = (
+        "from audit.checks.script import TransliterationIndex;"
+        "print(TransliterationIndex('سبوتيفاي العقباتفي').spelling_of('KSWB-TV'))"
+    )
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert answers == {"سبوتيفاي"}

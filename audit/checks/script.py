@@ -214,7 +214,7 @@ class TransliterationIndex:
         found.update(self._forms.get(skeleton, ()))
         if not found and len(skeleton) >= 5:
             forms = self._forms
-            for near in set(class_neighbours(skeleton)):
+            for near in dict.fromkeys(class_neighbours(skeleton)):  # in a fixed order: ties go to the first
                 if near in forms:
                     found.update(forms[near])
         if not found:
