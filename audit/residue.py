@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import repeat
 from pathlib import Path
+from typing import TypeVar
 
 from audit import resources
 from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_RUN_RE
@@ -48,6 +50,7 @@ _IMAGE_NAME_RE = re.compile(
 _TAG_LIST_RE = re.compile(r"^[^:：\n]{2,30}[:：]\s*\S[^.!?؟\n]*[،,][^.!?؟\n]*$")
 _PUBLISHER_NAME_RE = re.compile(f"[{LATIN_LETTER}][{LATIN_LETTER}0-9]{{3,}}")
 _PATTERN_LINE_RE = re.compile(r"^\[(?P<kind>[a-z-]+)\]$")
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class ResiduePatterns:
     patterns is slow; patterns anchored at the line start are joined and tried at position 0 only, the others are
     searched one by one (each gets the engine's literal-prefix speed-up), patterns without Arabic letters only
     on lines that have Latin letters, and patterns with a literal requirement in Arabic (:mod:`audit.literals`)
-    only on lines that have one of its literals.
+    only in articles, then on lines, that have one of its literals.
     """
 
     anchored: re.Pattern[str] | None
@@ -68,6 +71,8 @@ class ResiduePatterns:
     count: int
     #: for each unanchored pattern, literals of which a line must have one to match it (empty: no such need)
     unanchored_literals: tuple[tuple[str, ...], ...] = ()
+    #: the same for each span pattern
+    span_literals: tuple[tuple[str, ...], ...] = ()
 
 
 def _anchored(pattern: str) -> bool:
@@ -108,6 +113,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
     unanchored: list[tuple[re.Pattern[str], str, bool]] = []
     unanchored_literals: list[tuple[str, ...]] = []
     spans: list[tuple[re.Pattern[str], str]] = []
+    span_literals: list[tuple[str, ...]] = []
     anchored_lines: list[tuple[int, str]] = []
     kind: str | None = None
     flags = re.IGNORECASE
@@ -130,13 +136,14 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
             anchored_lines.append((number, line))
             continue
         compiled = _compile(line, flags, f"{source}:{number}")
+        # (the patterns ignore case: only literals without cased letters are certain)
+        required = best_requirement([r for r in literal_requirements(line) if uncased(r)]) or ()
         if kind in SPAN_KINDS:
             spans.append((compiled, kind))
+            span_literals.append(required)
         else:
             unanchored.append((compiled, kind, not ARABIC_LETTER_RE.search(line)))
-            # (the patterns ignore case: only literals without cased letters are certain)
-            required = best_requirement([r for r in literal_requirements(line) if uncased(r)])
-            unanchored_literals.append(required or ())
+            unanchored_literals.append(required)
     joined: re.Pattern[str] | None = None
     if anchored:
         try:
@@ -152,6 +159,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
         spans=tuple(spans),
         count=len(anchored) + len(unanchored) + len(spans),
         unanchored_literals=tuple(unanchored_literals),
+        span_literals=tuple(span_literals),
     )
 
 
@@ -270,6 +278,16 @@ _SANDWICH_WORDS = 20
 _FOREIGN_PROSE_CRITICAL_WORDS = 15
 
 
+def _possible(text: str, patterns: Sequence[P], literals: Sequence[tuple[str, ...]]) -> list[tuple[P, tuple[str, ...]]]:
+    """The ``patterns`` that can match in ``text``, in order, each with its literal requirement (``literals``, one per
+    pattern; empty: none, or not known): a pattern needing literals is left out when the text has none of them."""
+    return [
+        (pattern, needed)
+        for pattern, needed in zip(patterns, literals or repeat((), len(patterns)), strict=True)
+        if not needed or any(map(text.__contains__, needed))
+    ]
+
+
 class _Classifier:
     def __init__(self, ctx: ArticleContext, patterns: ResiduePatterns) -> None:
         self.text = ctx.text
@@ -277,6 +295,9 @@ class _Classifier:
         self.patterns = patterns
         self.language_id = ctx.language_id
         self.lines: list[_Line | None] = [None] * len(self.paragraphs)
+        # The patterns with a literal requirement are tried only in articles, then lines, that meet it.
+        self.unanchored = _possible(self.text, patterns.unanchored, patterns.unanchored_literals)
+        self.spans = [pattern for pattern, _ in _possible(self.text, patterns.spans, patterns.span_literals)]
 
     def line(self, index: int) -> _Line:
         found = self.lines[index]
@@ -295,12 +316,10 @@ class _Classifier:
             match = patterns.anchored.match(body)
             if match is not None and match.lastgroup is not None:
                 return patterns.anchored_kinds[int(match.lastgroup[1:])]
-        if patterns.unanchored:
+        if self.unanchored:
             known = self.lines[index]
             has_latin = known.latin > 0 if known is not None else bool(_LATIN_RUN_RE.search(body))
-            for (pattern, kind, needs_latin), literals in zip(
-                patterns.unanchored, patterns.unanchored_literals, strict=True
-            ):
+            for (pattern, kind, needs_latin), literals in self.unanchored:
                 if (
                     (has_latin or not needs_latin)
                     and (not literals or any(map(body.__contains__, literals)))
@@ -419,7 +438,7 @@ class _Classifier:
 
     def _inline_spans(self, whole: set[int]) -> Iterator[ResidueSpan]:
         """Span patterns, searched near the two ends of each line (a tag opens a paragraph, a credit ends one)."""
-        if not self.patterns.spans:
+        if not self.spans:
             return
         for index, span in enumerate(self.paragraphs):
             if index in whole:
@@ -435,7 +454,7 @@ class _Classifier:
                 windows = [(span.start, span.end, True, True)]
             for window_start, window_end, open_start, open_end in windows:
                 body = self.text[window_start:window_end]
-                for pattern, kind in self.patterns.spans:
+                for pattern, kind in self.spans:
                     for match in pattern.finditer(body):
                         if (match.start() == 0 and not open_start) or (match.end() == len(body) and not open_end):
                             continue  # ^ or $ matched at a cut inside the line, not at its real start or end
