@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from audit.checks import ArticleContext, CheckSettings, build_checks
@@ -285,3 +285,17 @@ def test_no_major_punctuation_findings_on_clean_human_arabic() -> None:
             words += ctx.doc.word_count
             serious += sum(1 for c in checks for f in c.run(ctx) if f.severity.rank >= Severity.MAJOR.rank)
     assert 1000 * serious / words <= 0.05
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["ب", "و", "ك", "الفشل", "في", "َ", "a", " ", "\t", "\n", "(", "«", "،"]), max_size=20))
+@example(["و", " ", "الفشل", " ", "ب", " ", "الفشل"])
+@example(["«", "ل", " ", " ", "في", "\n", "ك", "\t", "الفشل"])
+def test_detached_letters_are_the_patterns_matches(pieces: list[str]) -> None:
+    """DetachedPrefix tries its pattern only at one-letter words: it finds what the pattern finds in the whole text."""
+    from audit.checks.punctuation import _detached_letters
+
+    text = "".join(pieces)
+    pattern = DetachedPrefix._PATTERN
+    found = [m.span() for m in _detached_letters(ArticleContext(Article(id="t", text=text)), pattern)]
+    assert found == [m.span() for m in pattern.finditer(text)]

@@ -12,9 +12,10 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import compress, groupby
 from typing import ClassVar
 
+from audit.analyses import article_tokens
 from audit.arabic.orthography import (
     ARABIC_DIGITS,
     ARABIC_LETTER,
@@ -303,6 +304,8 @@ class SpaceBeforePercent(Check):
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
+        if "%" not in text and "٪" not in text:
+            return  # (a quick test: the pattern needs one of the signs)
         for m in self._PATTERN.finditer(text):
             if m.start() == 0 or not self._DIGIT.match(text, m.start() - 1):
                 continue
@@ -336,6 +339,8 @@ class TatweelDash(Check):
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
+        if "\u0640" not in text:
+            return
         for m in self._PATTERN.finditer(text):
             alone_before = m.start() == 0 or text[m.start() - 1].isspace()
             alone_after = m.end() == len(text) or text[m.end()].isspace()
@@ -404,6 +409,24 @@ _LABEL_WORDS = _words("""
 _NOT_HOSTS = _words("في من إلى الى على عن مع أو ثم التي الذي الذين هو هي هم أن إن لا لم لن قد و ف")
 
 
+_PREFIX_LETTERS = frozenset("بلكفو")
+
+
+def _detached_letters(ctx: ArticleContext, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(ctx.text)`` for :class:`DetachedPrefix`'s pattern, tried only at the one-letter Arabic words
+    that are a prefix letter: a match's letter has a blank, a bracket or a quote before it and a blank after it."""
+    text = ctx.text
+    words = article_tokens(ctx)
+    starts = words.starts
+    last_end = 0
+    for index in compress(range(len(starts)), map(_PREFIX_LETTERS.__contains__, words.raw)):
+        if starts[index] >= last_end:
+            match = pattern.match(text, starts[index])
+            if match is not None:
+                last_end = match.end()
+                yield match
+
+
 class DetachedPrefix(Check):
     """A one-letter prefix (ب ل ك ف و) written apart from its word.
 
@@ -427,7 +450,7 @@ class DetachedPrefix(Check):
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
-        for m in self._PATTERN.finditer(text):
+        for m in _detached_letters(ctx, self._PATTERN):
             letter, word = m.group(1), m.group(2)
             if word in _NOT_HOSTS or len(word) < 2:
                 continue
@@ -447,7 +470,12 @@ class DetachedPrefix(Check):
             )
 
 
-_INVISIBLE = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+#: Invisible controls: soft hyphen, Arabic letter mark, zero-width and directional marks, embeddings and overrides,
+#: word joiner and invisible operators, isolates, byte-order mark.
+_INVISIBLE = (
+    "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
+    "\u2066\u2067\u2068\u2069\ufeff"
+)
 
 
 class InvisibleControls(Check):
@@ -473,6 +501,8 @@ class InvisibleControls(Check):
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
+        if not any(map(text.__contains__, _INVISIBLE)):
+            return  # (one quick search per character: faster than the pattern over a text without any)
         for m in self._PATTERN.finditer(text):
             names = []
             for char in dict.fromkeys(m.group()):

@@ -795,10 +795,14 @@ def _dangling_ends(ctx: ArticleContext) -> Iterator[re.Match[str]]:
     """``_DANGLING_END_RE.finditer(ctx.text)``, tried only at the Arabic words that are dangling words."""
     text = ctx.text
     words = article_tokens(ctx)
-    starts = words.starts
+    starts, ends = words.starts, words.ends
     last_end = 0
-    # A match's word is a whole Arabic word: one of _DANGLING_FORMS as written.
+    # A match's word is a whole Arabic word: one of _DANGLING_FORMS as written. It is not followed by blanks and
+    # another word (its end is a line's end or sentence punctuation), which rules out most of them cheaply.
     for index in compress(range(len(starts)), map(_DANGLING_FORMS.__contains__, words.raw)):
+        following = index + 1
+        if following < len(starts) and not text[ends[index] : starts[following]].strip(" \t"):
+            continue
         if starts[index] >= last_end:
             match = _DANGLING_END_RE.match(text, starts[index])
             if match is not None:
