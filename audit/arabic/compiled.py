@@ -371,22 +371,38 @@ class PackedMap(Mapping[str, tuple[Any, ...]]):
         self._packed = packed
         self._fields = fields
         self._unpacked: dict[str, tuple[Any, ...]] = {}
+        #: the whole map is in ``_packed``: a key missing there is absent (no :meth:`_fetch`)
+        self._complete = True
+
+    def _fetch(self, key: str) -> bool:
+        """Whether ``key``, which ``_packed`` lacks, is in the map (adding its packed value to ``_packed``)."""
+        return False
 
     def _has(self, key: str) -> bool:
-        return key in self._packed
+        return key in self._packed or (not self._complete and self._fetch(key))
+
+    def _unpack(self, key: str) -> tuple[Any, ...]:
+        items = self._packed[key].split(_ITEMS)
+        found = tuple(tuple(i.split(_FIELDS)) for i in items) if self._fields else tuple(items)
+        self._unpacked[key] = found
+        return found
 
     def __getitem__(self, key: str) -> tuple[Any, ...]:
         found = self._unpacked.get(key)
-        if found is None:
-            if not self._has(key):
-                raise KeyError(key)
-            items = self._packed[key].split(_ITEMS)
-            found = tuple(tuple(i.split(_FIELDS)) for i in items) if self._fields else tuple(items)
-            self._unpacked[key] = found
-        return found
+        if found is not None:
+            return found
+        if key in self._packed or (not self._complete and self._fetch(key)):
+            return self._unpack(key)
+        raise KeyError(key)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self._unpacked or self._has(key) else default
+        # The most frequent call of the morphological analysis: no method call for a key met before or absent.
+        found = self._unpacked.get(key)
+        if found is not None:
+            return found
+        if key in self._packed or (not self._complete and self._fetch(key)):
+            return self._unpack(key)
+        return default
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._has(key)
@@ -426,10 +442,8 @@ class LazyPackedMap(PackedMap):
             self._absent.clear()
             self._complete = True
 
-    def _has(self, key: str) -> bool:
-        if self._complete or key in self._packed:
-            return key in self._packed
-        if key in self._absent:
+    def _fetch(self, key: str) -> bool:
+        if self._complete or key in self._absent:
             return False
         if len(self._packed) + len(self._absent) >= self._bulk_after:
             self.read_all()

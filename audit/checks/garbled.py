@@ -29,6 +29,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import compress
 from math import log10
 from operator import ne
 from typing import ClassVar
@@ -57,6 +58,8 @@ from audit.model import Applicability, Category, Finding, Fix, Severity
 
 # Clitic prefixes (conjunction, preposition, article, future marker) and pronoun/inflection suffixes.
 PREFIXES = NAME_PROCLITICS
+_STEM_PREFIXES = ("", *PREFIXES)
+_ONE_LETTER_PREFIXES = frozenset(prefix for prefix in PREFIXES if len(prefix) == 1)
 SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ني", "ه", "ك", "ي", "ة", "ات", "ين", "ون", "ان", "تين", "تان", "ية")
 _FOREIGN_LETTERS_RE = re.compile(f"[{FOREIGN_LETTERS}]")
 # Short vowels and sukun inside a word (not the common tanween of «ـًا»): the writer spelt the word out.
@@ -636,6 +639,8 @@ class WordAnalyst:
 
     def _word_zipf(self, word: str) -> float:
         if self.frequencies is not None:
+            if MARKS_RE.search(word) is None:  # the table itself (:meth:`WordFrequencies.zipf` of a plain form)
+                return float(self.frequencies.zipf_table.get(word, 0.0))
             return self.frequencies.zipf(word)
         if len(word) == 2:
             return 6.0 if word in _GLUE_WORDS else 0.0
@@ -792,9 +797,8 @@ class WordAnalyst:
                 kind = "spelling"
             elif kind == "extra" and word[-1] in "زس" and candidate == word[:-1]:
                 kind = "plural-s"  # «تشيرز», «فوكلاندس»: the English -s of a name, not a slip
-            prefix, stem = _strip_clitics(candidate)
-            if prefix and len(prefix) == 1:
-                frequency = max(frequency, self.zipf(stem) - 0.7)
+            if candidate[:1] in _ONE_LETTER_PREFIXES and len(_strip_clitics(candidate)[0]) == 1:
+                frequency = max(frequency, self.zipf(candidate[1:]) - 0.7)
             found.append(Correction(word=candidate, slip=kind, odds=round(frequency + SLIP_ODDS[kind], 3)))
         found.sort(key=lambda c: -c.odds)
         return tuple(found)
@@ -864,35 +868,27 @@ class WordAnalyst:
         costs one more missing space; one such part is allowed for every two common ones, in runs of three or
         more."""
         n = len(word)
-        table: set[str] | None = None
-        if self.frequencies is not None:
-            table = self.frequencies.existing(
-                [word[a:b] for a in range(n) for b in range(a + minimum, min(n, a + _MAX_PART) + 1)]
-            )
-            heads = (word[:b] for b in range(minimum, min(n, _MAX_PART) + 1))
-            tails = (word[a:] for a in range(max(0, n - _MAX_PART), n - minimum + 1))
-            if not (any(map(table.__contains__, heads)) and any(map(table.__contains__, tails))):
+        spans = _spans(n, minimum)
+        pieces = [word[a:b] for a, b in spans]
+        found: list[tuple[tuple[int, int], str]] = list(zip(spans, pieces, strict=True))
+        if self.frequencies is not None:  # only the pieces that are forms at all
+            found = list(compress(found, map(self.frequencies.existing(pieces).__contains__, pieces)))
+            if not (found and found[0][0][0] == 0 and any(span[1] == n for span, _ in found)):
                 return None  # no form starts the word, or none ends it
         best: list[tuple[float, int, tuple[str, ...]] | None] = [None] * (n + 1)
         best[0] = (0.0, 0, ())
         part_values = self._part_values
-        for start in range(n - minimum + 1):  # in order, so best[start] is final when used
+        for (start, end), part in found:  # by start, so best[start] is final when used
             before = best[start]
             if before is None:
                 continue
-            for end in range(start + minimum, min(n, start + _MAX_PART) + 1):
-                part = word[start:end]
-                if table is not None and part not in table:
-                    continue  # only the pieces that are forms at all
-                frequency, rare = part_values[part]  # :meth:`_part` of a part ``minimum`` letters long or more
-                if not frequency:
-                    continue
-                score = (
-                    before[0] + frequency - 9.0 + (MISSING_SPACE if start else 0.0) + (MISSING_SPACE if rare else 0.0)
-                )
-                current = best[end]
-                if current is None or score > current[0]:
-                    best[end] = (score, before[1] + rare, (*before[2], part))
+            frequency, rare = part_values[part]  # :meth:`_part` of a part ``minimum`` letters long or more
+            if not frequency:
+                continue
+            score = before[0] + frequency - 9.0 + (MISSING_SPACE if start else 0.0) + (MISSING_SPACE if rare else 0.0)
+            current = best[end]
+            if current is None or score > current[0]:
+                best[end] = (score, before[1] + rare, (*before[2], part))
         result = best[n]
         if result is None or len(result[2]) < 2:
             return None
@@ -1008,6 +1004,13 @@ class WordAnalyst:
             return False
         corrections = self.corrections(piece)
         return not corrections or corrections[0].odds - max(self.zipf(piece), UNSEEN) < 1.0
+
+
+@lru_cache(maxsize=1024)
+def _spans(n: int, minimum: int) -> tuple[tuple[int, int], ...]:
+    """Every ``(start, end)`` of a part of ``minimum`` to :data:`_MAX_PART` letters in a word of ``n`` letters, by
+    start, then end."""
+    return tuple((a, b) for a in range(n) for b in range(a + minimum, min(n, a + _MAX_PART) + 1))
 
 
 #: The frequency (Zipf) a part of a run of words needs, by its length: short parts must be very common words.
@@ -1391,6 +1394,7 @@ class _Article:
         self.known = tokens.known(lexicon)
         self._blanked_by_length: dict[int, dict[str, str]] = {}
         self._shortened_by_length: dict[int, set[str]] = {}
+        self._by_length: dict[int, list[str]] = {}
 
     @cached_property
     def contexts(self) -> _StemContexts:
@@ -1400,12 +1404,12 @@ class _Article:
     def person_words(self) -> frozenset[str]:
         return _person_words(self.glossary)
 
-    @cached_property
-    def _words_by_length(self) -> dict[int, list[str]]:
-        by_length: dict[int, list[str]] = {}
-        for word in self.tokens.counts:
-            by_length.setdefault(len(word), []).append(word)
-        return by_length
+    def _words_of_length(self, n: int) -> list[str]:
+        """The article's distinct (folded) words of ``n`` letters, found when first asked for."""
+        found = self._by_length.get(n)
+        if found is None:
+            found = self._by_length[n] = [word for word in self.tokens.counts if len(word) == n]
+        return found
 
     def near_word(self, written: str) -> bool:
         """True when a word of the article is ``written`` with one letter replaced or added, once both are folded
@@ -1413,10 +1417,10 @@ class _Article:
         word = folded(written)
         n = len(word)
         if not n:
-            return bool(self._words_by_length.get(1))
+            return bool(self._words_of_length(1))
         if _ARABIC_FORM_RE.fullmatch(written) is None and word in self.tokens.counts:
             return True  # the same word once folded
-        same_length = self._words_by_length.get(n, ())
+        same_length = self._words_of_length(n)
         if len(same_length) <= self.SCAN_WORDS:
             if any(sum(map(ne, other, word)) == 1 for other in same_length):
                 return True
@@ -1426,7 +1430,7 @@ class _Article:
                 letter = blanked.get(f"{word[:i]}\0{word[i + 1 :]}")
                 if letter is not None and letter != word[i]:  # "" when several letters stand there
                     return True
-        longer = self._words_by_length.get(n + 1, ())
+        longer = self._words_of_length(n + 1)
         if len(longer) <= self.SCAN_WORDS:
             return any(_one_letter_more(other, word) for other in longer)
         return word in self._shortened(n + 1)
@@ -1440,7 +1444,7 @@ class _Article:
         index = self._blanked_by_length.get(length)
         if index is None:
             index = self._blanked_by_length[length] = {}
-            for other in self._words_by_length.get(length, ()):
+            for other in self._words_of_length(length):
                 for i, letter in enumerate(other):
                     key = f"{other[:i]}\0{other[i + 1 :]}"
                     if index.setdefault(key, letter) != letter:
@@ -1452,7 +1456,7 @@ class _Article:
         forms = self._shortened_by_length.get(length)
         if forms is None:
             forms = self._shortened_by_length[length] = {
-                other[:i] + other[i + 1 :] for other in self._words_by_length.get(length, ()) for i in range(length)
+                other[:i] + other[i + 1 :] for other in self._words_of_length(length) for i in range(length)
             }
         return forms
 
@@ -1496,7 +1500,7 @@ class _StemContexts:
             folded = self._tokens.folded
             last = len(folded) - 1
             found = set()
-            for prefix in ("", *PREFIXES):
+            for prefix in _STEM_PREFIXES:
                 for index in self._positions.get(prefix + stem, ()):
                     found.add((folded[index - 1] if index else "", folded[index + 1] if index < last else ""))
             number = self._cache[stem] = len(found)

@@ -1,0 +1,127 @@
+"""Equivalence tests of the quicker look-ups of the garbled-word analysis: each gives what the plain way gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from audit.arabic import compiled
+from audit.arabic.lexicon import CombinedLexicon, WordFrequencies, WordList
+from audit.checks.garbled import _MAX_PART, _ONE_LETTER_PREFIXES, MISSING_SPACE, WordAnalyst, _strip_clitics
+
+_FORMS = {
+    "في": 1e-2,
+    "من": 1e-2,
+    "قال": 1e-4,
+    "قالت": 1e-4,
+    "إنه": 1e-4,
+    "الحكومة": 1e-4,
+    "حكومة": 1e-5,
+    "كتاب": 1e-4,
+    "كتب": 1e-5,
+    "بالكتاب": 1e-6,
+    "وزير": 1e-4,
+    "مدينة": 1e-5,
+    "ميكلسون": 1e-8,
+    "الخارجية": 1e-5,
+}
+_LETTERS = "ابتثجحخدذرسشصطعغفقكلمنهويةىإأءو"
+_words = st.lists(st.sampled_from([*_FORMS, *_LETTERS]), min_size=1, max_size=5).map("".join)
+
+
+def _analyst() -> WordAnalyst:
+    return WordAnalyst(CombinedLexicon([WordList("w", ["كتاب", "حكومة"])]), WordFrequencies(_FORMS))
+
+
+def _plain_segment(analyst: WordAnalyst, word: str, minimum: int) -> tuple[str, ...] | None:
+    """:meth:`WordAnalyst._segment` written plainly: every piece looked up, every start and end tried in turn."""
+    n = len(word)
+    assert analyst.frequencies is not None
+    table = analyst.frequencies.existing(
+        [word[a:b] for a in range(n) for b in range(a + minimum, min(n, a + _MAX_PART) + 1)]
+    )
+    heads = [word[:b] for b in range(minimum, min(n, _MAX_PART) + 1)]
+    tails = [word[a:] for a in range(max(0, n - _MAX_PART), n - minimum + 1)]
+    if not (any(h in table for h in heads) and any(t in table for t in tails)):
+        return None
+    best: list[tuple[float, int, tuple[str, ...]] | None] = [None] * (n + 1)
+    best[0] = (0.0, 0, ())
+    for start in range(n - minimum + 1):
+        before = best[start]
+        if before is None:
+            continue
+        for end in range(start + minimum, min(n, start + _MAX_PART) + 1):
+            part = word[start:end]
+            if part not in table:
+                continue
+            frequency, rare = analyst._part_value(part)
+            if not frequency:
+                continue
+            score = before[0] + frequency - 9.0 + (MISSING_SPACE if start else 0.0) + (MISSING_SPACE if rare else 0.0)
+            current = best[end]
+            if current is None or score > current[0]:
+                best[end] = (score, before[1] + rare, (*before[2], part))
+    result = best[n]
+    if result is None or len(result[2]) < 2:
+        return None
+    _score, rare_parts, parts = result
+    if rare_parts and (len(parts) < 3 or 2 * rare_parts > len(parts) - rare_parts):
+        return None
+    return parts
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=_words, minimum=st.sampled_from([2, 3]))
+def test_segmentation_matches_the_plain_dynamic_programme(word: str, minimum: int) -> None:
+    analyst = _analyst()
+    assert analyst._segment(word, minimum) == _plain_segment(analyst, word, minimum)
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=_words)
+def test_analyst_frequencies_are_the_tables(word: str) -> None:
+    analyst = _analyst()
+    assert analyst.frequencies is not None
+    for form in (word, word + "\u064e", word[1:]):
+        assert analyst.zipf(form) == analyst.frequencies.zipf(form)
+
+
+@settings(max_examples=500, deadline=None)
+@given(word=st.text(alphabet="وفبكلالسم", max_size=7))
+def test_one_letter_clitic_test_is_the_full_one(word: str) -> None:
+    prefix, stem = _strip_clitics(word)
+    quick = word[:1] in _ONE_LETTER_PREFIXES and len(_strip_clitics(word)[0]) == 1
+    assert quick == (bool(prefix) and len(prefix) == 1)
+    if quick:
+        assert stem == word[1:]
+
+
+_keys = st.text(alphabet="abcxyz", min_size=1, max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    table=st.dictionaries(_keys, st.lists(_keys, min_size=1, max_size=3), max_size=8),
+    asked=st.lists(_keys, max_size=12),
+    bulk_after=st.integers(1, 6),
+)
+def test_packed_maps_answer_as_the_dictionary(table: dict[str, list[str]], asked: list[str], bulk_after: int) -> None:
+    packed = {key: compiled._ITEMS.join(values) for key, values in table.items()}
+    expected = {key: tuple(values) for key, values in table.items()}
+    queries: list[str] = []
+
+    def query(key: str) -> str | None:
+        queries.append(key)
+        return packed.get(key)
+
+    whole = compiled.PackedMap(dict(packed), fields=False)
+    lazy = compiled.LazyPackedMap(query, lambda: dict(packed), fields=False, bulk_after=bulk_after)
+    for key in asked:
+        for mapping in (whole, lazy):
+            assert mapping.get(key) == expected.get(key)
+            assert (key in mapping) == (key in expected)
+            assert mapping.get(key, ()) == expected.get(key, ())
+            if key in expected:
+                assert mapping[key] == expected[key]
+    assert len(queries) == len(set(queries))  # each key asked of the store once at most
+    assert dict(lazy.items()) == dict(whole.items()) == expected
