@@ -371,6 +371,10 @@ PARALLEL_MIN_CHARS = 200_000
 #: The most worker processes a local run starts (more than the cores only adds switching and memory).
 MAX_JOBS = 32
 _FORK_UNSAFE_MODULES = ("torch", "ctranslate2")
+#: How many chunks, and characters of articles, the workers of a batch audited in halves may hold beyond those
+#: merged (at least two chunks per worker): enough for one half to run ahead while the other loads its tables.
+HALVES_AHEAD_CHUNKS = 16
+HALVES_AHEAD_CHARS = 2_000_000
 #: A task handed to workers: an async result, or a chunk with one per half of the checks.
 _Task = TypeVar("_Task")
 
@@ -439,6 +443,8 @@ class LocalExecutor:
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(0, jobs)
+        #: Pools whose work is done, told to end: their workers exit while this process goes on.
+        self._ending: list[Any] = []
 
     def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleOutcome]]:
         chunks = iter(chunks)
@@ -477,7 +483,10 @@ class LocalExecutor:
         if halves is None:
             # Lexicons, models and patterns are loaded here, once, and shared by every fork.
             _prepare(spec)
-            with context.Pool(jobs, initializer=_init_worker, initargs=(spec,)) as pool:
+            pools: list[Any] = []
+            with self._running(pools):
+                pool = context.Pool(jobs, initializer=_init_worker, initargs=(spec,))
+                pools.append(pool)
                 yield from _in_order(
                     (pool.apply_async(_audit_in_worker, (chunk,)) for chunk in itertools.chain([first], chunks)),
                     2 * jobs,
@@ -486,36 +495,67 @@ class LocalExecutor:
             return
         # Each half of the checks in its own workers, which see every article: the per-word work a half shares
         # is done once, not once in every worker.
-        with contextlib.ExitStack() as stack:
-            pools = [
-                stack.enter_context(context.Pool(size, initializer=_init_half_worker, initargs=(half,)))
-                for size, half in zip(((jobs + 1) // 2, jobs // 2), halves, strict=True)
-            ]
+        pools = []
+        with self._running(pools):
+            for size, half in zip(((jobs + 1) // 2, jobs // 2), halves, strict=True):
+                pools.append(context.Pool(size, initializer=_init_half_worker, initargs=(half,)))
+            # One half may run well ahead of the other (while the other loads its tables, or where its articles
+            # cost it less), so that no core waits: the chunks in flight are bounded by characters as well.
             yield from _in_order(
                 (
                     (chunk, [pool.apply_async(_outputs_in_worker, (chunk,)) for pool in pools])
                     for chunk in itertools.chain([first], chunks)
                 ),
-                2 * jobs,
+                max(2 * jobs, HALVES_AHEAD_CHUNKS),
                 lambda part: _joined(spec.config, *part),
+                size=lambda part: sum(len(article.text) for article in part[0]),
+                floor=2 * jobs,
             )
 
+    @contextlib.contextmanager
+    def _running(self, pools: list[Any]) -> Iterator[None]:
+        """``pools`` (filled inside) are stopped at once when the work fails or is abandoned; once every result is
+        in, they are told to end instead: their workers exit while this process writes the results, and
+        :meth:`close` waits for them."""
+        try:
+            yield
+        except BaseException:
+            for pool in reversed(pools):
+                pool.terminate()
+            raise
+        for pool in pools:
+            pool.close()
+        self._ending.extend(pools)
+
     def close(self) -> None:
-        pass
+        """Wait for the workers of finished pools to exit."""
+        ending, self._ending = self._ending, []
+        for pool in ending:
+            pool.join()
 
 
 def _in_order(
-    tasks: Iterable[_Task], limit: int, result: Callable[[_Task], list[ArticleOutcome]]
+    tasks: Iterable[_Task],
+    limit: int,
+    result: Callable[[_Task], list[ArticleOutcome]],
+    size: Callable[[_Task], int] | None = None,
+    floor: int = 1,
 ) -> Iterator[list[ArticleOutcome]]:
     """The results of ``tasks`` (submitted to workers as they are drawn), in order, with at most ``limit`` drawn
-    and not yet waited for."""
-    pending: deque[_Task] = deque()
+    and not yet waited for; with ``size``, also no more than :data:`HALVES_AHEAD_CHARS` of it in all, unless
+    fewer than ``floor`` tasks are pending."""
+    pending: deque[tuple[_Task, int]] = deque()
+    total = 0
     for task in tasks:
-        pending.append(task)
-        if len(pending) >= limit:
-            yield result(pending.popleft())
+        weight = size(task) if size is not None else 0
+        pending.append((task, weight))
+        total += weight
+        while len(pending) >= limit or (len(pending) >= floor and total >= HALVES_AHEAD_CHARS):
+            done, weight = pending.popleft()
+            total -= weight
+            yield result(done)
     while pending:
-        yield result(pending.popleft())
+        yield result(pending.popleft()[0])
 
 
 def _prepare(spec: RunSpec) -> None:
@@ -646,7 +686,10 @@ def audit_batch(
         else:
             articles.append(item)
     executor = LocalExecutor(worker_count(config.jobs, articles))
-    outcomes = [o for chunk in executor.map_chunks(spec, chunks(articles)) for o in chunk]
+    try:
+        outcomes = [o for chunk in executor.map_chunks(spec, chunks(articles)) for o in chunk]
+    finally:
+        executor.close()
     placed, outcomes = without_dropped(placed, outcomes)
     articles = [o.article for o in outcomes]
     _, batch_checks = spec.split_checks()
