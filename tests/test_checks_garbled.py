@@ -401,10 +401,12 @@ def test_near_word_indexed_and_scanned_agree_with_the_definition(words: list[str
 
     text = " ".join(words)
     tokens = ArabicTokens(text)
+    lexicon = CombinedLexicon([WordList("w", [])])
     article = _Article(
         ArticleContext(Article(id="t", text=text)),
         tokens,
-        CombinedLexicon([WordList("w", [])]),
+        lexicon,
+        tokens.unknown(lexicon),
         load_glossary(),
         word_analyst(CombinedLexicon([WordList("w", [])])),
     )

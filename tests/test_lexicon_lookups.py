@@ -125,3 +125,15 @@ def test_packed_maps_answer_as_the_dictionary(table: dict[str, list[str]], asked
                 assert mapping[key] == expected[key]
     assert len(queries) == len(set(queries))  # each key asked of the store once at most
     assert dict(lazy.items()) == dict(whole.items()) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from([*_FORMS, "زيلينسكي", "وزيلينسكي", "كتلم", "بموسكو"]), max_size=12))
+def test_unknown_words_of_the_glossary_lexicon_are_found_through_the_base_lexicon(words: list[str]) -> None:
+    from audit.arabic.lexicon import ArabicTokens
+    from audit.checks.garbled import GlossaryWords, _unknown_words
+
+    base = CombinedLexicon([WordList("w", ["كتاب", "قال", "في"])])
+    extended = CombinedLexicon([base, GlossaryWords(["زيلينسكي", "موسكو"])])
+    tokens = ArabicTokens(" ".join(words))
+    assert _unknown_words(tokens, extended, base) == ArabicTokens(tokens.text).unknown(extended)

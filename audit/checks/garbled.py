@@ -1133,13 +1133,14 @@ class GarbledWordCheck(GlossaryUser, Check):
         tokens = article_tokens(ctx)
         folded = tokens.folded
         min_letters = self.config["min_letters"]
-        candidates = [i for i in tokens.unknown(lexicon) if len(folded[i]) >= 2]
+        unknown = _unknown_words(tokens, lexicon, load_lexicon(self.config["lexicons"]))
+        candidates = [i for i in unknown if len(folded[i]) >= 2]
         if not candidates:
             return
         candidates = [i for i in candidates if len(folded[i]) >= min_letters]
-        article = _Article(ctx, tokens, lexicon, self.glossary, self.analyst)
+        article = _Article(ctx, tokens, lexicon, unknown, self.glossary, self.analyst)
         covered: set[int] = set()
-        halves = {i for i in tokens.unknown(lexicon) if 2 <= len(folded[i]) < min_letters}  # «الجمع ية»
+        halves = {i for i in unknown if 2 <= len(folded[i]) < min_letters}  # «الجمع ية»
         for index in sorted({*candidates, *halves}):
             if index in covered:
                 continue
@@ -1308,6 +1309,13 @@ class GarbledWordCheck(GlossaryUser, Check):
         return best
 
 
+def _unknown_words(tokens: ArabicTokens, lexicon: CombinedLexicon, base: CombinedLexicon) -> list[int]:
+    """The indexes of the words ``lexicon`` (``base`` and more words) does not know: ``base``'s unknown words, which
+    its other checks share, that the rest of ``lexicon`` does not know either (as ``tokens.unknown(lexicon)``)."""
+    folded, knows = tokens.folded, lexicon.knows
+    return [i for i in tokens.unknown(base) if not knows(folded[i])]
+
+
 def _split_word(article: _Article, index: int) -> tuple[int, str, float] | None:
     """(index of the other half, the whole word, log10 odds before the evidence against) when word ``index`` and
     a neighbour separated by one space are the two halves of a common word («الحك ومة» → «الحكومة»)."""
@@ -1383,22 +1391,24 @@ class _Article:
         ctx: ArticleContext,
         tokens: ArabicTokens,
         lexicon: CombinedLexicon,
+        unknown: list[int],
         glossary: Glossary,
         analyst: WordAnalyst,
     ) -> None:
         self.ctx = ctx
         self.tokens = tokens
         self.lexicon = lexicon
+        #: the indexes of the words ``lexicon`` does not know
+        self.unknown = unknown
         self.glossary = glossary
         self.analyst = analyst
-        self.known = tokens.known(lexicon)
         self._blanked_by_length: dict[int, dict[str, str]] = {}
         self._shortened_by_length: dict[int, set[str]] = {}
         self._by_length: dict[int, list[str]] = {}
 
     @cached_property
     def contexts(self) -> _StemContexts:
-        return _StemContexts(self.tokens, self.lexicon)
+        return _StemContexts(self.tokens, self.unknown)
 
     @cached_property
     def person_words(self) -> frozenset[str]:
@@ -1480,16 +1490,16 @@ class _StemContexts:
     """Where the stem of an unknown word occurs among the article's unknown words: the distinct (previous word,
     next word) pairs around it, with any clitic prefix."""
 
-    def __init__(self, tokens: ArabicTokens, lexicon: CombinedLexicon) -> None:
+    def __init__(self, tokens: ArabicTokens, unknown: list[int]) -> None:
         self._tokens = tokens
-        self._lexicon = lexicon
+        self._unknown = unknown
         self._cache: dict[str, int] = {}
 
     @cached_property
     def _positions(self) -> dict[str, list[int]]:
         positions: dict[str, list[int]] = {}
         folded = self._tokens.folded
-        for index in self._tokens.unknown(self._lexicon):
+        for index in self._unknown:
             positions.setdefault(folded[index], []).append(index)
         return positions
 
@@ -1523,12 +1533,12 @@ def _name_or_term(article: _Article, word: str, stem: str) -> bool:
 def _name_next_to(article: _Article, index: int) -> bool:
     """True when an adjacent word is a name: a proper noun of the lexicon, a person of the glossary, or an unknown
     name-like word (multi-word names come together: «مايك تريدل», «شون كومز»)."""
-    folded, known = article.tokens.folded, article.known
+    folded, knows = article.tokens.folded, article.lexicon.knows
     for other in (index - 1, index + 1):
         if not 0 <= other < len(folded) or len(folded[other]) < 3:
             continue
         word = folded[other]
-        if known[other]:
+        if knows(word):
             if article.lexicon.proper_noun(word) or normalize_arabic(word) in article.person_words:
                 return True
             continue
