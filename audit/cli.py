@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import gc
 import importlib.util
 import os
 import signal
@@ -27,6 +28,10 @@ EXIT_OK, EXIT_GATE, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 #: New findings listed on the terminal with --baseline (all of them are in the reports).
 MAX_NEW_SHOWN = 200
+#: The garbage collector's thresholds while a command runs (Python's default is 700, 10, 10): an audit keeps
+#: millions of small objects (lexicon caches, findings, records) alive, and collecting the youngest ones ten
+#: times less often costs a little memory and saves about 5% of its CPU. Worker processes inherit them.
+GC_THRESHOLDS = (7000, 10, 10)
 EXIT_CODES_HELP = """exit codes:
   0  every article passed the gate (with --baseline: no new finding)
   1  the gate failed for at least one article
@@ -464,6 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; every outcome is an exit code and at most a one-line message, never a traceback."""
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         return _main(argv)
     except BrokenPipeError:  # «audit explain G501 | head -1»: the reader left
@@ -484,6 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"audit: internal error: {type(exc).__name__}: {str(exc)[:300]}{place}", file=sys.stderr)
         return EXIT_INTERNAL
     finally:
+        gc.set_threshold(*thresholds)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import itertools
 import json
@@ -573,18 +574,24 @@ _worker_spec: RunSpec | None = None
 
 
 def _init_worker(spec: RunSpec) -> None:
-    """Workers leave interrupts to the parent (which stops the pool) and end silently when told to."""
+    """Workers leave interrupts to the parent (which stops the pool) and end silently when told to.
+
+    What a worker starts with (inherited, or loaded by :func:`_init_half_worker`) lives as long as it does: it is
+    moved out of the garbage collector's sight, whose full passes then look only at what the articles add.
+    """
     global _worker_spec
     _worker_spec = spec
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _end_with_parent()
+    gc.freeze()
 
 
 def _init_half_worker(spec: RunSpec) -> None:
     """A worker of one half of the checks loads what that half needs itself, while the other half loads its own."""
     _init_worker(spec)
     _prepare(spec)
+    gc.freeze()
 
 
 def _end_with_parent() -> None:

@@ -280,3 +280,11 @@ def test_fail_under_a_subscore(tmp_path: Path) -> None:
     gate = f"score=0,{worst}={subscores[worst] + 1}"
     assert main(["check", bad, "--output", "out", "--fail-on", "none", "--fail-under", gate]) == 1
     assert main(["check", bad, "--output", "out", "--fail-on", "none", "--fail-under", "--format", "junit"]) == 2
+
+
+def test_a_command_leaves_the_garbage_collector_as_it_found_it(capsys: pytest.CaptureFixture[str]) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    assert main(["list-checks"]) == 0
+    assert gc.get_threshold() == before

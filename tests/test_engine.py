@@ -157,3 +157,16 @@ def test_split_by_work_keeps_the_lexicon_checks_together() -> None:
     assert split_by_work(spec, [replace(plain[0], source="Text.")]) is None
     only_garbled = RunSpec(config=Config(), checks=tuple(build_checks(select=["G501"])))
     assert split_by_work(only_garbled, plain) is None
+
+
+def test_the_worker_processes_of_a_batch_have_ended_when_it_returns() -> None:
+    import multiprocessing
+    from dataclasses import replace
+
+    from audit.checks import build_checks
+
+    text = "قال المتحدث إن الاجتماع انتهى، وأضاف أن الوفد سيعود غداً إلى العاصمة.\n" * 3
+    articles = [_article(f"a{i}", text) for i in range(8)]
+    result = audit_batch(articles, replace(Config(), jobs=2), checks=build_checks(select=["P", "D"]))
+    assert len(result.articles) == 8
+    assert multiprocessing.active_children() == []
