@@ -366,3 +366,37 @@ def test_spelling_of_a_name_does_not_depend_on_the_hash_seed() -> None:
         for seed in range(6)
     }
     assert answers == {"سبوتيفاي"}
+
+
+def test_skeleton_forms_are_those_of_each_stem() -> None:
+    """A word is indexed under the skeleton of each of its clitic-free stems, cut from the whole word's skeleton: the
+    same pairs, in the same order, as reading each stem's skeleton on its own."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from audit.arabic.clitics import SHORT_PROCLITICS
+    from audit.arabic.orthography import MARKS_RE
+    from audit.checks.script import _skeleton_forms
+
+    def plain(word: str) -> tuple[tuple[str, str], ...]:
+        word = MARKS_RE.sub("", word)
+        if len(word) < 3 or not set("اأإآوىي") & set(word[1:]):
+            return ()
+        found: dict[str, str] = {}
+        for prefix in ("", *SHORT_PROCLITICS):
+            if prefix and not (word.startswith(prefix) and len(word) - len(prefix) >= 3):
+                continue
+            stem = word[len(prefix) :]
+            skeleton = arabic_skeleton(stem)
+            if len(skeleton) >= 3 and skeleton not in found:
+                found[skeleton] = "ال" + stem if prefix.endswith("ال") or prefix == "لل" else stem
+        return tuple(found.items())
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="وفبكلالتيمنرسشدقجزأإآىةءهعَُّـ", min_size=1, max_size=12))
+    @example("وللويتكوف")
+    @example("بالكرملين")
+    def same(word: str) -> None:
+        assert _skeleton_forms(word) == plain(word)
+
+    same()

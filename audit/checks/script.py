@@ -156,6 +156,20 @@ _ARABIC_PREFIXES = SHORT_PROCLITICS
 _MIN_SKELETON = 3
 
 
+def _prefix_cuts() -> dict[str, tuple[tuple[str, int], ...]]:
+    """By first letter, the prefixes a word starting with it may be indexed without, in order, each with the length of
+    its skeleton (a skeleton is made letter by letter, so the stem's is the word's without the prefix's); the empty
+    prefix first."""
+    by_first: dict[str, list[tuple[str, int]]] = {}
+    for prefix in _ARABIC_PREFIXES:
+        by_first.setdefault(prefix[0], []).append((prefix, len(arabic_classes(prefix))))
+    return {first: (("", 0), *cuts) for first, cuts in by_first.items()}
+
+
+_PREFIX_CUTS = _prefix_cuts()
+_NO_PREFIX: tuple[tuple[str, int], ...] = (("", 0),)
+
+
 def _skeleton_forms(word: str) -> tuple[tuple[str, str], ...]:
     """``(skeleton, form)`` pairs under which an Arabic word is indexed: the word and its clitic-free stems."""
     word = MARKS_RE.sub("", word)
@@ -163,12 +177,13 @@ def _skeleton_forms(word: str) -> tuple[tuple[str, str], ...]:
         return ()  # transliterated names spell their vowels; bare roots («كتب») are native words
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for prefix in ("", *_ARABIC_PREFIXES):
+    whole = arabic_classes(word)
+    for prefix, cut in _PREFIX_CUTS.get(word[0], _NO_PREFIX):
         if prefix and not (word.startswith(prefix) and len(word) - len(prefix) >= 3):
             continue
         stem = word[len(prefix) :]
         form = "ال" + stem if prefix.endswith("ال") or prefix == "لل" else stem
-        skeleton = arabic_classes(stem)
+        skeleton = whole[cut:]
         if len(skeleton) >= _MIN_SKELETON and skeleton not in seen:
             seen.add(skeleton)
             found.append((skeleton, form))
