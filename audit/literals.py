@@ -10,10 +10,11 @@ import warnings
 from typing import Any
 
 
-def literal_requirements(pattern: str) -> list[tuple[str, ...]]:
-    """The literal requirements of ``pattern``: each a set of literals (three characters long at least) one of
-    which every match contains; empty when the pattern has none. Case is not considered: with ``re.IGNORECASE``
-    use only the requirements whose literals are :func:`uncased`."""
+def literal_requirements(pattern: str, shortest: int = 3) -> list[tuple[str, ...]]:
+    """The literal requirements of ``pattern``: each a set of literals (``shortest`` characters long at least) one
+    of which every match contains; empty when the pattern has none. A set of characters («[-–—]») is a requirement
+    of one-character literals. Case is not considered: with ``re.IGNORECASE`` use only the requirements whose
+    literals are :func:`uncased`."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import sre_constants
@@ -33,10 +34,12 @@ def literal_requirements(pattern: str) -> list[tuple[str, ...]]:
             repeated = op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] >= 1
             if op is sre_constants.SUBPATTERN or repeated:
                 found.extend(requirements(value[-1]))
+            elif op is sre_constants.IN and all(item is sre_constants.LITERAL for item, _ in value):
+                found.append(tuple(chr(code) for _, code in value))
             elif op is sre_constants.BRANCH:
                 options: list[str] = []
                 for branch in value[1]:
-                    best = best_requirement(requirements(branch))
+                    best = best_requirement(requirements(branch), shortest)
                     if best is None:
                         break
                     options.extend(best)
@@ -47,19 +50,19 @@ def literal_requirements(pattern: str) -> list[tuple[str, ...]]:
         return found
 
     try:
-        return _usable(requirements(sre_parse.parse(pattern)))
+        return _usable(requirements(sre_parse.parse(pattern)), shortest)
     except Exception:  # an exotic pattern: no requirement, searched everywhere
         return []
 
 
-def _usable(requirements: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """The requirements whose literals are all three characters long at least."""
-    return [r for r in requirements if r and min(len(x.strip()) for x in r) >= 3]
+def _usable(requirements: list[tuple[str, ...]], shortest: int) -> list[tuple[str, ...]]:
+    """The requirements whose literals are all ``shortest`` characters long at least, blanks not counted."""
+    return [r for r in requirements if r and min(len(x.strip()) for x in r) >= shortest]
 
 
-def best_requirement(requirements: list[tuple[str, ...]]) -> tuple[str, ...] | None:
-    """The requirement whose shortest literal is longest, when that is three characters at least."""
-    return max(_usable(requirements), key=lambda r: min(len(x) for x in r), default=None)
+def best_requirement(requirements: list[tuple[str, ...]], shortest: int = 3) -> tuple[str, ...] | None:
+    """The requirement whose shortest literal is longest, when that is ``shortest`` characters at least."""
+    return max(_usable(requirements, shortest), key=lambda r: min(len(x) for x in r), default=None)
 
 
 def uncased(requirement: tuple[str, ...]) -> bool:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import TypeVar
 
 from audit import resources
 from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_RUN_RE
@@ -50,7 +49,6 @@ _IMAGE_NAME_RE = re.compile(
 _TAG_LIST_RE = re.compile(r"^[^:：\n]{2,30}[:：]\s*\S[^.!?؟\n]*[،,][^.!?؟\n]*$")
 _PUBLISHER_NAME_RE = re.compile(f"[{LATIN_LETTER}][{LATIN_LETTER}0-9]{{3,}}")
 _PATTERN_LINE_RE = re.compile(r"^\[(?P<kind>[a-z-]+)\]$")
-P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,8 @@ class ResiduePatterns:
     patterns is slow; patterns anchored at the line start are joined and tried at position 0 only, the others are
     searched one by one (each gets the engine's literal-prefix speed-up), patterns without Arabic letters only
     on lines that have Latin letters, and patterns with a literal requirement in Arabic (:mod:`audit.literals`)
-    only in articles, then on lines, that have one of its literals.
+    only in articles, then on lines, that have one of its literals; span patterns only in articles, then near line
+    ends, that have one literal or character of each of their requirements.
     """
 
     anchored: re.Pattern[str] | None
@@ -71,8 +70,9 @@ class ResiduePatterns:
     count: int
     #: for each unanchored pattern, literals of which a line must have one to match it (empty: no such need)
     unanchored_literals: tuple[tuple[str, ...], ...] = ()
-    #: the same for each span pattern
-    span_literals: tuple[tuple[str, ...], ...] = ()
+    #: for each span pattern, its literal requirements down to single characters: a text must have a literal of
+    #: each to hold a match (empty: none known)
+    span_needs: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
 
 def _anchored(pattern: str) -> bool:
@@ -113,7 +113,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
     unanchored: list[tuple[re.Pattern[str], str, bool]] = []
     unanchored_literals: list[tuple[str, ...]] = []
     spans: list[tuple[re.Pattern[str], str]] = []
-    span_literals: list[tuple[str, ...]] = []
+    span_needs: list[tuple[tuple[str, ...], ...]] = []
     anchored_lines: list[tuple[int, str]] = []
     kind: str | None = None
     flags = re.IGNORECASE
@@ -137,13 +137,12 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
             continue
         compiled = _compile(line, flags, f"{source}:{number}")
         # (the patterns ignore case: only literals without cased letters are certain)
-        required = best_requirement([r for r in literal_requirements(line) if uncased(r)]) or ()
         if kind in SPAN_KINDS:
             spans.append((compiled, kind))
-            span_literals.append(required)
+            span_needs.append(tuple(r for r in literal_requirements(line, shortest=1) if uncased(r)))
         else:
             unanchored.append((compiled, kind, not ARABIC_LETTER_RE.search(line)))
-            unanchored_literals.append(required)
+            unanchored_literals.append(best_requirement([r for r in literal_requirements(line) if uncased(r)]) or ())
     joined: re.Pattern[str] | None = None
     if anchored:
         try:
@@ -159,7 +158,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
         spans=tuple(spans),
         count=len(anchored) + len(unanchored) + len(spans),
         unanchored_literals=tuple(unanchored_literals),
-        span_literals=tuple(span_literals),
+        span_needs=tuple(span_needs),
     )
 
 
@@ -278,14 +277,9 @@ _SANDWICH_WORDS = 20
 _FOREIGN_PROSE_CRITICAL_WORDS = 15
 
 
-def _possible(text: str, patterns: Sequence[P], literals: Sequence[tuple[str, ...]]) -> list[tuple[P, tuple[str, ...]]]:
-    """The ``patterns`` that can match in ``text``, in order, each with its literal requirement (``literals``, one per
-    pattern; empty: none, or not known): a pattern needing literals is left out when the text has none of them."""
-    return [
-        (pattern, needed)
-        for pattern, needed in zip(patterns, literals or repeat((), len(patterns)), strict=True)
-        if not needed or any(map(text.__contains__, needed))
-    ]
+def _meets(text: str, needs: Sequence[tuple[str, ...]]) -> bool:
+    """Whether ``text`` has a literal of each requirement of ``needs``."""
+    return all(any(map(text.__contains__, need)) for need in needs)
 
 
 class _Classifier:
@@ -295,9 +289,19 @@ class _Classifier:
         self.patterns = patterns
         self.language_id = ctx.language_id
         self.lines: list[_Line | None] = [None] * len(self.paragraphs)
-        # The patterns with a literal requirement are tried only in articles, then lines, that meet it.
-        self.unanchored = _possible(self.text, patterns.unanchored, patterns.unanchored_literals)
-        self.spans = [pattern for pattern, _ in _possible(self.text, patterns.spans, patterns.span_literals)]
+        # The patterns with literal requirements are tried only in the articles (then lines) that meet them.
+        literals = patterns.unanchored_literals or repeat((), len(patterns.unanchored))
+        self.unanchored = [
+            (pattern, needed)
+            for pattern, needed in zip(patterns.unanchored, literals, strict=True)
+            if not needed or any(map(self.text.__contains__, needed))
+        ]
+        needs = patterns.span_needs or repeat((), len(patterns.spans))
+        self.spans = [
+            (pattern, kind, need)
+            for (pattern, kind), need in zip(patterns.spans, needs, strict=True)
+            if _meets(self.text, need)
+        ]
 
     def line(self, index: int) -> _Line:
         found = self.lines[index]
@@ -454,7 +458,9 @@ class _Classifier:
                 windows = [(span.start, span.end, True, True)]
             for window_start, window_end, open_start, open_end in windows:
                 body = self.text[window_start:window_end]
-                for pattern, kind in self.spans:
+                for pattern, kind, need in self.spans:
+                    if need and not _meets(body, need):
+                        continue
                     for match in pattern.finditer(body):
                         if (match.start() == 0 and not open_start) or (match.end() == len(body) and not open_end):
                             continue  # ^ or $ matched at a cut inside the line, not at its real start or end
