@@ -268,7 +268,7 @@ def run_check(args: argparse.Namespace) -> int:
             raise
         finally:
             executor.close()
-        records = ArticleRecords(result.results, result.articles)
+        records = ArticleRecords(result.results, result.articles, kept=result.records)
         written, report, failure = _write_run_reports(run, result, records, config)
         run.complete(result)
     except OSError as exc:

@@ -232,6 +232,9 @@ class RunStore:
         self._readers: dict[str, IO[bytes]] = {}
         self._held: dict[int, _Held] | None = {}
         self._held_bytes = 0
+        #: The article records appended in this run, as written (while their lines fit in KEEP_RECORDS_BYTES).
+        self._records: dict[int, dict[str, Any]] | None = {}
+        self._records_bytes = 0
 
     # opening: afresh or from a valid prefix
 
@@ -243,6 +246,7 @@ class RunStore:
         self.index = {}
         self._sizes = {"records": 0, "details": 0, "collected": 0}
         self._held, self._held_bytes = {}, 0
+        self._records, self._records_bytes = {}, 0
 
     def recover(self) -> int:
         """Keep the longest valid prefix of frames (and of the files they point at); returns its length."""
@@ -286,6 +290,7 @@ class RunStore:
         self.count = valid
         self.index = index
         self._held, self._held_bytes = {}, 0
+        self._records, self._records_bytes = {}, 0
         # The visible stream starts again from the records kept.
         tmp = self.results_path.with_name(f".{RESULTS}.tmp")
         with self.records_path.open("rb") as source, tmp.open("wb") as target:
@@ -306,7 +311,11 @@ class RunStore:
 
     # writing
 
-    def append(self, key: bytes, digest: bytes, outcome: ArticleOutcome, line: bytes) -> int:
+    def append(
+        self, key: bytes, digest: bytes, outcome: ArticleOutcome, line: bytes, record: dict[str, Any] | None = None
+    ) -> int:
+        """Write an audited article; ``record`` is the record ``line`` holds, kept in memory while the records
+        fit (None: it is read back from the line when needed)."""
         output = outcome.output
         collected = output.collected
         details = pickle.dumps(
@@ -324,6 +333,12 @@ class RunStore:
         self._handles["frames"].write(_encode_frame(key, digest, extents, flags))
         number = self.count
         self.count += 1
+        if self._records is not None:
+            self._records_bytes += len(line)
+            if record is not None and self._records_bytes <= KEEP_RECORDS_BYTES:
+                self._records[number] = record
+            else:
+                self._records = None
         if self._held is not None:
             self._held_bytes += len(packed)
             if self._held_bytes <= self.hold_bytes:
@@ -380,6 +395,10 @@ class RunStore:
 
     def record_line(self, number: int) -> bytes:
         return self._read("records", self.records_path, self.frame(number).record)
+
+    def record(self, number: int) -> dict[str, Any] | None:
+        """The record of article ``number`` as written, when it is kept in memory."""
+        return None if self._records is None else self._records.get(number)
 
     def details(self, number: int) -> tuple[Article, _ArticleOutput, list[InputError]]:
         data = self._read("details", self.details_path, self.frame(number).details)
@@ -455,12 +474,16 @@ class _Collected(Sequence[Any]):
 
 class ArticleRecords:
     """The article records of ``results.jsonl``, read one at a time each time they are iterated; a file of at
-    most ``keep_bytes`` (default :data:`KEEP_RECORDS_BYTES`) is read once and its records kept."""
+    most ``keep_bytes`` (default :data:`KEEP_RECORDS_BYTES`) is read once and its records kept, unless they are
+    given (``kept``: the records the run wrote, equal to the file's lines read back)."""
 
-    def __init__(self, path: Path, count: int, keep_bytes: int | None = None) -> None:
+    def __init__(
+        self, path: Path, count: int, keep_bytes: int | None = None, kept: list[dict[str, Any]] | None = None
+    ) -> None:
         self.path, self.count = path, count
         self.keep_bytes = KEEP_RECORDS_BYTES if keep_bytes is None else keep_bytes
-        self._kept: list[dict[str, Any]] | None = None
+        #: The records already in memory (those of the run that wrote the file), else read once when small.
+        self._kept = kept
 
     def __len__(self) -> int:
         return self.count
@@ -508,6 +531,8 @@ class RunResult:
     audited: int
     reused: int
     order: array[int] = field(default_factory=lambda: array("q"))
+    #: The records of ``results`` in memory, in its order, when the run kept them all (see :class:`ArticleRecords`).
+    records: list[dict[str, Any]] | None = None
 
 
 class AuditRun:
@@ -632,16 +657,14 @@ class AuditRun:
         done = 0
         dropped: list[tuple[int, InputError]] = []
         for outcomes in executor.map_chunks(self.spec, chunks(to_audit())):
-            from audit.reporting import article_line
-
             for outcome in outcomes:
                 key, digest = keys[done]
                 if outcome.dropped:  # out of its time budget: an error, not a result (and audited again on resume)
                     order[pending_positions[done]] = _DROPPED
                     dropped.extend((pending_positions[done], error) for error in outcome.errors)
                 else:
-                    number = store.append(key, digest, outcome, article_line(self._gated(outcome.result)))
-                    order[pending_positions[done]] = number
+                    record, line = self._record_line(outcome.result)
+                    order[pending_positions[done]] = store.append(key, digest, outcome, line, record)
                 done += 1
             # Positions and keys of the articles written are no longer needed.
             del pending_positions[:done], keys[:done]
@@ -654,7 +677,7 @@ class AuditRun:
             bar.close()
         if dropped:
             order, placed = _without_dropped(order, placed, dropped)
-        errors = self._finish(order, placed)
+        errors, records = self._finish(order, placed)
         return RunResult(
             articles=len(order),
             errors=errors,
@@ -662,18 +685,21 @@ class AuditRun:
             audited=audited,
             reused=reused,
             order=order,
+            records=records,
         )
 
-    def _finish(self, order: array[int], placed: list[tuple[int, InputError]]) -> list[InputError]:
-        """The batch pass, then ``results.jsonl`` rewritten in input order with the batch findings merged."""
+    def _finish(
+        self, order: array[int], placed: list[tuple[int, InputError]]
+    ) -> tuple[list[InputError], list[dict[str, Any]] | None]:
+        """The batch pass, then ``results.jsonl`` rewritten in input order with the batch findings merged; returns
+        the errors and, when every one is in memory, the records of the file."""
         store, config = self.store, self.spec.config
         store.flush()
         _, batch_checks = self.spec.split_checks()
         contexts = _Contexts(store, order, self.spec)
         extra, batch_errors = batch_findings(batch_checks, contexts, lambda code: _Collected(store, order, code))
-        from audit.reporting import article_line
-
         errors: list[InputError] = []
+        records: list[dict[str, Any]] | None = []
         placed_iter = iter(placed)
         next_error = next(placed_iter, None)
         tmp = store.results_path.with_name(f".{RESULTS}.tmp")
@@ -688,15 +714,27 @@ class AuditRun:
                     if position in extra:
                         result, more = rescore(article, output, extra[position], config)
                         errors.extend(more)
-                        target.write(article_line(self._gated(result)))
+                        record, line = self._record_line(result)
+                        target.write(line)
+                        records = _appended(records, record)
                         continue
                 target.write(store.record_line(number))
+                records = _appended(records, store.record(number))
         while next_error is not None:
             errors.append(next_error[1])
             next_error = next(placed_iter, None)
         errors.extend(batch_errors)
         os.replace(tmp, store.results_path)
-        return errors
+        return errors, records
+
+    def _record_line(self, result: ArticleResult) -> tuple[dict[str, Any] | None, bytes]:
+        """The line of ``results.jsonl`` for ``result`` (gated by the baseline), and its record when it holds
+        nothing but JSON's own types (so that the record equals the line read back)."""
+        from audit.reporting import article_record_line, plain_record
+
+        result = self._gated(result)
+        record, line = article_record_line(result)
+        return (record if plain_record(result) else None), line
 
     def _gated(self, result: ArticleResult) -> ArticleResult:
         return result if self.baseline is None else gate_article(result, self.baseline)
@@ -707,6 +745,14 @@ class AuditRun:
             articles=result.articles,
             errors=len(result.errors),
         )
+
+
+def _appended(records: list[dict[str, Any]] | None, record: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+    """``records`` with ``record`` appended, or None once a record is missing."""
+    if records is None or record is None:
+        return None
+    records.append(record)
+    return records
 
 
 def _progress_bar(progress: bool | None) -> Any:

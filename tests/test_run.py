@@ -385,3 +385,19 @@ def test_collected_data_travels_pickled_once_and_is_stored_as_it_came(tmp_path: 
     assert (tmp_path / STATE_DIR / "collected.bin").read_bytes() == received.packed
     reader = RunStore(tmp_path)
     assert reader.recover() == 1 and reader.collected(number) == sent.collected
+
+
+def test_the_records_a_run_keeps_equal_its_results_file_read_back(tmp_path: Path) -> None:
+    from audit.engine import LocalExecutor, RunSpec
+
+    batch = make_batch(tmp_path / "in", 20)
+    run = AuditRun(tmp_path / "out", RunSpec(config=Config(jobs=1)), [str(batch)])
+    run.open()
+    try:
+        result = run.audit(load_paths([batch]), LocalExecutor(1))
+    finally:
+        run.close()
+    lines = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    assert result.records is not None and len(result.records) == 20
+    assert result.records == [json.loads(line) for line in lines]  # lists, not tuples; string keys
+    assert any(f["check"] == "C602" for record in result.records for f in record["findings"])  # rescored ones too

@@ -42,16 +42,32 @@ def article_dict(result: ArticleResult) -> dict[str, Any]:
 
 
 def article_line(result: ArticleResult) -> bytes:
-    """:func:`article_dict` as one line of ``results.jsonl`` (UTF-8 JSON and a newline).
+    """:func:`article_dict` as one line of ``results.jsonl`` (UTF-8 JSON and a newline)."""
+    return article_record_line(result)[1]
+
+
+def article_record_line(result: ArticleResult) -> tuple[dict[str, Any], bytes]:
+    """The record of ``result`` as its line of ``results.jsonl`` holds it, and that line.
 
     A record whose JSON is valid UTF-8 and has no non-finite number is written as it is, without the
     :func:`safe_values` copy (which would change nothing in it).
     """
     record = _article_record(result)
     try:
-        return (json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+        return record, (json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
     except (ValueError, UnicodeEncodeError):  # a NaN or an infinity, or a lone surrogate somewhere
-        return (json.dumps(safe_values(record), ensure_ascii=False) + "\n").encode("utf-8")
+        record = safe_values(record)
+        return record, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def plain_record(result: ArticleResult) -> bool:
+    """Whether the record of ``result`` holds only JSON's own types (lists, string keys), so that it equals its
+    line read back: true unless analyzers added metrics or an alignment, whose values may be tuples."""
+    return not result.alignment and result.metrics.keys() <= _FINDINGS_METRICS
+
+
+#: The metrics every article has, computed from its findings.
+_FINDINGS_METRICS = frozenset({"penalty", "counts"})
 
 
 def _article_record(result: ArticleResult) -> dict[str, Any]:
