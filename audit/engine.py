@@ -529,10 +529,12 @@ class LocalExecutor:
         self._ending.extend(pools)
 
     def close(self) -> None:
-        """Wait for the workers of finished pools to exit."""
+        """Wait for the workers of finished pools to exit, then release the pools (nothing is left for the
+        interpreter's exit to do)."""
         ending, self._ending = self._ending, []
         for pool in ending:
             pool.join()
+            pool.terminate()
 
 
 def _in_order(

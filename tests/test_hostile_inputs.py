@@ -331,7 +331,7 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
 def test_sigterm_is_handled_like_sigint_and_workers_stay_quiet(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for number in range(40):
+    for number in range(120):
         (folder / f"a{number}.txt").write_text(GOOD * 200, encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "audit", "check", str(folder), "--jobs", "2", "--output", str(tmp_path / "out")],
@@ -340,7 +340,12 @@ def test_sigterm_is_handled_like_sigint_and_workers_stay_quiet(tmp_path: Path) -
         text=True,
         cwd=tmp_path,
     )
-    time.sleep(6)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, check=False).stdout.strip():
+            break  # the workers are up: the audit is under way
+        time.sleep(0.2)
+    time.sleep(1)
     process.send_signal(signal.SIGTERM)
     _out, err = process.communicate(timeout=60)
     if process.returncode in (0, 1):
