@@ -42,6 +42,8 @@ def _stem(word: str) -> tuple[int, str]:
 
 #: :func:`_stem` of each distinct word, kept across articles.
 _STEMS: KeyedCache[str, tuple[int, str]] = KeyedCache(_stem)
+#: :func:`normalize_arabic` of each distinct stem, kept across articles.
+_NORMALISED: KeyedCache[str, str] = KeyedCache(normalize_arabic)
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ def spelling_variants(occurrences: Sequence[Occurrence], glossary: Glossary) -> 
             continue  # a known glossary variant: reported by C603
         key = spelling_skeleton(occurrence.stem)
         if len(key) >= 3:
-            edges = normalize_arabic(occurrence.stem)
+            edges = _NORMALISED[occurrence.stem]
             groups.setdefault((key, edges[0], edges[-1]), {}).setdefault(occurrence.stem, []).append(occurrence)
     variants = []
     for forms in groups.values():
@@ -167,7 +169,7 @@ def _same_entity(forms: list[str]) -> bool:
     """
     shortest = min(len(f) for f in forms)
     longest = max(len(f) for f in forms)
-    edges = {(normalize_arabic(f)[0], normalize_arabic(f)[-1]) for f in forms}
+    edges = {(_NORMALISED[f][0], _NORMALISED[f][-1]) for f in forms}
     return longest - shortest <= 2 and shortest >= 4 and len(edges) == 1
 
 

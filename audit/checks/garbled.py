@@ -868,17 +868,18 @@ class WordAnalyst:
         costs one more missing space; one such part is allowed for every two common ones, in runs of three or
         more."""
         n = len(word)
-        spans = _spans(n, minimum)
-        pieces = [word[a:b] for a, b in spans]
-        found: list[tuple[tuple[int, int], str]] = list(zip(spans, pieces, strict=True))
+        all_spans, slices = _spans(n, minimum)
+        spans: Sequence[tuple[int, int]] = all_spans
+        pieces = list(map(word.__getitem__, slices))
         if self.frequencies is not None:  # only the pieces that are forms at all
-            found = list(compress(found, map(self.frequencies.existing(pieces).__contains__, pieces)))
-            if not (found and found[0][0][0] == 0 and any(span[1] == n for span, _ in found)):
+            forms = list(map(self.frequencies.existing(pieces).__contains__, pieces))
+            spans, pieces = list(compress(all_spans, forms)), list(compress(pieces, forms))
+            if not (spans and spans[0][0] == 0 and any(end == n for _, end in spans)):
                 return None  # no form starts the word, or none ends it
         best: list[tuple[float, int, tuple[str, ...]] | None] = [None] * (n + 1)
         best[0] = (0.0, 0, ())
         part_values = self._part_values
-        for (start, end), part in found:  # by start, so best[start] is final when used
+        for (start, end), part in zip(spans, pieces, strict=True):  # by start: best[start] is final when used
             before = best[start]
             if before is None:
                 continue
@@ -1007,10 +1008,11 @@ class WordAnalyst:
 
 
 @lru_cache(maxsize=1024)
-def _spans(n: int, minimum: int) -> tuple[tuple[int, int], ...]:
+def _spans(n: int, minimum: int) -> tuple[tuple[tuple[int, int], ...], tuple[slice, ...]]:
     """Every ``(start, end)`` of a part of ``minimum`` to :data:`_MAX_PART` letters in a word of ``n`` letters, by
-    start, then end."""
-    return tuple((a, b) for a in range(n) for b in range(a + minimum, min(n, a + _MAX_PART) + 1))
+    start, then end; and the same as slices."""
+    spans = tuple((a, b) for a in range(n) for b in range(a + minimum, min(n, a + _MAX_PART) + 1))
+    return spans, tuple(slice(a, b) for a, b in spans)
 
 
 #: The frequency (Zipf) a part of a run of words needs, by its length: short parts must be very common words.
