@@ -267,8 +267,8 @@ class SplitPhrase(Check):
         if "." not in text:
             return
         morphology = load_morphology()
-        bigrams: frozenset[tuple[str, str]] | None = None
         glossary_pairs = self._glossary_pairs
+        pairs: _Pairs | None = None
         quotes = _Quotes()
         reported = -1  # where the sentence after the last reported stop starts
         for match in _stops(ctx):
@@ -279,9 +279,9 @@ class SplitPhrase(Check):
             if any((p, stop.next) in glossary_pairs for p in _without_clitics(stop.prev)):
                 reason = "splits a name"
             elif not (stop.prev in _FUNCTION_WORDS or stop.prev in _SENTENCE_OPENERS or stop.next in _SENTENCE_OPENERS):
-                if bigrams is None:
-                    bigrams = _unbroken_bigrams(folded_text(ctx).folded)
-                if (stop.prev, stop.next) in bigrams and not _opens_sentence(morphology, stop.next_raw):
+                if pairs is None:
+                    pairs = _Pairs(folded_text(ctx).folded)
+                if (stop.prev, stop.next) in pairs and not _opens_sentence(morphology, stop.next_raw):
                     reason = "splits a phrase that the article writes in one piece elsewhere"
             if reason is None and morphology is not None:
                 reason, severity = _cannot_end_here(stop, morphology)  # the surest reasons first
@@ -810,13 +810,51 @@ def _dangling_ends(ctx: ArticleContext) -> Iterator[re.Match[str]]:
                 yield match
 
 
-def _unbroken_bigrams(folded: str) -> frozenset[tuple[str, str]]:
-    """Pairs of words the article writes one after the other with only white space between them."""
-    return frozenset(_BIGRAM_RE.findall(folded))
+class _Pairs:
+    """The pairs of words an article writes one after the other with only blanks between them (whole words: runs of
+    word characters), asked about one pair at a time. A pair is looked for where its first word occurs; once the
+    looking has read about twice the text, every pair of the article is listed in one pass instead, so the work stays
+    linear in the article whatever the number of questions."""
+
+    def __init__(self, folded: str) -> None:
+        self.folded = folded
+        self._budget = 2 * len(folded) + 1_000  # characters that looking may still read
+        self._all: frozenset[tuple[str, str]] | None = None
+
+    def __contains__(self, pair: tuple[str, str]) -> bool:
+        if self._all is None:
+            found = self._look(*pair)
+            if found is not None:
+                return found
+            self._all = frozenset(_BIGRAM_RE.findall(self.folded))
+        return pair in self._all
+
+    def _look(self, first: str, second: str) -> bool | None:
+        """Whether the pair is written, or None when looking for it ran out of budget."""
+        if not (_WORD_CHARS_RE.fullmatch(first) and _WORD_CHARS_RE.fullmatch(second)):
+            return False  # (only runs of word characters make pairs)
+        folded = self.folded
+        start = 0
+        while self._budget > 0:
+            position = folded.find(first, start)
+            self._budget -= (len(folded) if position < 0 else position) - start + 1
+            if position < 0:
+                return False
+            if position == 0 or not _WORD_CHARS_RE.match(folded, position - 1, position):
+                following = _BLANKS_WORD_RE.match(folded, position + len(first))
+                if following is not None:
+                    self._budget -= following.end() - position
+                    if following.group(1) == second:
+                        return True
+            start = position + 1
+        return None
 
 
 #: Starts at word starts only, so a long run of letters not followed by a blank is tried once (linear time).
 _BIGRAM_RE = re.compile(r"(?<!\w)(\w+)[ \t]+(?=(\w+))")
+_WORD_CHARS_RE = re.compile(r"\w+")
+#: Blanks and the whole word after them.
+_BLANKS_WORD_RE = re.compile(r"[ \t]+(\w+)")
 
 
 def _plain_set(text: str) -> frozenset[str]:
