@@ -327,3 +327,18 @@ def test_few_major_duplication_findings_on_clean_human_arabic() -> None:
         words += ctx.doc.word_count
         serious += sum(1 for c in checks for f in c.run(ctx) if f.severity.rank >= Severity.MAJOR.rank)
     assert 1000 * serious / words <= 0.1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["في", "من", "الحكومة", "قال", "ال"]), max_size=8), st.booleans())
+def test_the_stutter_filter_passes_every_repeat(keys: list[str], single_words: bool) -> None:
+    """The quick filter lets through every sentence with a doubled word or a pair seen twice (any repeated word with
+    ``single_words``), and only those."""
+    from itertools import pairwise
+
+    from audit.checks.duplication import _may_stutter
+
+    pairs = list(pairwise(keys))
+    repeated = len(set(keys)) < len(keys)
+    expected = repeated if single_words else any(a == b for a, b in pairs) or len(set(pairs)) < len(pairs)
+    assert _may_stutter(keys, single_words) == expected

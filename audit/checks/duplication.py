@@ -512,8 +512,10 @@ class RepeatedSentence(Check):
 
 def _may_stutter(keys: Sequence[str], single_words: bool) -> bool:
     """A quick filter: a doubled word, or a word pair (any repeated word with ``single_words``) seen twice."""
+    if len(set(keys)) == len(keys):
+        return False  # no word seen twice: no pair either
     if single_words:
-        return len(set(keys)) < len(keys)
+        return True
     following = keys[1:]
     if any(map(str.__eq__, keys, following)):
         return True
