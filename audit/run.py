@@ -74,6 +74,8 @@ HOLD_BYTES = 4 << 20
 #: ``results.jsonl`` up to this size is parsed once, its records kept for the summary, the reports and the
 #: terminal (about eight times the file's size in memory); a larger one is read again for each of them.
 KEEP_RECORDS_BYTES = 2 << 20
+#: An article record kept in memory as results.jsonl holds it, and its text in report.json.
+Kept = tuple[dict[str, Any], str]
 #: The place in the order of an article that ran out of its time budget (removed before the batch pass).
 _DROPPED = -2
 
@@ -232,8 +234,9 @@ class RunStore:
         self._readers: dict[str, IO[bytes]] = {}
         self._held: dict[int, _Held] | None = {}
         self._held_bytes = 0
-        #: The article records appended in this run, as written (while their lines fit in KEEP_RECORDS_BYTES).
-        self._records: dict[int, dict[str, Any]] | None = {}
+        #: The article records appended in this run as written, each with its text in report.json (while their
+        #: lines fit in KEEP_RECORDS_BYTES).
+        self._records: dict[int, Kept] | None = {}
         self._records_bytes = 0
 
     # opening: afresh or from a valid prefix
@@ -311,11 +314,9 @@ class RunStore:
 
     # writing
 
-    def append(
-        self, key: bytes, digest: bytes, outcome: ArticleOutcome, line: bytes, record: dict[str, Any] | None = None
-    ) -> int:
-        """Write an audited article; ``record`` is the record ``line`` holds, kept in memory while the records
-        fit (None: it is read back from the line when needed)."""
+    def append(self, key: bytes, digest: bytes, outcome: ArticleOutcome, line: bytes, kept: Kept | None = None) -> int:
+        """Write an audited article; ``kept`` is the record ``line`` holds and its text in report.json, kept in
+        memory while the records fit (None: the record is read back from the line when needed)."""
         output = outcome.output
         collected = output.collected
         details = pickle.dumps(
@@ -335,8 +336,8 @@ class RunStore:
         self.count += 1
         if self._records is not None:
             self._records_bytes += len(line)
-            if record is not None and self._records_bytes <= KEEP_RECORDS_BYTES:
-                self._records[number] = record
+            if kept is not None and self._records_bytes <= KEEP_RECORDS_BYTES:
+                self._records[number] = kept
             else:
                 self._records = None
         if self._held is not None:
@@ -396,8 +397,8 @@ class RunStore:
     def record_line(self, number: int) -> bytes:
         return self._read("records", self.records_path, self.frame(number).record)
 
-    def record(self, number: int) -> dict[str, Any] | None:
-        """The record of article ``number`` as written, when it is kept in memory."""
+    def kept(self, number: int) -> Kept | None:
+        """The record of article ``number`` as written and its text in report.json, when kept in memory."""
         return None if self._records is None else self._records.get(number)
 
     def details(self, number: int) -> tuple[Article, _ArticleOutput, list[InputError]]:
@@ -478,12 +479,13 @@ class ArticleRecords:
     given (``kept``: the records the run wrote, equal to the file's lines read back)."""
 
     def __init__(
-        self, path: Path, count: int, keep_bytes: int | None = None, kept: list[dict[str, Any]] | None = None
+        self, path: Path, count: int, keep_bytes: int | None = None, kept: Sequence[Kept] | None = None
     ) -> None:
         self.path, self.count = path, count
         self.keep_bytes = KEEP_RECORDS_BYTES if keep_bytes is None else keep_bytes
         #: The records already in memory (those of the run that wrote the file), else read once when small.
-        self._kept = kept
+        self._kept = [record for record, _ in kept] if kept is not None else None
+        self._texts = [text for _, text in kept] if kept is not None else None
 
     def __len__(self) -> int:
         return self.count
@@ -492,6 +494,10 @@ class ArticleRecords:
         if self._kept is None and self.path.stat().st_size <= self.keep_bytes:
             self._kept = list(self._read())
         return iter(self._kept) if self._kept is not None else self._read()
+
+    def rendered_records(self) -> list[str] | None:
+        """The records as report.json holds them (see :func:`audit.reporting.json_report.rendered`), when given."""
+        return self._texts
 
     def _read(self) -> Iterator[dict[str, Any]]:
         with self.path.open("rb") as handle:
@@ -531,8 +537,9 @@ class RunResult:
     audited: int
     reused: int
     order: array[int] = field(default_factory=lambda: array("q"))
-    #: The records of ``results`` in memory, in its order, when the run kept them all (see :class:`ArticleRecords`).
-    records: list[dict[str, Any]] | None = None
+    #: The records of ``results`` in memory with their text in report.json, in its order, when the run kept them
+    #: all (see :class:`ArticleRecords`).
+    records: list[Kept] | None = None
 
 
 class AuditRun:
@@ -690,7 +697,7 @@ class AuditRun:
 
     def _finish(
         self, order: array[int], placed: list[tuple[int, InputError]]
-    ) -> tuple[list[InputError], list[dict[str, Any]] | None]:
+    ) -> tuple[list[InputError], list[Kept] | None]:
         """The batch pass, then ``results.jsonl`` rewritten in input order with the batch findings merged; returns
         the errors and, when every one is in memory, the records of the file."""
         store, config = self.store, self.spec.config
@@ -699,7 +706,7 @@ class AuditRun:
         contexts = _Contexts(store, order, self.spec)
         extra, batch_errors = batch_findings(batch_checks, contexts, lambda code: _Collected(store, order, code))
         errors: list[InputError] = []
-        records: list[dict[str, Any]] | None = []
+        records: list[Kept] | None = []
         placed_iter = iter(placed)
         next_error = next(placed_iter, None)
         tmp = store.results_path.with_name(f".{RESULTS}.tmp")
@@ -714,12 +721,12 @@ class AuditRun:
                     if position in extra:
                         result, more = rescore(article, output, extra[position], config)
                         errors.extend(more)
-                        record, line = self._record_line(result)
+                        kept, line = self._record_line(result)
                         target.write(line)
-                        records = _appended(records, record)
+                        records = _appended(records, kept)
                         continue
                 target.write(store.record_line(number))
-                records = _appended(records, store.record(number))
+                records = _appended(records, store.kept(number))
         while next_error is not None:
             errors.append(next_error[1])
             next_error = next(placed_iter, None)
@@ -727,14 +734,15 @@ class AuditRun:
         os.replace(tmp, store.results_path)
         return errors, records
 
-    def _record_line(self, result: ArticleResult) -> tuple[dict[str, Any] | None, bytes]:
-        """The line of ``results.jsonl`` for ``result`` (gated by the baseline), and its record when it holds
-        nothing but JSON's own types (so that the record equals the line read back)."""
+    def _record_line(self, result: ArticleResult) -> tuple[Kept | None, bytes]:
+        """The line of ``results.jsonl`` for ``result`` (gated by the baseline) and, when the record holds nothing
+        but JSON's own types (so that it equals the line read back), the record with its text in report.json."""
         from audit.reporting import article_record_line, plain_record
+        from audit.reporting.json_report import rendered
 
         result = self._gated(result)
         record, line = article_record_line(result)
-        return (record if plain_record(result) else None), line
+        return ((record, rendered(record)) if plain_record(result) else None), line
 
     def _gated(self, result: ArticleResult) -> ArticleResult:
         return result if self.baseline is None else gate_article(result, self.baseline)
@@ -747,11 +755,11 @@ class AuditRun:
         )
 
 
-def _appended(records: list[dict[str, Any]] | None, record: dict[str, Any] | None) -> list[dict[str, Any]] | None:
-    """``records`` with ``record`` appended, or None once a record is missing."""
-    if records is None or record is None:
+def _appended(records: list[Kept] | None, kept: Kept | None) -> list[Kept] | None:
+    """``records`` with ``kept`` appended, or None once a record is missing."""
+    if records is None or kept is None:
         return None
-    records.append(record)
+    records.append(kept)
     return records
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.reporting.json_report import dump
+from audit.reporting.json_report import dump, rendered
 
 SCALARS = st.one_of(
     st.none(),
@@ -76,3 +76,25 @@ def test_values_json_cannot_hold_are_refused(value: Any) -> None:
         json.dumps(value)
     with pytest.raises(TypeError):
         dumped(value)
+
+
+class _RenderedRecords:
+    """A lazy sequence of article records that also holds them rendered (as ``audit.run.ArticleRecords`` may)."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.records = records
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.records)
+
+    def rendered_records(self) -> list[str]:
+        return [rendered(record) for record in self.records]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.dictionaries(st.text(), VALUES, max_size=4), max_size=4))
+def test_records_rendered_ahead_are_written_as_they_would_be(records: list[dict[str, Any]]) -> None:
+    value = {"schema": "x", "articles": _RenderedRecords(records), "rows": _RenderedRecords(records)}
+    expected = {"schema": "x", "articles": records, "rows": records}
+    assert dumped(value) == json.dumps(expected, ensure_ascii=False, indent=2)
+    assert dumped([value]) == json.dumps([expected], ensure_ascii=False, indent=2)  # one level deeper: not used

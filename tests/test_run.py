@@ -397,7 +397,11 @@ def test_the_records_a_run_keeps_equal_its_results_file_read_back(tmp_path: Path
         result = run.audit(load_paths([batch]), LocalExecutor(1))
     finally:
         run.close()
+    from audit.reporting.json_report import rendered
+
     lines = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
     assert result.records is not None and len(result.records) == 20
-    assert result.records == [json.loads(line) for line in lines]  # lists, not tuples; string keys
-    assert any(f["check"] == "C602" for record in result.records for f in record["findings"])  # rescored ones too
+    read_back = [json.loads(line) for line in lines]
+    assert [record for record, _ in result.records] == read_back  # lists, not tuples; string keys
+    assert [text for _, text in result.records] == [rendered(record) for record in read_back]
+    assert any(f["check"] == "C602" for record in read_back for f in record["findings"])  # rescored ones too

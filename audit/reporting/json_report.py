@@ -7,12 +7,17 @@ so a batch of any size is written without holding it in memory. The layout is ex
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
+
+#: How deep the article records sit in ``report.json`` (in its top-level "articles" list).
+ARTICLE_LEVEL = 2
+_ARTICLE_NEWLINE = "\n" + "  " * ARTICLE_LEVEL
 
 
 class JsonReporter:
@@ -43,6 +48,24 @@ def dump(value: Any, handle: IO[str], level: int = 0) -> None:
     out = _Pieces(handle)
     _write(value, "\n" + "  " * level, out)
     out.flush()
+
+
+def rendered(value: Any, level: int = ARTICLE_LEVEL) -> str:
+    """``value`` as :func:`dump` writes it ``level`` containers deep; by default an article record as ``report.json``
+    holds it, which a lazy sequence of records may hand over ready-made (``rendered_records()``)."""
+    buffer = io.StringIO()
+    dump(value, buffer, level)
+    return buffer.getvalue()
+
+
+def _rendered_items(value: Any, inner: str) -> Iterable[str] | None:
+    """The items of a lazy sequence of article records as :func:`rendered` gives them, when the sequence has them
+    (``rendered_records()``) and they sit where they were rendered for."""
+    if inner != _ARTICLE_NEWLINE or type(value) in (list, tuple):
+        return None
+    ready = getattr(value, "rendered_records", None)
+    texts: Iterable[str] | None = ready() if ready is not None else None
+    return texts
 
 
 class _Pieces:
@@ -123,7 +146,14 @@ def _write(value: Any, newline: str, out: _Pieces) -> None:
     ):  # lists, and lazy sequences (records read from disk, generated results)
         inner = newline + "  "
         separator = "[" + inner
-        for item in value:
+        texts = _rendered_items(value, inner)
+        if texts is not None:
+            for text in texts:
+                put(separator)
+                put(text)
+                out.spill()
+                separator = "," + inner
+        for item in value if texts is None else ():
             put(separator)
             encode = _SCALARS.get(type(item))
             if encode is not None:
