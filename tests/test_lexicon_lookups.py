@@ -137,3 +137,30 @@ def test_unknown_words_of_the_glossary_lexicon_are_found_through_the_base_lexico
     extended = CombinedLexicon([base, GlossaryWords(["زيلينسكي", "موسكو"])])
     tokens = ArabicTokens(" ".join(words))
     assert _unknown_words(tokens, extended, base) == ArabicTokens(tokens.text).unknown(extended)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    letters=st.lists(st.floats(min_value=-6.0, max_value=0.0, allow_subnormal=False), min_size=1, max_size=20),
+    width=st.sampled_from([1, 2, 3]),
+)
+def test_least_plausible_spot_is_the_plain_minimum(letters: list[float], width: int) -> None:
+    from audit.arabic.wordmodel import _worst
+
+    if len(letters) <= width:
+        expected = sum(letters) / len(letters)
+    else:
+        expected = min(sum(letters[i : i + width]) / width for i in range(len(letters) - width + 1))
+    assert _worst(letters, width) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=_words)
+def test_letter_scores_are_those_of_each_window(word: str) -> None:
+    from audit.arabic.wordmodel import END, PAD, WordModel, train
+
+    rows = {gram: (logp, backoff) for gram, logp, backoff in train(list(_FORMS))}
+    model = WordModel(lambda grams: {g: rows[g] for g in grams if g in rows})
+    padded = PAD * (model.order - 1) + word + END
+    windows = [padded[i - model.order + 1 : i + 1] for i in range(model.order - 1, len(padded))]
+    assert model.letter_scores(word) == [model._letter(gram) for gram in windows]

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from math import log10
+from operator import add
 
 from audit.arabic.lexicon import KeyedCache
 
@@ -130,9 +132,7 @@ class WordModel:
         if not self._complete:
             self._fetch(self._grams(word))
         padded = PAD * (self.order - 1) + word + END
-        start = 1 - self.order
-        letters = self._letters
-        return [letters[padded[i + start : i + 1]] for i in range(self.order - 1, len(padded))]
+        return list(map(self._letters.__getitem__, map(padded.__getitem__, _windows(len(padded), self.order))))
 
     def _letter(self, gram: str) -> float:
         backoff = 0.0
@@ -177,4 +177,13 @@ def _mean(letters: list[float]) -> float:
 def _worst(letters: list[float], width: int) -> float:
     if len(letters) <= width:
         return sum(letters) / len(letters)
+    if width == 2:  # the same sums, added pairwise in C (halving is exact, so the least half is the same)
+        return min(map(add, letters, letters[1:])) / 2
     return min(sum(letters[i : i + width]) / width for i in range(len(letters) - width + 1))
+
+
+@lru_cache(maxsize=256)
+def _windows(length: int, order: int) -> tuple[slice, ...]:
+    """The slices of the ``order`` letters ending at each letter of a padded word of ``length`` (the padding
+    before the word excepted)."""
+    return tuple(slice(i - order + 1, i + 1) for i in range(order - 1, length))
