@@ -20,9 +20,7 @@ Example ``audit.toml``::
 
 from __future__ import annotations
 
-import difflib
 import math
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -133,6 +131,8 @@ def _codes(key: str, value: Any) -> tuple[str, ...]:
     known = list(check_classes())
     for code in codes:
         if not any(k.startswith(code) for k in known):
+            import difflib  # only to suggest a code
+
             close = difflib.get_close_matches(code, known, n=5, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise ConfigError(
@@ -394,6 +394,8 @@ def apply(config: Config, values: Mapping[str, Any], where: str) -> Config:
 
 def read_file(path: Path) -> tuple[dict[str, Any], str]:
     """The audit table of a config file and a description of where it is."""
+    import tomllib  # only when there is a config file
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -426,6 +428,8 @@ def discover(directory: Path) -> Path | None:
             text = candidate.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
+        import tomllib
+
         try:
             tool = tomllib.loads(text).get("tool", {})
             if isinstance(tool, Mapping) and "audit" in tool:
