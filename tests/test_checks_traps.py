@@ -225,7 +225,8 @@ def test_a_pattern_is_tried_only_when_the_text_has_every_literal_it_needs() -> N
 
 
 def test_the_article_words_find_what_the_folded_text_finds() -> None:
-    """Calque.run gives find() the article's Arabic words; the calques found are those of the folded text alone."""
+    """Calque.run gives find() the literals of the article's Arabic words; the calques found are those of the folded
+    text alone."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
@@ -240,6 +241,7 @@ def test_the_article_words_find_what_the_folded_text_finds() -> None:
         text = separator.join(parts)
         folded = FoldedText(text).folded
         words = {fold(word) for word in arabic_tokens(text).folded}
-        assert list(book.find(folded, words)) == list(book.find(folded))
+        literals = [literal for word in arabic_tokens(text).folded for literal in book.word_literals(fold(word))]
+        assert list(book.find(folded, words)) == list(book.find(folded)) == list(book.find(folded, literals=literals))
 
     same()

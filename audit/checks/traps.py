@@ -146,7 +146,7 @@ class TrapBook:
         for literal in sorted(word_literals):
             self._by_head.setdefault(literal[: self._head], []).append(literal)
         #: word -> the word literals it contains, kept across articles (most words recur)
-        self._literals_in: KeyedCache[str, tuple[str, ...]] = KeyedCache(self._word_literals_in, limit=200_000)
+        self._literals_in: KeyedCache[str, tuple[str, ...]] = KeyedCache(self.word_literals, limit=200_000)
 
     def plain(self) -> tuple[Any, ...]:
         """The book as plain data (tuples, strings, frozensets) that :meth:`from_plain` turns back into it, the
@@ -165,18 +165,24 @@ class TrapBook:
             requirements,
         )
 
-    def find(self, folded: str, arabic_words: Iterable[str] | None = None) -> Iterator[tuple[int, int, Trap]]:
+    def find(
+        self, folded: str, arabic_words: Iterable[str] | None = None, literals: Iterable[str] | None = None
+    ) -> Iterator[tuple[int, int, Trap]]:
         """Flagged calques in a folded text, as folded spans, left to right; a calque overlapping an accepted
         one, or an earlier (or longer) flagged one, is skipped. ``arabic_words``: the text's Arabic words
-        (``ARABIC_WORD_RE`` matches, folded by :data:`fold`) when they are known already."""
+        (``ARABIC_WORD_RE`` matches, folded by :data:`fold`) when they are known already; ``literals``: the
+        :meth:`word_literals` of those words, when they are known already."""
         accepted: list[tuple[int, int]] = []
         flagged: list[tuple[int, int, Trap]] = []
         # Literals are looked up in the article's vocabulary, much shorter than the article: a word literal occurs
         # in the text exactly when it is a substring of one of its words (found once per distinct word); a literal
         # of Arabic letters only, when it is a substring of one of its Arabic words.
-        if arabic_words is None or not self._arabic_literals:
-            arabic_words = _WORD_RE.findall(folded)
-        present = set(chain.from_iterable(map(self._literals_in.__getitem__, set(arabic_words))))
+        if literals is not None and self._arabic_literals:
+            present = set(literals)
+        else:
+            if arabic_words is None or not self._arabic_literals:
+                arabic_words = _WORD_RE.findall(folded)
+            present = set(chain.from_iterable(map(self._literals_in.__getitem__, set(arabic_words))))
         present.update(literal for literal in self._other_literals if literal in folded)
         indexes = set(self._unanchored)
         for literal in present.intersection(self._by_literal):
@@ -208,8 +214,8 @@ class TrapBook:
             self._patterns[index] = compiled
         return compiled
 
-    def _word_literals_in(self, word: str) -> tuple[str, ...]:
-        """The word literals that are substrings of ``word``."""
+    def word_literals(self, word: str) -> tuple[str, ...]:
+        """The word literals (of the patterns' literal requirements) that are substrings of ``word``."""
         head, by_head = self._head, self._by_head
         found = []
         for start in range(len(word) - head + 1):
@@ -385,8 +391,6 @@ def _parse_plain(text: str) -> tuple[Any, ...]:
 # A clause ends at sentence punctuation, a semicolon or colon, a quotation mark, a bracket or a line break.
 _CLAUSE_BREAK_RE = re.compile(r"[.!?؟؛;:،,\"“”«»()\[\]\n]")
 _WORD_RE = re.compile(r"\w+")
-#: An Arabic word (as the lexicons fold it) folded by :data:`fold`, kept across articles.
-_folded_word: KeyedCache[str, str] = KeyedCache(fold)
 #: The word right after a position when only blanks separate them (no punctuation: same clause).
 _NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+(\w+)")
 _QUESTION_END_RE = re.compile(r"[^.!\n]*?[?؟]")
@@ -536,12 +540,18 @@ class Calque(Check):
     def _book(self) -> TrapBook:
         return load_traps()
 
+    @cached_property
+    def _literals(self) -> KeyedCache[str, tuple[str, ...]]:
+        """An Arabic word (as the lexicons fold it, fewer letters than this check's :data:`fold`) -> the book's word
+        literals in it once folded by :data:`fold`, kept across articles."""
+        word_literals = self._book.word_literals
+        return KeyedCache(lambda word: word_literals(fold(word)), limit=200_000)
+
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         folded = folded_text(ctx)
         variants: list[tuple[int, int]] | None = None
-        # the shared words are folded by the lexicons' fold, which folds fewer letters than this check's
-        words = map(_folded_word.__getitem__, set(article_tokens(ctx).folded))
-        for start, end, trap in self._book.find(folded.folded, words):
+        literals = chain.from_iterable(map(self._literals.__getitem__, set(article_tokens(ctx).folded)))
+        for start, end, trap in self._book.find(folded.folded, literals=literals):
             span_start, span_end = folded.span(start, end)
             if self.config["defer_to_glossary"]:
                 if variants is None:
