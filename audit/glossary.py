@@ -108,19 +108,20 @@ class Glossary:
         prefixes, built once for the glossary, so that an article's words are looked up, not taken apart.
         """
         index = self._by_first_word
-        ways: dict[str, list[tuple[int, str]]] = {word: [(0, word)] for word in index}
+        ways: dict[str, tuple[tuple[int, str], ...]] = {word: ((0, word),) for word in index}
+        stems = [(word, word) for word in index if len(word) >= 2]
+        after_article = [(word[2:], word) for word in index if word.startswith("ال") and len(word) >= 4]
         for length in sorted({len(prefix) for prefix in CLITIC_PREFIXES}):
             prefixes = [prefix for prefix in CLITIC_PREFIXES if len(prefix) == length]
-            for prefix in prefixes:
-                for word in index:
-                    if len(word) >= 2:
-                        ways.setdefault(prefix + word, []).append((length, word))
-            for prefix in prefixes:  # after the bare stems of the same prefix length
-                if prefix.endswith("لل"):
-                    for word in index:
-                        if word.startswith("ال") and len(word) >= 4:
-                            ways.setdefault(prefix + word[2:], []).append((length, word))
-        return {word: tuple(found) for word, found in ways.items()}
+            readings = [(prefix, stems) for prefix in prefixes]
+            # after the bare stems of the same prefix length: «لل» before a form starting with «ال» («للكرملين»)
+            readings += [(prefix, after_article) for prefix in prefixes if prefix.endswith("لل")]
+            for prefix, starts in readings:
+                for stem, word in starts:
+                    key = prefix + stem
+                    found = ways.get(key)
+                    ways[key] = ((length, word),) if found is None else (*found, (length, word))
+        return ways
 
     def find_arabic(self, text: str, tokens: ArabicTokens | None = None) -> list[tuple[int, int, GlossaryEntry]]:
         """Every glossary rendering or known variant in ``text``: ``(start, end, entry)``, left to right.

@@ -164,3 +164,37 @@ def test_letter_scores_are_those_of_each_window(word: str) -> None:
     padded = PAD * (model.order - 1) + word + END
     windows = [padded[i - model.order + 1 : i + 1] for i in range(model.order - 1, len(padded))]
     assert model.letter_scores(word) == [model._letter(gram) for gram in windows]
+
+
+def _plain_starts(glossary: object) -> dict[str, tuple[tuple[int, str], ...]]:
+    """:meth:`Glossary._starts` built plainly: every prefix before every first word, one list per key."""
+    from audit.glossary import CLITIC_PREFIXES
+
+    index = glossary._by_first_word  # type: ignore[attr-defined]
+    ways: dict[str, list[tuple[int, str]]] = {word: [(0, word)] for word in index}
+    for length in sorted({len(prefix) for prefix in CLITIC_PREFIXES}):
+        prefixes = [prefix for prefix in CLITIC_PREFIXES if len(prefix) == length]
+        for prefix in prefixes:
+            for word in index:
+                if len(word) >= 2:
+                    ways.setdefault(prefix + word, []).append((length, word))
+        for prefix in prefixes:
+            if prefix.endswith("لل"):
+                for word in index:
+                    if word.startswith("ال") and len(word) >= 4:
+                        ways.setdefault(prefix + word[2:], []).append((length, word))
+    return {word: tuple(found) for word, found in ways.items()}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    forms=st.lists(
+        st.sampled_from(["الكرملين", "كرملين", "موسكو", "لموسكو", "البيت الأبيض", "بيت", "الأبيض", "ب"]), max_size=6
+    )
+)
+def test_glossary_start_index_is_the_plain_one(forms: list[str]) -> None:
+    from audit.glossary import Glossary, GlossaryEntry, load_glossary
+
+    glossary = Glossary(tuple(GlossaryEntry(en=f"term {i}", ar=(form,), kind="place") for i, form in enumerate(forms)))
+    for tested in (glossary, load_glossary()):
+        assert list(tested._starts.items()) == list(_plain_starts(tested).items())
