@@ -68,8 +68,8 @@ _HAS_ERRORS = 1
 #: The first byte of a zlib stream: details written compressed (the store now holds plain pickles, which start
 #: with the pickle protocol byte 0x80).
 _ZLIB_FIRST = b"x"
-#: Up to how many bytes of pickled ``collect`` results the store also keeps in memory (as objects, about three
-#: times that), so that the batch pass of a batch that fits need not read and unpickle them back.
+#: Up to how many bytes of pickled ``collect`` results and article text the store also keeps in memory (as
+#: objects, about three times that), so that the batch pass of a batch that fits need not read them back.
 HOLD_BYTES = 4 << 20
 #: ``results.jsonl`` up to this size is parsed once, its records kept for the summary, the reports and the
 #: terminal (about eight times the file's size in memory); a larger one is read again for each of them.
@@ -204,10 +204,12 @@ class Frame:
 
 @dataclass(frozen=True)
 class _Held:
-    """What the batch pass reads of every article appended in this run, kept in memory while the run fits."""
+    """What the batch pass reads of every article appended in this run (its collected data, flags and the article
+    itself), kept in memory while the run fits."""
 
     collected: dict[str, Any]
     flags: int
+    article: Article
 
 
 class RunStore:
@@ -234,9 +236,9 @@ class RunStore:
         self._readers: dict[str, IO[bytes]] = {}
         self._held: dict[int, _Held] | None = {}
         self._held_bytes = 0
-        #: The article records appended in this run as written, each with its text in report.json (while their
-        #: lines fit in KEEP_RECORDS_BYTES).
-        self._records: dict[int, Kept] | None = {}
+        #: The article records appended in this run as written, each with its text in report.json, and their lines
+        #: (while the lines fit in KEEP_RECORDS_BYTES).
+        self._records: dict[int, tuple[Kept, bytes]] | None = {}
         self._records_bytes = 0
 
     # opening: afresh or from a valid prefix
@@ -337,13 +339,13 @@ class RunStore:
         if self._records is not None:
             self._records_bytes += len(line)
             if kept is not None and self._records_bytes <= KEEP_RECORDS_BYTES:
-                self._records[number] = kept
+                self._records[number] = (kept, line)
             else:
                 self._records = None
         if self._held is not None:
-            self._held_bytes += len(packed)
+            self._held_bytes += len(packed) + len(outcome.article.text)
             if self._held_bytes <= self.hold_bytes:
-                self._held[number] = _Held(collected, flags)
+                self._held[number] = _Held(collected, flags, outcome.article)
             else:  # too large to keep: read back from disk
                 self._held = None
         return number
@@ -395,11 +397,20 @@ class RunStore:
         return bool(flags & _HAS_ERRORS)
 
     def record_line(self, number: int) -> bytes:
+        held = None if self._records is None else self._records.get(number)
+        if held is not None:
+            return held[1]
         return self._read("records", self.records_path, self.frame(number).record)
 
     def kept(self, number: int) -> Kept | None:
         """The record of article ``number`` as written and its text in report.json, when kept in memory."""
-        return None if self._records is None else self._records.get(number)
+        held = None if self._records is None else self._records.get(number)
+        return held[0] if held is not None else None
+
+    def article(self, number: int) -> Article:
+        """Article ``number``: from memory while it is held, else read back with its details."""
+        held = self._held_one(number)
+        return held.article if held is not None else self.details(number)[0]
 
     def details(self, number: int) -> tuple[Article, _ArticleOutput, list[InputError]]:
         data = self._read("details", self.details_path, self.frame(number).details)
@@ -444,7 +455,7 @@ class _Contexts(Sequence[ArticleContext]):
         return len(self.order)
 
     def __getitem__(self, index: int) -> ArticleContext:  # type: ignore[override]
-        article, _, _ = self.store.details(self.order[index])
+        article = self.store.article(self.order[index])
         return ArticleContext(article, self.spec.config)
 
     def __iter__(self) -> Iterator[ArticleContext]:
@@ -517,7 +528,7 @@ class ArticleTexts:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for record, number in zip(self.records, self.order, strict=True):
-            article, _, _ = self.store.details(number)
+            article = self.store.article(number)
             extra: dict[str, Any] = {"text": article.text}
             if article.source is not None or article.retranslations:
                 extra["reference_texts"] = {"source": article.source, "retranslations": dict(article.retranslations)}
