@@ -198,3 +198,32 @@ def test_glossary_start_index_is_the_plain_one(forms: list[str]) -> None:
     glossary = Glossary(tuple(GlossaryEntry(en=f"term {i}", ar=(form,), kind="place") for i, form in enumerate(forms)))
     for tested in (glossary, load_glossary()):
         assert list(tested._starts.items()) == list(_plain_starts(tested).items())
+
+
+_TIES = """
+from audit.arabic.lexicon import CombinedLexicon, WordFrequencies, WordList
+from audit.checks.garbled import WordAnalyst
+frequencies = WordFrequencies({"بيتمان": 1e-7, "بيثمان": 1e-6, "بينمان": 1e-6, "بييمان": 1e-6})
+analyst = WordAnalyst(CombinedLexicon([WordList("w", [])]), frequencies)
+print(" ".join(c.word for c in analyst.corrections("بيتمان")))
+"""
+
+
+def test_equally_likely_corrections_keep_one_order_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    orders = {
+        subprocess.run(
+            [sys.executable, "-c", _TIES],
+            env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": root},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(1, 6)
+    }
+    assert orders == {"بيثمان بينمان بييمان"}  # the similar letters of «ت» in their group's order

@@ -316,7 +316,8 @@ def keyboard_neighbours() -> dict[str, frozenset[str]]:
     return {key: frozenset(near) for key, near in neighbours.items()}
 
 
-_SIMILAR_TO = {a: frozenset(group) - {a} for group in SIMILAR_SHAPES for a in group}
+# In the order of the groups, so that corrections as likely as one another keep one order in every run.
+_SIMILAR_TO = {a: tuple(b for b in group if b != a) for group in SIMILAR_SHAPES for a in group}
 # Long vowels swapped for one another: a wrong pattern («شوهدته» for «شاهدته») or a transliteration slip.
 _LONG_VOWELS = frozenset("اوي")
 _KEYBOARD = keyboard_neighbours()
