@@ -97,15 +97,18 @@ def _decode(data: bytes, encoding: str) -> str:
         raise DecodeError(f"not valid {encoding}: {str(exc)[:200]}") from None
 
 
-#: Control characters that do not belong in text (every code below 32 but the white space ones).
-_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f]")
+#: Control characters that do not belong in text (every code below 32 but the white space ones), as bytes: in
+#: UTF-8 each is one byte that no other character's encoding holds.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if "\x00" in sample:
         return True
-    return len(_CONTROL_RE.findall(sample)) > max(8, len(sample) // 100)
+    data = sample.encode("utf-8", "surrogatepass")
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls > max(8, len(sample) // 100)
 
 
 def read_text_file(path: Path, encoding: str | None = None) -> str:

@@ -650,7 +650,7 @@ class AuditRun:
         placed: list[tuple[int, InputError]] = []
         audited = reused = 0
         pending_positions: list[int] = []
-        keys: list[tuple[bytes, bytes]] = []
+        keys: list[tuple[bytes, bytes] | None] = []
         bar = _progress_bar(progress)
 
         def to_audit() -> Iterator[Article]:
@@ -659,28 +659,30 @@ class AuditRun:
                 if isinstance(item, InputError):
                     placed.append((len(order), item))
                     continue
-                key, digest = article_keys(item)
-                number = store.index.get(key + digest)
-                if number is not None:
-                    order.append(number)
-                    reused += 1
-                    if bar is not None:
-                        bar.update(1)
-                    continue
+                found = None
+                if store.index:  # resuming: an article audited before under this signature is kept
+                    found = article_keys(item)
+                    number = store.index.get(found[0] + found[1])
+                    if number is not None:
+                        order.append(number)
+                        reused += 1
+                        if bar is not None:
+                            bar.update(1)
+                        continue
                 pending_positions.append(len(order))
                 order.append(-1)
-                keys.append((key, digest))
+                keys.append(found)  # else computed once the article is audited, not before the workers start
                 yield item
 
         done = 0
         dropped: list[tuple[int, InputError]] = []
         for outcomes in executor.map_chunks(self.spec, chunks(to_audit())):
             for outcome in outcomes:
-                key, digest = keys[done]
                 if outcome.dropped:  # out of its time budget: an error, not a result (and audited again on resume)
                     order[pending_positions[done]] = _DROPPED
                     dropped.extend((pending_positions[done], error) for error in outcome.errors)
                 else:
+                    key, digest = keys[done] or article_keys(outcome.article)
                     record, line = self._record_line(outcome.result)
                     order[pending_positions[done]] = store.append(key, digest, outcome, line, record)
                 done += 1

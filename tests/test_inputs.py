@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit import inputs
 from audit.checks import Check
@@ -346,3 +349,20 @@ def test_the_batch_goes_on_after_bad_items(tmp_path: Path) -> None:
     latin = next(a for a in result.articles if a.article.id == "latin")
     assert [f.text for f in latin.findings] == ["Reuters"]
     assert result.exit_code == 2
+
+
+_CHARACTERS = st.one_of(
+    st.characters(max_codepoint=0x1F),  # control characters, white space among them
+    st.characters(min_codepoint=0x20, max_codepoint=0x7FF),  # Latin, Arabic
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),  # lone surrogates
+    st.characters(min_codepoint=0x10000),  # astral characters
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_CHARACTERS, max_size=9000))
+def test_binary_data_is_told_by_its_share_of_control_characters(text: str) -> None:
+    sample = text[:8192]
+    controls = len(re.findall("[\x00-\x08\x0e-\x1f]", sample))
+    expected = "\x00" in sample or controls > max(8, len(sample) // 100)
+    assert inputs._looks_binary(text) == expected
