@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit.arabic import clitics, orthography, transliteration
 from audit.arabic.distance import levenshtein, slip_distance
@@ -216,3 +218,17 @@ def test_known_flags_decide_new_words_together_as_each_word_alone() -> None:
     together = lexicons()
     assert together.known_flags(words) == expected
     assert together.known_flags(words[::-1]) == expected[::-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="كتبأإآٱىةهي\u064b\u0650\u0651\u0640\u0670 \n.aZ1٣", max_size=60))
+def test_arabic_tokens_fold_every_word_as_the_fold_of_each_word_does(text: str) -> None:
+    from audit.arabic.lexicon import ArabicTokens, fold
+    from audit.arabic.orthography import ARABIC_WORD_RE
+
+    tokens = ArabicTokens(text)
+    words = ARABIC_WORD_RE.findall(text)
+    assert tokens.raw == words
+    assert tokens.folded == [fold(word) for word in words]
+    assert tokens.normalised == [fold(word).replace("ة", "ه") for word in words]
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == words
