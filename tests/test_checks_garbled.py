@@ -426,3 +426,44 @@ def test_near_word_indexed_and_scanned_agree_with_the_definition(words: list[str
         for other in set(tokens.folded)
     )
     assert article.near_word(written) is expected
+
+
+@needs_frequencies
+def test_stored_analyses_restore_what_the_searches_find(tmp_path: Path) -> None:
+    from audit.arabic.wordstore import open_records
+    from audit.checks.garbled import WordAnalyst
+
+    fresh = word_analyst(lexicon)
+    words = ["ترامب", "كوفيد", "بوتين", "الفيروسات", "ويتكوف", "بايدن", "الاتحادالأوروبي"]
+    common = [w for w in words if fresh.zipf(w) >= 2.0]
+    assert common  # names seen in real text
+    builder = WordAnalyst(lexicon, fresh.frequencies, fresh.shapes)
+    store = open_records(tmp_path, "test-analyses", "d1", lambda: common, builder.record, "test analyses")
+    assert store is not None and set(store.records(words)) == set(common)
+    restored = WordAnalyst(lexicon, fresh.frequencies, fresh.shapes, stored=lambda: store)
+    restored.prefill(words)
+    assert set(restored._corrections) == set(common)  # only the stored words, taken from the store
+    for word in words:
+        assert restored.run_of_words(word) == fresh.run_of_words(word)
+        assert restored.corrections(word) == fresh.corrections(word)
+        assert restored.likely_corrections(word) == fresh.likely_corrections(word)
+        assert restored.fused(word) == fresh.fused(word)
+        assert restored.cut_short(word) == fresh.cut_short(word)
+        assert restored.shape_features(word) == fresh.shape_features(word)
+        assert restored.run_together(word) == fresh.run_together(word)
+
+
+def test_a_damaged_word_store_is_built_again_or_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from audit.arabic.wordstore import WordRecords, open_records
+
+    def build() -> WordRecords | None:
+        return open_records(tmp_path, "s", "d1", lambda: ["ab", "cd"], lambda w: (w, 1.5), "test records")
+
+    first = build()
+    assert first is not None and first.records(["ab", "x"]) == {"ab": ("ab", 1.5)}
+    first.path.write_bytes(b"not a database")
+    assert first.records(["ab"]) == {}  # unreadable: the records are computed instead, with a note
+    assert "unreadable" in capsys.readouterr().err
+    again = build()  # rebuilt in place
+    assert again is not None and again.records(["cd"]) == {"cd": ("cd", 1.5)}
+    assert open_records(tmp_path / "file", "s", "d1", lambda: ["ab"], lambda w: 1 / 0, "test records") is None

@@ -891,6 +891,11 @@ class StoredVerdicts:
         self._table.read_all()
         self._read_unknown()
 
+    def unknown_forms(self) -> set[str]:
+        """The forms of the frequency list that the lexicons do not know (the table is read whole)."""
+        self._table.read_all()
+        return self._read_unknown()
+
     def _read_unknown(self) -> set[str]:
         if self._unknown is None:
             assert self._table.whole is not None

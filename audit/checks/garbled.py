@@ -19,24 +19,29 @@ Words run together (G502) are found by segmenting an unknown word into common wo
 over the same frequencies): each part must be a frequent word, and the whole much rarer than its parts.
 
 Every analysis of a distinct word is cached across articles; the per-article work is shared through
-``ArticleContext.memo`` (the article's tokens and lexicon verdicts).
+``ArticleContext.memo`` (the article's tokens and lexicon verdicts). The analyses of the common forms that the
+lexicons do not know (about 33,000 names and foreign words seen in real text) are computed once, on first use, and
+stored in the cache folder beside the compiled lexicon (:mod:`audit.arabic.wordstore`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import astuple, dataclass
+from functools import cached_property, lru_cache, partial
 from itertools import compress
 from math import log10
 from operator import ne
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar
 
 from audit.analyses import GlossaryUser, article_tokens
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION, CONJUNCTIONS, FUTURE, NAME_PROCLITICS, PROCLITICS
-from audit.arabic.compiled import INDEXED_ZIPF, compiled_lexicon
+from audit.arabic.compiled import INDEXED_ZIPF, CompiledLexicon, compiled_lexicon, default_cache_dir
 from audit.arabic.distance import slip_distance
 from audit.arabic.lexicon import (
     ArabicTokens,
@@ -52,6 +57,7 @@ from audit.arabic.lexicon import (
 from audit.arabic.orthography import FOREIGN_LETTERS, MARKS_RE, fold_alef_yeh_teh
 from audit.arabic.transliteration import arabic_letter_skeleton, latin_letter_skeletons, spelling_skeleton
 from audit.arabic.wordmodel import WordModel
+from audit.arabic.wordstore import WordRecords, open_records
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
 from audit.glossary import Glossary, normalize_arabic
 from audit.model import Applicability, Category, Finding, Fix, Severity
@@ -608,11 +614,16 @@ class WordAnalyst:
         lexicon: CombinedLexicon,
         frequencies: WordFrequencies | None,
         shapes: tuple[WordModel, WordModel] | None = None,
+        stored: Callable[[], WordRecords | None] | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.frequencies = frequencies
         #: the word-shape models of Arabic words and of transliterated names (:mod:`audit.arabic.wordmodel`)
         self.shapes = shapes
+        #: opens the analyses stored ahead for the common forms the lexicons do not know (see :meth:`prefill`)
+        self._open_stored = stored
+        self._stored: WordRecords | None = None
+        self._asked: set[str] = set()
         self._corrections: KeyedCache[str, tuple[Correction, ...]] = KeyedCache(self._find_corrections, 100_000)
         self._likely: KeyedCache[str, tuple[tuple[Correction, ...], float]] = KeyedCache(
             self._find_likely_corrections, 100_000
@@ -628,6 +639,56 @@ class WordAnalyst:
         self._runs_together: KeyedCache[str, bool] = KeyedCache(lambda word: self._run_together(word, 2), 100_000)
         #: how common a word (diacritics removed, hamza kept) is in real text; see :class:`WordFrequencies`
         self.zipf: Callable[[str], float] = self._zipf.__getitem__
+
+    def record(self, word: str) -> tuple[Any, ...]:
+        """The analyses of ``word`` that :meth:`prefill` restores, as plain values: words run together, corrections,
+        fusion, word cut short, shape features, run together."""
+        corrections = tuple(astuple(c) for c in self.corrections(word))
+        fused, cut = self.fused(word), self.cut_short(word)
+        return (
+            self.run_of_words(word),
+            corrections,
+            None if fused is None else astuple(fused),
+            None if cut is None else astuple(cut),
+            self.shape_features(word),
+            self.run_together(word),
+        )
+
+    def open_stored(self) -> WordRecords | None:
+        """The store of analyses computed ahead (built first when it is missing or stale), or None without one."""
+        if self._stored is None and self._open_stored is not None:
+            self._stored = self._open_stored()
+            if self._stored is None:
+                self._open_stored = None
+        return self._stored
+
+    def prefill(self, words: Iterable[str]) -> None:
+        """Take the analyses of those ``words`` that are common forms unknown to the lexicons (Zipf
+        :data:`STORED_ZIPF` or more) from the store computed ahead for them, rather than searching: one look-up for
+        them all. Words analysed or asked about before are skipped; without a store nothing is done."""
+        if self._open_stored is None:
+            return
+        asked, zipf = self._asked, self.zipf
+        new = [w for w in set(words) if w not in asked and w not in self._corrections and zipf(w) >= STORED_ZIPF]
+        if not new:
+            return
+        if len(asked) > 200_000:
+            asked.clear()
+        asked.update(new)
+        stored = self.open_stored()
+        if stored is None:
+            return
+        for word, (runs, corrections, fused, cut, shape, together) in stored.records(new).items():
+            found = tuple(Correction(*c) for c in corrections)
+            self._corrections[word] = found
+            self._likely[word] = (found, _NO_BOUND)  # a form this common: the cheap pass is the whole search
+            if len(word) <= 4 * MAX_SEARCH_LETTERS:
+                self._runs[(word, 2)] = None if runs is None else tuple(runs)
+            self._fused[word] = None if fused is None else Correction(*fused)
+            self._cut_short[word] = None if cut is None else Correction(*cut)
+            self._shape_features[word[: 2 * MAX_SEARCH_LETTERS]] = tuple(shape)
+            if len(word) <= RUN_TOGETHER_LETTERS:
+                self._runs_together[word] = together
 
     def read_all(self) -> None:
         """Read now the tables a large batch will need in full: the frequencies, the word-shape models and the
@@ -1040,8 +1101,43 @@ def word_analyst(lexicon: CombinedLexicon) -> WordAnalyst:
     if analyst is None or analyst.frequencies is not frequencies:
         compiled = compiled_lexicon()
         shapes = (compiled.model("arabic"), compiled.model("names")) if compiled is not None else None
-        analyst = _ANALYSTS[lexicon] = WordAnalyst(lexicon, frequencies, shapes)
+        stored = None
+        if compiled is not None and shapes is not None and frequencies is not None:
+            stored = partial(_stored_analyses, WordAnalyst(lexicon, frequencies, shapes), compiled)
+        analyst = _ANALYSTS[lexicon] = WordAnalyst(lexicon, frequencies, shapes, stored)
     return analyst
+
+
+#: The common forms whose analyses are computed ahead (:meth:`WordAnalyst.prefill`): Zipf 2 or more, where the
+#: cheap correction pass is the whole search (:meth:`WordAnalyst.likely_corrections`). About 33,000 forms.
+STORED_ZIPF = 2.0
+
+
+def _stored_analyses(builder: WordAnalyst, compiled: CompiledLexicon) -> WordRecords | None:
+    """The analyses of the common forms that ``builder``'s lexicons do not know, stored in the cache folder beside
+    the compiled lexicon; built by ``builder`` on first use. None when the lexicons' verdicts were not compiled."""
+    verdicts = compiled.lexicon_verdicts(backend.name for backend in builder.lexicon.backends)
+    if verdicts is None:
+        return None
+    digest = hashlib.sha256()
+    for part in (compiled.path.name, builder.lexicon.name, repr(STORED_ZIPF), sys.version):
+        digest.update(part.encode() + b"\0")
+    # The code that computes the records: this module and the Arabic layer.
+    for source in sorted([Path(__file__), *(Path(__file__).parents[1] / "arabic").glob("*.py")]):
+        digest.update(source.read_bytes())
+
+    def forms() -> list[str]:
+        table = compiled.frequencies
+        return sorted(form for form in verdicts.unknown_forms() if table[form] >= STORED_ZIPF)
+
+    return open_records(
+        default_cache_dir().expanduser(),
+        "word-analyses",
+        digest.hexdigest()[:20],
+        forms,
+        builder.record,
+        "the analyses of common words the lexicons do not know",
+    )
 
 
 def segment_known(word: str, lexicon: CombinedLexicon, minimum: int = 2) -> tuple[str, ...] | None:
@@ -1141,7 +1237,9 @@ class GarbledWordCheck(GlossaryUser, Check):
         if not candidates:
             return
         candidates = [i for i in candidates if len(folded[i]) >= min_letters]
-        article = _Article(ctx, tokens, lexicon, unknown, self.glossary, self.analyst)
+        analyst = self.analyst
+        analyst.prefill(MARKS_RE.sub("", tokens.raw[i]) for i in candidates)
+        article = _Article(ctx, tokens, lexicon, unknown, self.glossary, analyst)
         covered: set[int] = set()
         halves = {i for i in unknown if 2 <= len(folded[i]) < min_letters}  # «الجمع ية»
         for index in sorted({*candidates, *halves}):
