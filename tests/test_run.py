@@ -214,7 +214,8 @@ def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path: Path, capsys: py
 
 
 def test_two_concurrent_commands_second_refused(tmp_path: Path) -> None:
-    batch = make_batch(tmp_path / "in", 400)  # long enough for the second run to start while it works
+    # Long enough (several seconds) for the second run to start while the first works, even on a fast machine.
+    batch = make_batch(tmp_path / "in", 4000)
     first = _run([str(batch), "--output", "out", "--jobs", "1"], tmp_path)
     lock = tmp_path / "out" / STATE_DIR / "lock"
     deadline = time.monotonic() + 60
