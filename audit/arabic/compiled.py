@@ -388,12 +388,10 @@ class PackedMap(Mapping[str, tuple[Any, ...]]):
         return found
 
     def __getitem__(self, key: str) -> tuple[Any, ...]:
-        found = self._unpacked.get(key)
-        if found is not None:
-            return found
-        if key in self._packed or (not self._complete and self._fetch(key)):
-            return self._unpack(key)
-        raise KeyError(key)
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def get(self, key: str, default: Any = None) -> Any:
         # The most frequent call of the morphological analysis: no method call for a key met before or absent.
@@ -557,7 +555,8 @@ def _mark_used(path: Path) -> None:
             os.utime(path)
 
 
-def _say(message: str) -> None:
+def note(message: str) -> None:
+    """Say ``message`` on stderr, as the auditor's notes are said."""
     print(f"audit: {message}", file=sys.stderr, flush=True)
 
 
@@ -588,30 +587,31 @@ def _build_into(folder: Path, path: Path, inputs: LexiconInputs) -> Path:
         handle, temporary = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=folder)
     except OSError as exc:
         fallback = Path(tempfile.mkdtemp(prefix="audit-lexicon-"))
-        _say(f"cannot write the cache folder {folder} ({exc}); building the Arabic lexicon in {fallback}")
+        note(f"cannot write the cache folder {folder} ({exc}); building the Arabic lexicon in {fallback}")
         folder, path = fallback, fallback / path.name
         handle, temporary = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=folder)
     os.close(handle)
     os.unlink(temporary)  # sqlite creates it afresh
-    _say(f"building the Arabic lexicon cache in {folder} (once after an install or upgrade; about a minute)")
+    note(f"building the Arabic lexicon cache in {folder} (once after an install or upgrade; about a minute)")
     try:
         _build(Path(temporary), inputs)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    stale = time.time() - STALE_BUILD_SECONDS  # temporary files of builds that were killed
-    for old in folder.glob("arabic-lexicon-*.tmp*"):
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < stale:
-                old.unlink()
-    unused = time.time() - UNUSED_SECONDS
-    for old in folder.glob("arabic-lexicon-*.sqlite"):
-        if old != path:
-            with contextlib.suppress(OSError):
-                if old.stat().st_mtime < unused:
-                    old.unlink()
+    remove_old(folder, "arabic-lexicon-*.tmp*", STALE_BUILD_SECONDS)  # temporary files of builds that were killed
+    remove_old(folder, "arabic-lexicon-*.sqlite", UNUSED_SECONDS, keep=path)
     return path
+
+
+def remove_old(folder: Path, pattern: str, seconds: float, keep: Path | None = None) -> None:
+    """Delete the files of ``folder`` matching ``pattern`` (``keep`` excepted) not modified for ``seconds``."""
+    limit = time.time() - seconds
+    for old in folder.glob(pattern):
+        if old != keep:
+            with contextlib.suppress(OSError):
+                if old.stat().st_mtime < limit:
+                    old.unlink()
 
 
 @contextlib.contextmanager
@@ -888,8 +888,7 @@ class StoredVerdicts:
 
     def read_all(self) -> None:
         """Read the frequency table and the flags now (a large batch about to be shared by worker processes)."""
-        self._table.read_all()
-        self._read_unknown()
+        self.unknown_forms()
 
     def unknown_forms(self) -> set[str]:
         """The forms of the frequency list that the lexicons do not know (the table is read whole)."""
@@ -932,5 +931,5 @@ def _compiled_in(cache_dir: Path) -> CompiledLexicon | None:
     try:
         return open_compiled(cache_dir)
     except Exception as exc:  # the checks degrade to the live lexicons
-        _say(f"the Arabic lexicon cache is unavailable ({exc}); using the installed lexicons directly")
+        note(f"the Arabic lexicon cache is unavailable ({exc}); using the installed lexicons directly")
         return None

@@ -9,22 +9,19 @@ Each process opens its own connection (a forked worker does not use its parent's
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import sqlite3
-import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
+from audit.arabic.compiled import UNUSED_SECONDS, note, remove_old
+
 #: Words asked for in one query (SQLite's default limit of bound parameters is 999).
 _QUERY_WORDS = 900
-#: A store version not opened for this long is deleted when another version is built.
-UNUSED_SECONDS = 30 * 24 * 3600
 
 
 class WordRecords:
@@ -55,7 +52,7 @@ class WordRecords:
                     found.update((word, marshal.loads(data)) for word, data in rows)
         except (sqlite3.Error, ValueError, EOFError, TypeError) as exc:
             self._broken = True
-            _say(f"the stored word analyses {self.path} are unreadable ({exc}); computing them instead")
+            note(f"the stored word analyses {self.path} are unreadable ({exc}); computing them instead")
             return {}
         return found
 
@@ -78,7 +75,7 @@ def open_records(
         handle, temporary = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=folder)
         os.close(handle)
         os.unlink(temporary)
-        _say(f"storing {what} in {folder} (once after an install or upgrade)")
+        note(f"storing {what} in {folder} (once after an install or upgrade)")
         try:
             _build(Path(temporary), digest, words(), record)
             os.replace(temporary, path)
@@ -86,14 +83,9 @@ def open_records(
             if os.path.exists(temporary):
                 os.unlink(temporary)
     except Exception as exc:  # a cache: without it the records are computed as needed
-        _say(f"{what} could not be stored ({exc}); computing them as needed")
+        note(f"{what} could not be stored ({exc}); computing them as needed")
         return None
-    unused = time.time() - UNUSED_SECONDS
-    for old in folder.glob(f"{name}-*.sqlite"):
-        if old != path:
-            with contextlib.suppress(OSError):
-                if old.stat().st_mtime < unused:
-                    old.unlink()
+    remove_old(folder, f"{name}-*.sqlite", UNUSED_SECONDS, keep=path)  # other versions, unused for long
     return WordRecords(path) if _complete(path, digest) else None
 
 
@@ -123,7 +115,3 @@ def _complete(path: Path, digest: str) -> bool:
     except sqlite3.Error:
         return False
     return meta.get("digest") == digest and meta.get("complete") == "1"
-
-
-def _say(message: str) -> None:
-    print(f"audit: {message}", file=sys.stderr, flush=True)

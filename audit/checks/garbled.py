@@ -641,8 +641,8 @@ class WordAnalyst:
         self.zipf: Callable[[str], float] = self._zipf.__getitem__
 
     def record(self, word: str) -> tuple[Any, ...]:
-        """The analyses of ``word`` that :meth:`prefill` restores, as plain values: words run together, corrections,
-        fusion, word cut short, shape features, run together."""
+        """The analyses of ``word`` that :meth:`prefill` restores, as plain values: :meth:`run_of_words`,
+        :meth:`corrections`, :meth:`fused`, :meth:`cut_short`, :meth:`shape_features` and :meth:`run_together`."""
         corrections = tuple(astuple(c) for c in self.corrections(word))
         fused, cut = self.fused(word), self.cut_short(word)
         return (
