@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import Any
 
 from audit.engine import ArticleOutcome, RunSpec, audit_articles, max_jobs
@@ -66,7 +66,7 @@ class DaskExecutor:
 
         return sorted(self.client.run(os.getpid).values())
 
-    def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleOutcome]]:
+    def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Generator[list[ArticleOutcome], None, None]:
         spec_future = self.client.scatter(spec, broadcast=True)
         limit = 2 * self.workers()
         pending: deque[Any] = deque()

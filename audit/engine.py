@@ -12,7 +12,7 @@ import pickle
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
@@ -426,9 +426,11 @@ def chunks(items: Iterable[Article], max_articles: int = 16, max_chars: int = 20
 
 class Executor(Protocol):
     """Runs :func:`audit_articles` over chunks and yields the outcomes chunk by chunk, in input order, with
-    a bounded number of chunks in flight."""
+    a bounded number of chunks in flight; closing the generator stops the work in flight."""
 
-    def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleOutcome]]: ...
+    def map_chunks(
+        self, spec: RunSpec, chunks: Iterable[list[Article]]
+    ) -> Generator[list[ArticleOutcome], None, None]: ...
 
     def close(self) -> None: ...
 
@@ -447,7 +449,7 @@ class LocalExecutor:
         #: Pools whose work is done, told to end: their workers exit while this process goes on.
         self._ending: list[Any] = []
 
-    def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleOutcome]]:
+    def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Generator[list[ArticleOutcome], None, None]:
         chunks = iter(chunks)
         jobs = self.jobs
         large = False
@@ -510,6 +512,7 @@ class LocalExecutor:
                 max(2 * jobs, HALVES_AHEAD_CHUNKS),
                 lambda part: _joined(spec.config, *part),
                 size=lambda part: sum(len(article.text) for article in part[0]),
+                max_size=HALVES_AHEAD_CHARS,
                 floor=2 * jobs,
             )
 
@@ -532,9 +535,12 @@ class LocalExecutor:
         """Wait for the workers of finished pools to exit, then release the pools (nothing is left for the
         interpreter's exit to do)."""
         ending, self._ending = self._ending, []
-        for pool in ending:
-            pool.join()
-            pool.terminate()
+        try:
+            for pool in ending:
+                pool.join()
+        finally:  # also when interrupted while waiting: no pool is left behind
+            for pool in ending:
+                pool.terminate()
 
 
 def _in_order(
@@ -542,18 +548,19 @@ def _in_order(
     limit: int,
     result: Callable[[_Task], list[ArticleOutcome]],
     size: Callable[[_Task], int] | None = None,
+    max_size: int = 0,
     floor: int = 1,
 ) -> Iterator[list[ArticleOutcome]]:
     """The results of ``tasks`` (submitted to workers as they are drawn), in order, with at most ``limit`` drawn
-    and not yet waited for; with ``size``, also no more than :data:`HALVES_AHEAD_CHARS` of it in all, unless
-    fewer than ``floor`` tasks are pending."""
+    and not yet waited for; with ``size``, also no more than ``max_size`` of it in all, unless fewer than ``floor``
+    tasks are pending."""
     pending: deque[tuple[_Task, int]] = deque()
     total = 0
     for task in tasks:
         weight = size(task) if size is not None else 0
         pending.append((task, weight))
         total += weight
-        while len(pending) >= limit or (len(pending) >= floor and total >= HALVES_AHEAD_CHARS):
+        while len(pending) >= limit or (size is not None and len(pending) >= floor and total >= max_size):
             done, weight = pending.popleft()
             total -= weight
             yield result(done)

@@ -3,8 +3,9 @@
 Articles are read lazily, audited in bounded chunks and each result is appended to ``results.jsonl`` (one
 article a line, the article record of ``report.json``) as soon as it is scored. Batch checks keep what their
 ``collect`` step returned for each article on disk and add their findings in a final pass, which rewrites
-``results.jsonl`` in input order. Memory does not grow with the batch: what batch checks collected is also kept
-in memory for the final pass while it is small (:data:`HOLD_BYTES`), and read back from disk beyond that.
+``results.jsonl`` in input order. Memory does not grow with the batch: what batch checks collected, and the
+articles, are also kept in memory for the final pass while they are small (:data:`HOLD_BYTES`), and read back from
+disk beyond that.
 
 The output folder holds, besides the reports:
 
@@ -72,10 +73,12 @@ _ZLIB_FIRST = b"x"
 #: objects, about three times that), so that the batch pass of a batch that fits need not read them back.
 HOLD_BYTES = 4 << 20
 #: ``results.jsonl`` up to this size is parsed once, its records kept for the summary, the reports and the
-#: terminal (about eight times the file's size in memory); a larger one is read again for each of them.
+#: terminal (with their lines and their report.json text, several times the file's size in memory); a larger one
+#: is read again for each of them.
 KEEP_RECORDS_BYTES = 2 << 20
-#: An article record kept in memory as results.jsonl holds it, and its text in report.json.
-Kept = tuple[dict[str, Any], str]
+#: An article record kept in memory as results.jsonl holds it, and its text in report.json (None when no
+#: report.json is written or the records are no longer kept).
+Kept = tuple[dict[str, Any], str | None]
 #: The place in the order of an article that ran out of its time budget (removed before the batch pass).
 _DROPPED = -2
 
@@ -215,9 +218,9 @@ class _Held:
 class RunStore:
     """The append-only state of a run in ``.audit-run/`` and the streamed ``results.jsonl``.
 
-    What batch checks collected from the articles appended in this run (and their flags) is also kept in memory
-    until it passes ``hold_bytes`` pickled; from then on, and for articles kept from an earlier run, it is read
-    back from disk.
+    What batch checks collected from the articles appended in this run, their flags and the articles themselves are
+    also kept in memory until they pass ``hold_bytes`` (the collected data pickled, the articles' characters); from
+    then on, and for articles kept from an earlier run, they are read back from disk.
     """
 
     def __init__(self, output: Path, hold_bytes: int | None = None) -> None:
@@ -396,15 +399,23 @@ class RunStore:
         flags = held.flags if held is not None else self.frame(number).flags
         return bool(flags & _HAS_ERRORS)
 
+    @property
+    def keeps_records(self) -> bool:
+        """Whether the records appended so far are all kept in memory (see :meth:`kept`)."""
+        return self._records is not None
+
+    def _record_one(self, number: int) -> tuple[Kept, bytes] | None:
+        return None if self._records is None else self._records.get(number)
+
     def record_line(self, number: int) -> bytes:
-        held = None if self._records is None else self._records.get(number)
+        held = self._record_one(number)
         if held is not None:
             return held[1]
         return self._read("records", self.records_path, self.frame(number).record)
 
     def kept(self, number: int) -> Kept | None:
         """The record of article ``number`` as written and its text in report.json, when kept in memory."""
-        held = None if self._records is None else self._records.get(number)
+        held = self._record_one(number)
         return held[0] if held is not None else None
 
     def article(self, number: int) -> Article:
@@ -496,7 +507,9 @@ class ArticleRecords:
         self.keep_bytes = KEEP_RECORDS_BYTES if keep_bytes is None else keep_bytes
         #: The records already in memory (those of the run that wrote the file), else read once when small.
         self._kept = [record for record, _ in kept] if kept is not None else None
-        self._texts = [text for _, text in kept] if kept is not None else None
+        texts = [text for _, text in kept if text is not None] if kept is not None else None
+        #: report.json's text of each record, when every one was rendered
+        self._texts = texts if kept is not None and texts is not None and len(texts) == len(kept) else None
 
     def __len__(self) -> int:
         return self.count
@@ -676,23 +689,26 @@ class AuditRun:
 
         done = 0
         dropped: list[tuple[int, InputError]] = []
-        for outcomes in executor.map_chunks(self.spec, chunks(to_audit())):
-            for outcome in outcomes:
-                if outcome.dropped:  # out of its time budget: an error, not a result (and audited again on resume)
-                    order[pending_positions[done]] = _DROPPED
-                    dropped.extend((pending_positions[done], error) for error in outcome.errors)
-                else:
-                    key, digest = keys[done] or article_keys(outcome.article)
-                    record, line = self._record_line(outcome.result)
-                    order[pending_positions[done]] = store.append(key, digest, outcome, line, record)
-                done += 1
-            # Positions and keys of the articles written are no longer needed.
-            del pending_positions[:done], keys[:done]
-            audited += done
-            done = 0
-            store.flush()
-            if bar is not None:
-                bar.update(len(outcomes))
+        render = "json" in self.spec.config.formats  # report.json's text of each record, while the records are kept
+        # Closed on every path: the workers stop at once when writing a result fails or the run is interrupted.
+        with contextlib.closing(executor.map_chunks(self.spec, chunks(to_audit()))) as chunk_outcomes:
+            for outcomes in chunk_outcomes:
+                for outcome in outcomes:
+                    if outcome.dropped:  # out of its time budget: an error, not a result (and audited again on resume)
+                        order[pending_positions[done]] = _DROPPED
+                        dropped.extend((pending_positions[done], error) for error in outcome.errors)
+                    else:
+                        key, digest = keys[done] or article_keys(outcome.article)
+                        record, line = self._record_line(outcome.result, render=render and store.keeps_records)
+                        order[pending_positions[done]] = store.append(key, digest, outcome, line, record)
+                    done += 1
+                # Positions and keys of the articles written are no longer needed.
+                del pending_positions[:done], keys[:done]
+                audited += done
+                done = 0
+                store.flush()
+                if bar is not None:
+                    bar.update(len(outcomes))
         if bar is not None:
             bar.close()
         if dropped:
@@ -734,7 +750,8 @@ class AuditRun:
                     if position in extra:
                         result, more = rescore(article, output, extra[position], config)
                         errors.extend(more)
-                        kept, line = self._record_line(result)
+                        render = records is not None and "json" in config.formats
+                        kept, line = self._record_line(result, render=render)
                         target.write(line)
                         records = _appended(records, kept)
                         continue
@@ -747,15 +764,18 @@ class AuditRun:
         os.replace(tmp, store.results_path)
         return errors, records
 
-    def _record_line(self, result: ArticleResult) -> tuple[Kept | None, bytes]:
+    def _record_line(self, result: ArticleResult, render: bool) -> tuple[Kept | None, bytes]:
         """The line of ``results.jsonl`` for ``result`` (gated by the baseline) and, when the record holds nothing
-        but JSON's own types (so that it equals the line read back), the record with its text in report.json."""
+        but JSON's own types (so that it equals the line read back), the record with (when ``render``) its text in
+        report.json."""
         from audit.reporting import article_record_line, plain_record
         from audit.reporting.json_report import rendered
 
         result = self._gated(result)
         record, line = article_record_line(result)
-        return ((record, rendered(record)) if plain_record(result) else None), line
+        if not plain_record(result):
+            return None, line
+        return (record, rendered(record) if render else None), line
 
     def _gated(self, result: ArticleResult) -> ArticleResult:
         return result if self.baseline is None else gate_article(result, self.baseline)

@@ -61,11 +61,10 @@ def rendered(value: Any, level: int = ARTICLE_LEVEL) -> str:
 def _rendered_items(value: Any, inner: str) -> Iterable[str] | None:
     """The items of a lazy sequence of article records as :func:`rendered` gives them, when the sequence has them
     (``rendered_records()``) and they sit where they were rendered for."""
-    if inner != _ARTICLE_NEWLINE or type(value) in (list, tuple):
+    if inner != _ARTICLE_NEWLINE or type(value) in (list, tuple):  # plain lists never have them: no look-up
         return None
     ready = getattr(value, "rendered_records", None)
-    texts: Iterable[str] | None = ready() if ready is not None else None
-    return texts
+    return ready() if ready is not None else None
 
 
 class _Pieces:
@@ -153,15 +152,16 @@ def _write(value: Any, newline: str, out: _Pieces) -> None:
                 put(text)
                 out.spill()
                 separator = "," + inner
-        for item in value if texts is None else ():
-            put(separator)
-            encode = _SCALARS.get(type(item))
-            if encode is not None:
-                put(encode(item))
-            else:
-                _write(item, inner, out)
-            out.spill()
-            separator = "," + inner
+        else:
+            for item in value:
+                put(separator)
+                encode = _SCALARS.get(type(item))
+                if encode is not None:
+                    put(encode(item))
+                else:
+                    _write(item, inner, out)
+                out.spill()
+                separator = "," + inner
         put("[]" if separator[0] == "[" else newline + "]")
     elif isinstance(value, str):
         put(_encode_string(value))
