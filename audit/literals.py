@@ -7,6 +7,7 @@ only on the texts (or around the places) that have its literals.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -53,6 +54,12 @@ def literal_requirements(pattern: str, shortest: int = 3) -> list[tuple[str, ...
         return _usable(requirements(sre_parse.parse(pattern)), shortest)
     except Exception:  # an exotic pattern: no requirement, searched everywhere
         return []
+
+
+def meets(text: str, needs: Sequence[tuple[str, ...]]) -> bool:
+    """Whether ``text`` has a literal of each requirement of ``needs``: without, no pattern having those
+    requirements can match in it."""
+    return all(any(map(text.__contains__, need)) for need in needs)
 
 
 def _usable(requirements: list[tuple[str, ...]], shortest: int) -> list[tuple[str, ...]]:

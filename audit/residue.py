@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import repeat
@@ -20,7 +20,7 @@ from audit import resources
 from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_RUN_RE
 from audit.context import ArticleContext
 from audit.langid import ENGLISH_FUNCTION_WORDS, identify
-from audit.literals import best_requirement, literal_requirements, uncased
+from audit.literals import best_requirement, literal_requirements, meets, uncased
 from audit.text import LATIN_LETTER, Span
 
 PATTERN_FILE = resources.RESIDUE_PATTERNS
@@ -277,11 +277,6 @@ _SANDWICH_WORDS = 20
 _FOREIGN_PROSE_CRITICAL_WORDS = 15
 
 
-def _meets(text: str, needs: Sequence[tuple[str, ...]]) -> bool:
-    """Whether ``text`` has a literal of each requirement of ``needs``."""
-    return all(any(map(text.__contains__, need)) for need in needs)
-
-
 class _Classifier:
     def __init__(self, ctx: ArticleContext, patterns: ResiduePatterns) -> None:
         self.text = ctx.text
@@ -300,7 +295,7 @@ class _Classifier:
         self.spans = [
             (pattern, kind, need)
             for (pattern, kind), need in zip(patterns.spans, needs, strict=True)
-            if _meets(self.text, need)
+            if meets(self.text, need)
         ]
 
     def line(self, index: int) -> _Line:
@@ -459,7 +454,7 @@ class _Classifier:
             for window_start, window_end, open_start, open_end in windows:
                 body = self.text[window_start:window_end]
                 for pattern, kind, need in self.spans:
-                    if need and not _meets(body, need):
+                    if need and not meets(body, need):
                         continue
                     for match in pattern.finditer(body):
                         if (match.start() == 0 and not open_start) or (match.end() == len(body) and not open_end):

@@ -299,3 +299,10 @@ def test_detached_letters_are_the_patterns_matches(pieces: list[str]) -> None:
     pattern = DetachedPrefix._PATTERN
     found = [m.span() for m in _detached_letters(ArticleContext(Article(id="t", text=text)), pattern)]
     assert found == [m.span() for m in pattern.finditer(text)]
+
+
+def test_the_quick_tests_come_from_the_patterns() -> None:
+    """P404, P405 and P408 skip an article without the characters their pattern needs, read from the pattern."""
+    assert SpaceBeforePercent._NEEDS == [("%", "٪")]
+    assert TatweelDash._NEEDS == [("\u0640",)]
+    assert len(InvisibleControls._NEEDS) == 1 and "\u200b" in InvisibleControls._NEEDS[0]

@@ -24,6 +24,7 @@ from audit.arabic.orthography import (
     from_presentation_forms,
 )
 from audit.checks.base import ArticleContext, Check, Option
+from audit.literals import literal_requirements, meets
 from audit.model import Category, Finding, Fix, Severity
 from audit.text import LATIN_LETTER, Span
 
@@ -300,12 +301,13 @@ class SpaceBeforePercent(Check):
     severity = Severity.MINOR
 
     _PATTERN = re.compile("[ \t\u00a0\u202f]+([%٪])")
+    _NEEDS = literal_requirements(_PATTERN.pattern, shortest=1)  # one of the signs
     _DIGIT = re.compile(f"[{_DIGITS}]")
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
-        if "%" not in text and "٪" not in text:
-            return  # (a quick test: the pattern needs one of the signs)
+        if not meets(text, self._NEEDS):
+            return
         for m in self._PATTERN.finditer(text):
             if m.start() == 0 or not self._DIGIT.match(text, m.start() - 1):
                 continue
@@ -336,10 +338,11 @@ class TatweelDash(Check):
     severity = Severity.MINOR
 
     _PATTERN = re.compile("\u0640+")
+    _NEEDS = literal_requirements(_PATTERN.pattern, shortest=1)
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
-        if "\u0640" not in text:
+        if not meets(text, self._NEEDS):
             return
         for m in self._PATTERN.finditer(text):
             alone_before = m.start() == 0 or text[m.start() - 1].isspace()
@@ -498,11 +501,13 @@ class InvisibleControls(Check):
     dimension = "source"
 
     _PATTERN = re.compile(f"[{_INVISIBLE}]+")
+    # One quick search per character: faster than the pattern over a text without any.
+    _NEEDS = literal_requirements(_PATTERN.pattern, shortest=1)
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
-        if not any(map(text.__contains__, _INVISIBLE)):
-            return  # (one quick search per character: faster than the pattern over a text without any)
+        if not meets(text, self._NEEDS):
+            return
         for m in self._PATTERN.finditer(text):
             names = []
             for char in dict.fromkeys(m.group()):
