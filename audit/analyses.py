@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from itertools import compress
 
 from audit.arabic.lexicon import ArabicTokens, arabic_tokens
 from audit.arabic.orthography import FoldedText
@@ -15,6 +18,27 @@ from audit.glossary import Glossary, load_glossary
 def article_tokens(ctx: ArticleContext) -> ArabicTokens:
     """The article's Arabic words (:class:`audit.arabic.lexicon.ArabicTokens`), computed once per article."""
     return ctx.memo("arabic-tokens", lambda c: arabic_tokens(c.text))
+
+
+def matches_at_words(
+    ctx: ArticleContext,
+    pattern: re.Pattern[str],
+    forms: Collection[str],
+    skip: Callable[[int], bool] | None = None,
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(ctx.text)`` for a pattern whose every match starts at an Arabic word written as one of
+    ``forms``: it is tried only at those words (and not at a word ``index`` where ``skip(index)`` says it cannot
+    match either), the matches not overlapping, as ``finditer`` finds them."""
+    text = ctx.text
+    words = article_tokens(ctx)
+    starts = words.starts
+    last_end = 0
+    for index in compress(range(len(starts)), map(forms.__contains__, words.raw)):
+        if starts[index] >= last_end and (skip is None or not skip(index)):
+            match = pattern.match(text, starts[index])
+            if match is not None:
+                last_end = match.end()
+                yield match
 
 
 class GlossaryUser:

@@ -12,10 +12,11 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, groupby
+from itertools import groupby
 from typing import ClassVar
 
-from audit.analyses import article_tokens
+from audit.analyses import matches_at_words
+from audit.arabic.clitics import CONJUNCTIONS, PREPOSITIONS
 from audit.arabic.orthography import (
     ARABIC_DIGITS,
     ARABIC_LETTER,
@@ -412,22 +413,13 @@ _LABEL_WORDS = _words("""
 _NOT_HOSTS = _words("في من إلى الى على عن مع أو ثم التي الذي الذين هو هي هم أن إن لا لم لن قد و ف")
 
 
-_PREFIX_LETTERS = frozenset("بلكفو")
+_PREFIX_LETTERS = frozenset(CONJUNCTIONS + PREPOSITIONS)
 
 
 def _detached_letters(ctx: ArticleContext, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(ctx.text)`` for :class:`DetachedPrefix`'s pattern, tried only at the one-letter Arabic words
     that are a prefix letter: a match's letter has a blank, a bracket or a quote before it and a blank after it."""
-    text = ctx.text
-    words = article_tokens(ctx)
-    starts = words.starts
-    last_end = 0
-    for index in compress(range(len(starts)), map(_PREFIX_LETTERS.__contains__, words.raw)):
-        if starts[index] >= last_end:
-            match = pattern.match(text, starts[index])
-            if match is not None:
-                last_end = match.end()
-                yield match
+    return matches_at_words(ctx, pattern, _PREFIX_LETTERS)
 
 
 class DetachedPrefix(Check):

@@ -18,10 +18,9 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import compress
 from typing import ClassVar
 
-from audit.analyses import article_tokens, folded_text
+from audit.analyses import article_tokens, folded_text, matches_at_words
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION, without_proclitics
 from audit.arabic.morphology import Morphology, Reading, load_morphology, only_second_person_noun
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_MARKS, MARKS_RE
@@ -796,18 +795,14 @@ def _dangling_ends(ctx: ArticleContext) -> Iterator[re.Match[str]]:
     text = ctx.text
     words = article_tokens(ctx)
     starts, ends = words.starts, words.ends
-    last_end = 0
+
+    def followed_by_a_word(index: int) -> bool:
+        following = index + 1
+        return following < len(starts) and not text[ends[index] : starts[following]].strip(" \t")
+
     # A match's word is a whole Arabic word: one of _DANGLING_FORMS as written. It is not followed by blanks and
     # another word (its end is a line's end or sentence punctuation), which rules out most of them cheaply.
-    for index in compress(range(len(starts)), map(_DANGLING_FORMS.__contains__, words.raw)):
-        following = index + 1
-        if following < len(starts) and not text[ends[index] : starts[following]].strip(" \t"):
-            continue
-        if starts[index] >= last_end:
-            match = _DANGLING_END_RE.match(text, starts[index])
-            if match is not None:
-                last_end = match.end()
-                yield match
+    return matches_at_words(ctx, _DANGLING_END_RE, _DANGLING_FORMS, skip=followed_by_a_word)
 
 
 class _Pairs:
