@@ -481,6 +481,8 @@ class LocalExecutor:
             spec = replace(spec, checks=_built_checks(spec.config))  # built once, inherited by every fork
         import multiprocessing
 
+        from audit.workerpool import QuietPool
+
         context = multiprocessing.get_context("fork")
         halves = split_by_work(spec, first)
         if halves is None:
@@ -488,7 +490,7 @@ class LocalExecutor:
             _prepare(spec)
             pools: list[Any] = []
             with self._running(pools):
-                pool = context.Pool(jobs, initializer=_init_worker, initargs=(spec,))
+                pool = QuietPool(jobs, _init_worker, (spec,), context=context)
                 pools.append(pool)
                 yield from _in_order(
                     (pool.apply_async(_audit_in_worker, (chunk,)) for chunk in itertools.chain([first], chunks)),
@@ -501,14 +503,11 @@ class LocalExecutor:
         pools = []
         with self._running(pools):
             for size, half in zip(((jobs + 1) // 2, jobs // 2), halves, strict=True):
-                pools.append(context.Pool(size, initializer=_init_half_worker, initargs=(half,)))
+                pools.append(QuietPool(size, _init_half_worker, (half,), context=context))
             # One half may run well ahead of the other (while the other loads its tables, or where its articles
             # cost it less), so that no core waits: the chunks in flight are bounded by characters as well.
             yield from _in_order(
-                (
-                    (chunk, [pool.apply_async(_outputs_in_worker, (chunk,)) for pool in pools])
-                    for chunk in itertools.chain([first], chunks)
-                ),
+                ((chunk, _sent_to_halves(pools, chunk)) for chunk in itertools.chain([first], chunks)),
                 max(2 * jobs, HALVES_AHEAD_CHUNKS),
                 lambda part: _joined(spec.config, *part),
                 size=lambda part: sum(len(article.text) for article in part[0]),
@@ -623,9 +622,15 @@ def _audit_in_worker(chunk: list[Article]) -> list[ArticleOutcome]:
     return audit_articles(_worker_spec, chunk)
 
 
-def _outputs_in_worker(chunk: list[Article]) -> list[_ArticleOutput]:
+def _sent_to_halves(pools: Sequence[Any], chunk: list[Article]) -> list[Any]:
+    """``chunk`` handed to a worker of each half of the checks, pickled once for all of them."""
+    packed = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+    return [pool.apply_async(_outputs_in_worker, (packed,)) for pool in pools]
+
+
+def _outputs_in_worker(packed: bytes) -> list[_ArticleOutput]:
     assert _worker_spec is not None
-    return article_outputs(_worker_spec, chunk)
+    return article_outputs(_worker_spec, pickle.loads(packed))
 
 
 def _joined(config: Config, chunk: list[Article], parts: list[Any]) -> list[ArticleOutcome]:
