@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Generator, Iterable
 from typing import Any
 
-from audit.engine import ArticleOutcome, RunSpec, audit_articles, max_jobs
+from audit.engine import ArticleOutcome, BatchFound, RunSpec, audit_articles, max_jobs
 from audit.model import Article
 
 #: Seconds to wait for a remote scheduler to answer.
@@ -76,6 +76,10 @@ class DaskExecutor:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+    def batch_found(self, articles: int) -> BatchFound | None:
+        """None: the batch pass runs in the calling process."""
+        return None
 
     def close(self) -> None:
         self.client.close()

@@ -121,25 +121,32 @@ class _ArticleOutput:
 
     def pickled_collected(self) -> bytes:
         """``collected`` pickled (empty bytes when nothing was collected)."""
-        if not self.collected:
-            return b""
         if self.packed is None:
+            if not self.collected:
+                return b""
             self.packed = pickle.dumps(self.collected, protocol=pickle.HIGHEST_PROTOCOL)
         return self.packed
 
     def __getstate__(self) -> dict[str, Any]:
-        # ``collected`` travels pickled on its own: the receiving process reads it and keeps the bytes.
+        # ``collected`` travels pickled on its own (see __getattr__).
         state = dict(self.__dict__)
         state["packed"] = self.pickled_collected() or None
-        if state["packed"] is not None:
-            state["collected"] = None
+        state.pop("collected", None)
         return state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        if state.get("collected") is None:
-            packed = state.get("packed")
-            state = {**state, "collected": pickle.loads(packed) if packed is not None else {}}
-        self.__dict__.update(state)
+    def __getattr__(self, name: str) -> dict[str, Any]:
+        # An output that arrived from another process reads ``collected`` from ``packed`` when first asked for:
+        # when the batch pass runs where the checks ran, the receiving process never needs to.
+        if name != "collected" or "packed" not in self.__dict__:
+            raise AttributeError(name)
+        packed = self.__dict__["packed"]
+        collected: dict[str, Any] = pickle.loads(packed) if packed is not None else {}
+        self.__dict__["collected"] = collected
+        return collected
+
+    def holds_collected(self) -> bool:
+        """Whether batch checks collected anything in this article (without reading it)."""
+        return self.packed is not None or bool(self.__dict__.get("collected"))
 
 
 def _run_article(
@@ -277,17 +284,18 @@ def merged(parts: Sequence[_ArticleOutput]) -> _ArticleOutput:
         if part.dropped:
             return part
     whole = _ArticleOutput()
-    collecting = []
     for part in parts:
         whole.findings.extend(part.findings)
         whole.metrics.update(part.metrics)
         whole.alignment.extend(part.alignment)
         whole.errors.extend(part.errors)
-        if part.collected:
-            whole.collected.update(part.collected)
-            collecting.append(part)
-    if len(collecting) == 1:  # what was collected is one part's, pickled as it came
+    collecting = [part for part in parts if part.holds_collected()]
+    if len(collecting) == 1 and collecting[0].packed is not None:  # one part's, kept pickled as it came
         whole.packed = collecting[0].packed
+        del whole.collected  # read from ``packed`` if asked for
+    else:
+        for part in collecting:
+            whole.collected.update(part.collected)
     return whole
 
 
@@ -347,9 +355,13 @@ def rescore(
     return result, errors
 
 
+#: What the batch pass finds: findings by article position, and the batch checks that failed.
+BatchFound = tuple[dict[int, list[Finding]], list[InputError]]
+
+
 def batch_findings(
     batch_checks: Sequence[BatchCheck], contexts: Sequence[ArticleContext], collected: Callable[[str], Sequence[Any]]
-) -> tuple[dict[int, list[Finding]], list[InputError]]:
+) -> BatchFound:
     """The batch checks over the whole batch: findings by article position, and the checks that failed.
 
     ``contexts`` and ``collected(code)`` may be lazy sequences read from disk: only the articles a finding
@@ -432,6 +444,12 @@ class Executor(Protocol):
         self, spec: RunSpec, chunks: Iterable[list[Article]]
     ) -> Generator[list[ArticleOutcome], None, None]: ...
 
+    def batch_found(self, articles: int) -> BatchFound | None:
+        """The batch checks' findings over the articles of the last :meth:`map_chunks`, in their order, when a
+        worker that collected them all found them (None: the caller runs the batch pass itself). ``articles`` is
+        how many articles the caller's batch pass would read; the answer must cover exactly those."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -448,8 +466,11 @@ class LocalExecutor:
         self.jobs = max(0, jobs)
         #: Pools whose work is done, told to end: their workers exit while this process goes on.
         self._ending: list[Any] = []
+        #: The batch pass asked of the worker that collected for every article (see :meth:`batch_found`).
+        self._batch: Any = None
 
     def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Generator[list[ArticleOutcome], None, None]:
+        self._batch = None
         chunks = iter(chunks)
         jobs = self.jobs
         large = False
@@ -502,18 +523,41 @@ class LocalExecutor:
         # is done once, not once in every worker.
         pools = []
         with self._running(pools):
-            for size, half in zip(((jobs + 1) // 2, jobs // 2), halves, strict=True):
+            sizes = ((jobs + 1) // 2, jobs // 2)
+            for size, half in zip(sizes, halves, strict=True):
                 pools.append(QuietPool(size, _init_half_worker, (half,), context=context))
+            # The one worker of the half that runs every batch check also keeps what they collect, and runs their
+            # batch pass once it has seen the last article, while the other half may still be at work.
+            keeper = _batch_keeper(halves, sizes, pools)
+
+            def sent() -> Iterator[tuple[list[Article], list[Any]]]:
+                for chunk in itertools.chain([first], chunks):
+                    yield chunk, _sent_to_halves(pools, chunk, keeper)
+                if keeper is not None:
+                    self._batch = keeper.apply_async(_batch_in_worker)
+
             # One half may run well ahead of the other (while the other loads its tables, or where its articles
             # cost it less), so that no core waits: the chunks in flight are bounded by characters as well.
             yield from _in_order(
-                ((chunk, _sent_to_halves(pools, chunk)) for chunk in itertools.chain([first], chunks)),
+                sent(),
                 max(2 * jobs, HALVES_AHEAD_CHUNKS),
                 lambda part: _joined(spec.config, *part),
                 size=lambda part: sum(len(article.text) for article in part[0]),
                 max_size=HALVES_AHEAD_CHARS,
                 floor=2 * jobs,
             )
+
+    def batch_found(self, articles: int) -> BatchFound | None:
+        task, self._batch = self._batch, None
+        if task is None:
+            return None
+        try:
+            done: tuple[int, BatchFound] | None = task.get()
+        except Exception:  # the batch pass is then run by the caller, which reports what fails
+            return None
+        if done is None or done[0] != articles:
+            return None
+        return done[1]
 
     @contextlib.contextmanager
     def _running(self, pools: list[Any]) -> Iterator[None]:
@@ -622,15 +666,79 @@ def _audit_in_worker(chunk: list[Article]) -> list[ArticleOutcome]:
     return audit_articles(_worker_spec, chunk)
 
 
-def _sent_to_halves(pools: Sequence[Any], chunk: list[Article]) -> list[Any]:
-    """``chunk`` handed to a worker of each half of the checks, pickled once for all of them."""
+def _sent_to_halves(pools: Sequence[Any], chunk: list[Article], keeper: Any) -> list[Any]:
+    """``chunk`` handed to a worker of each half of the checks, pickled once for all of them; the ``keeper`` pool's
+    worker keeps what the batch checks collect (see :func:`_batch_keeper`)."""
     packed = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
-    return [pool.apply_async(_outputs_in_worker, (packed,)) for pool in pools]
+    return [pool.apply_async(_outputs_in_worker, (packed, pool is keeper)) for pool in pools]
 
 
-def _outputs_in_worker(packed: bytes) -> list[_ArticleOutput]:
+def _outputs_in_worker(packed: bytes, keep: bool = False) -> list[_ArticleOutput]:
     assert _worker_spec is not None
-    return article_outputs(_worker_spec, pickle.loads(packed))
+    chunk: list[Article] = pickle.loads(packed)
+    outputs = article_outputs(_worker_spec, chunk)
+    if keep:
+        _worker_kept.add(chunk, outputs)
+    return outputs
+
+
+#: The most bytes (what the batch checks collected, pickled, and the articles' characters) a worker keeps for the
+#: batch pass; beyond it the batch pass is left to the parent process, which reads them back from its store.
+KEEP_BYTES = 4 << 20
+
+
+class _Kept:
+    """The articles a worker audited and what the batch checks collected in each, in order, while they fit."""
+
+    def __init__(self) -> None:
+        self.articles: list[Article] = []
+        self.collected: list[dict[str, Any]] = []
+        self.size = 0
+        self.full = False
+
+    def add(self, chunk: Sequence[Article], outputs: Sequence[_ArticleOutput]) -> None:
+        for article, output in zip(chunk, outputs, strict=True):
+            if self.full:
+                return
+            self.size += len(output.pickled_collected()) + len(article.text)  # pickled once: it is sent next
+            if self.size > KEEP_BYTES:
+                self.full = True
+                self.articles, self.collected = [], []
+                return
+            self.articles.append(article)
+            self.collected.append(output.collected)
+
+
+#: What this worker process keeps for the batch pass (see :func:`_batch_in_worker`).
+_worker_kept = _Kept()
+
+
+def _batch_keeper(halves: Sequence[RunSpec], sizes: Sequence[int], pools: Sequence[Any]) -> Any:
+    """The pool whose worker runs the batch pass: that of the only half with batch checks, when it has one worker
+    (which then sees every article); None otherwise."""
+    holders = [
+        (size, pool)
+        for half, size, pool in zip(halves, sizes, pools, strict=True)
+        if any(isinstance(check, BatchCheck) for check in half.checks or ())
+    ]
+    if len(holders) != 1 or holders[0][0] != 1:
+        return None
+    return holders[0][1]
+
+
+def _batch_in_worker() -> tuple[int, BatchFound] | None:
+    """The batch pass over every article this worker kept: (how many, what it found); None if it could not keep
+    them all. What is kept is let go."""
+    global _worker_kept
+    assert _worker_spec is not None
+    kept, _worker_kept = _worker_kept, _Kept()
+    if kept.full:
+        return None
+    config = _worker_spec.config
+    _, batch_checks = _worker_spec.split_checks()
+    contexts = [ArticleContext(article, config) for article in kept.articles]
+    found = batch_findings(batch_checks, contexts, lambda code: [c.get(code) for c in kept.collected])
+    return len(contexts), found
 
 
 def _joined(config: Config, chunk: list[Article], parts: list[Any]) -> list[ArticleOutcome]:
@@ -694,7 +802,8 @@ def audit_batch(
     """Audit every article in memory; input errors are carried along, never raised.
 
     Per-article checks run in ``worker_count(config.jobs, ...)`` processes; checks that read the whole
-    batch run in this one. Results do not depend on the number of processes. For batches too large for
+    batch run in this one, or in the worker that collected for every article. Results do not depend on the number
+    of processes. For batches too large for
     memory, :mod:`audit.runstore` streams the same work to disk.
     """
     spec = RunSpec(config=config, checks=tuple(checks) if checks is not None else None, analyzers=tuple(analyzers))
@@ -709,15 +818,15 @@ def audit_batch(
     executor = LocalExecutor(worker_count(config.jobs, articles))
     try:
         outcomes = [o for chunk in executor.map_chunks(spec, chunks(articles)) for o in chunk]
+        found = None if any(o.dropped for o in outcomes) else executor.batch_found(len(outcomes))
     finally:
         executor.close()
     placed, outcomes = without_dropped(placed, outcomes)
-    articles = [o.article for o in outcomes]
-    _, batch_checks = spec.split_checks()
-    contexts = [ArticleContext(a, config) for a in articles] if batch_checks else []
-    extra, batch_errors = batch_findings(
-        batch_checks, contexts, lambda code: [o.output.collected.get(code) for o in outcomes]
-    )
+    if found is None:
+        _, batch_checks = spec.split_checks()
+        contexts = [ArticleContext(o.article, config) for o in outcomes] if batch_checks else []
+        found = batch_findings(batch_checks, contexts, lambda code: [o.output.collected.get(code) for o in outcomes])
+    extra, batch_errors = found
     results: list[ArticleResult] = []
     errors: list[InputError] = []
     placed_iter = iter(placed)

@@ -44,6 +44,7 @@ from audit.checks import ArticleContext
 from audit.engine import (
     ArticleOutcome,
     ArticleResult,
+    BatchFound,
     Executor,
     RunSpec,
     _ArticleOutput,
@@ -207,10 +208,10 @@ class Frame:
 
 @dataclass(frozen=True)
 class _Held:
-    """What the batch pass reads of every article appended in this run (its collected data, flags and the article
-    itself), kept in memory while the run fits."""
+    """What the batch pass reads of every article appended in this run (the output holding its collected data,
+    read when first asked for; its flags and the article itself), kept in memory while the run fits."""
 
-    collected: dict[str, Any]
+    output: _ArticleOutput
     flags: int
     article: Article
 
@@ -323,7 +324,6 @@ class RunStore:
         """Write an audited article; ``kept`` is the record ``line`` holds and its text in report.json, kept in
         memory while the records fit (None: the record is read back from the line when needed)."""
         output = outcome.output
-        collected = output.collected
         details = pickle.dumps(
             (outcome.article, output.findings, output.metrics, output.alignment, outcome.errors),
             protocol=pickle.HIGHEST_PROTOCOL,
@@ -348,7 +348,7 @@ class RunStore:
         if self._held is not None:
             self._held_bytes += len(packed) + len(outcome.article.text)
             if self._held_bytes <= self.hold_bytes:
-                self._held[number] = _Held(collected, flags, outcome.article)
+                self._held[number] = _Held(output, flags, outcome.article)
             else:  # too large to keep: read back from disk
                 self._held = None
         return number
@@ -433,7 +433,7 @@ class RunStore:
     def collected(self, number: int) -> dict[str, Any]:
         held = self._held_one(number)
         if held is not None:
-            return held.collected
+            return held.output.collected
         data = self._read("collected", self.collected_path, self.frame(number).collected)
         return pickle.loads(data) if data else {}
 
@@ -711,9 +711,11 @@ class AuditRun:
                     bar.update(len(outcomes))
         if bar is not None:
             bar.close()
+        # The batch checks' findings, when the worker that collected for every article found them.
+        found = executor.batch_found(len(order)) if not (dropped or reused) else None
         if dropped:
             order, placed = _without_dropped(order, placed, dropped)
-        errors, records = self._finish(order, placed)
+        errors, records = self._finish(order, placed, found)
         return RunResult(
             articles=len(order),
             errors=errors,
@@ -725,15 +727,17 @@ class AuditRun:
         )
 
     def _finish(
-        self, order: array[int], placed: list[tuple[int, InputError]]
+        self, order: array[int], placed: list[tuple[int, InputError]], found: BatchFound | None = None
     ) -> tuple[list[InputError], list[Kept] | None]:
-        """The batch pass, then ``results.jsonl`` rewritten in input order with the batch findings merged; returns
-        the errors and, when every one is in memory, the records of the file."""
+        """The batch pass (unless ``found`` already), then ``results.jsonl`` rewritten in input order with the batch
+        findings merged; returns the errors and, when every one is in memory, the records of the file."""
         store, config = self.store, self.spec.config
         store.flush()
-        _, batch_checks = self.spec.split_checks()
-        contexts = _Contexts(store, order, self.spec)
-        extra, batch_errors = batch_findings(batch_checks, contexts, lambda code: _Collected(store, order, code))
+        if found is None:
+            _, batch_checks = self.spec.split_checks()
+            contexts = _Contexts(store, order, self.spec)
+            found = batch_findings(batch_checks, contexts, lambda code: _Collected(store, order, code))
+        extra, batch_errors = found
         errors: list[InputError] = []
         records: list[Kept] | None = []
         placed_iter = iter(placed)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
+import pytest
+
 from audit.checks import ArticleContext, BatchCheck, Check, CheckSettings
 from audit.config import Config
 from audit.engine import audit_batch
@@ -136,6 +138,37 @@ def test_parallel_workers_give_the_same_results_as_one_process() -> None:
     ]
     assert worker_count(2, articles) == 2
     assert worker_count(0, articles[:2]) == 1  # a small batch stays in one process
+
+
+def test_the_batch_pass_finds_the_same_in_the_worker_that_collected_or_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from audit import engine
+    from audit.checks import build_checks
+
+    line = "قال المبعوث فيكتور {0} إن المحادثات كانت مفيدة، وأضاف {0} أن الوفد سيعود غداً إلى العاصمة.\n"
+    texts = [line.format("ستيفانوفيتش")] * 3 + [line.format("ستيفانوفتش")] + ["نص عربي سليم عن الطقس في المدينة.\n"] * 4
+    articles = [_article(f"a{i}", text) for i, text in enumerate(texts)]
+    checks = build_checks()
+    answers: list[object] = []
+    asked = engine.LocalExecutor.batch_found
+
+    def batch_found(self: engine.LocalExecutor, count: int) -> engine.BatchFound | None:
+        answers.append(asked(self, count))
+        return answers[-1]
+
+    monkeypatch.setattr(engine.LocalExecutor, "batch_found", batch_found)
+    here = audit_batch(articles, replace(Config(), jobs=1), checks=checks)
+    in_worker = audit_batch(articles, replace(Config(), jobs=2), checks=checks)
+    monkeypatch.setattr(engine, "KEEP_BYTES", 0)  # the worker cannot keep what was collected: the pass runs here
+    kept_nothing = audit_batch(articles, replace(Config(), jobs=2), checks=checks)
+    assert answers[0] is None  # one process: no worker to ask
+    assert answers[1] is not None and answers[2] is None
+    assert [f.check for f in in_worker.articles[3].findings] == ["C602"]
+    results = [
+        [(r.article.id, r.score, r.findings) for r in batch.articles] for batch in (here, in_worker, kept_nothing)
+    ]
+    assert results[0] == results[1] == results[2]
 
 
 def test_split_by_work_keeps_the_lexicon_checks_together() -> None:

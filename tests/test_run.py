@@ -374,7 +374,6 @@ def test_collected_data_travels_pickled_once_and_is_stored_as_it_came(tmp_path: 
     article = Article(id="a", text="a b")
     other = pickle.loads(pickle.dumps(_ArticleOutput(metrics={"m": 1}), pickle.HIGHEST_PROTOCOL))
     [outcome] = _joined(Config(), [article], [Done([received]), Done([other])])
-    assert outcome.output.collected == sent.collected and outcome.output.metrics == {"m": 1}
     assert outcome.output.pickled_collected() is received.packed
 
     (tmp_path / STATE_DIR).mkdir()
@@ -383,6 +382,9 @@ def test_collected_data_travels_pickled_once_and_is_stored_as_it_came(tmp_path: 
     store.open_for_append()
     number = store.append(b"k" * 16, b"d" * 16, outcome, b"{}\n")
     store.close()
+    assert "collected" not in vars(outcome.output)  # merged and stored without being read
+    assert outcome.output.collected == sent.collected and outcome.output.metrics == {"m": 1}
+    assert store.collected(number) == sent.collected
     assert (tmp_path / STATE_DIR / "collected.bin").read_bytes() == received.packed
     reader = RunStore(tmp_path)
     assert reader.recover() == 1 and reader.collected(number) == sent.collected
