@@ -183,9 +183,12 @@ def test_temporary_files_of_killed_builds_are_removed(small_inputs: compiled.Lex
 
 
 def test_packed_strings_round_trip() -> None:
-    strings = ["كتاب", "a", "𝔸x", "\ud800", "ة"]  # astral and lone-surrogate characters survive
-    assert compiled._unpack_strings(compiled._pack_strings(strings)) == strings
-    assert compiled._unpack_strings(compiled._pack_strings([])) == []
+    strings = ["كتاب", "a", "𝔸x", "\ud800", "ة", "", "ب"]  # astral and lone-surrogate characters survive
+    packed = compiled._pack_strings(strings)
+    for size in range(1, 12):  # pieces cut anywhere, inside a character or a surrogate pair too
+        assert compiled._unpack_strings(packed[i : i + size] for i in range(0, len(packed), size)) == strings
+    assert compiled._unpack_strings([compiled._pack_strings([])]) == []
+    assert compiled._unpack_strings([]) == []
 
 
 def test_whole_word_model_equals_its_rows(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:

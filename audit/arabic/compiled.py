@@ -15,6 +15,7 @@ the whole frequency table is read into memory only when a large batch makes that
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gc
 import hashlib
@@ -31,8 +32,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import compress
+from functools import lru_cache, partial
+from itertools import compress, repeat
 from math import log10
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 12
+FORMAT = 13
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -69,6 +70,8 @@ COMPLETION_SCAN = 256
 MODEL_BULK_SHARE = 20
 #: How much of the file SQLite reads through a memory map (the file is replaced, never rewritten in place).
 MMAP_BYTES = 1 << 30
+#: Bytes of a blob of packed strings decoded at a time (see :func:`_unpack_strings`).
+STRINGS_CHUNK = 1 << 18
 
 
 _configured: Path | None = None
@@ -282,10 +285,10 @@ def _lexicon_verdicts(forms: list[str], categories: tuple[Any, ...] | None) -> t
 
 
 def _insert_tables(connection: sqlite3.Connection, name: str, tables: tuple[Any, ...]) -> None:
-    """Packed Buckwalter tables: whole in one blob (read at once by a large batch), the affixes and compatibility
-    tables in another, and the stems one row each (read one at a time by a small batch)."""
+    """Packed Buckwalter tables: the affixes and compatibility tables in one blob, the stems in another (read at
+    once by a large batch) and one row each (read one at a time by a small batch)."""
     prefixes, stems, suffixes, *pairs = tables
-    connection.execute("INSERT INTO blobs VALUES (?, ?)", (name, marshal.dumps(tables)))
+    connection.execute("INSERT INTO blobs VALUES (?, ?)", (f"{name}:stems", marshal.dumps(stems)))
     connection.execute(
         "INSERT INTO blobs VALUES (?, ?)", (f"{name}:affixes", marshal.dumps((prefixes, suffixes, *pairs)))
     )
@@ -293,21 +296,41 @@ def _insert_tables(connection: sqlite3.Connection, name: str, tables: tuple[Any,
 
 
 def _pack_strings(strings: Iterable[str]) -> bytes:
-    """Strings without line breaks, joined by new lines and encoded as UTF-16: one allocation to decode (a copy,
-    where UTF-8 would be decoded letter by letter) and one split to unpack (see :func:`_unpack_strings`)."""
+    """Strings without line breaks, joined by new lines and encoded as UTF-16: decoding is a copy (where UTF-8 would
+    be decoded letter by letter) and a split unpacks them (see :func:`_unpack_strings`)."""
     return "\n".join(strings).encode("utf-16-le", "surrogatepass")
 
 
-def _unpack_strings(packed: bytes) -> list[str]:
-    return packed.decode("utf-16-le", "surrogatepass").split("\n") if packed else []
+def _unpack_strings(chunks: Iterable[bytes]) -> list[str]:
+    """The strings of :func:`_pack_strings` from its bytes in consecutive pieces, decoded and split a piece at a
+    time: neither the whole blob nor its whole text is ever held, only the strings."""
+    decoder = codecs.getincrementaldecoder("utf-16-le")("surrogatepass")
+    strings: list[str] = []
+    rest = ""
+    read = False
+    for chunk in filter(None, chunks):
+        read = True
+        pieces = decoder.decode(chunk).split("\n")
+        pieces[0] = rest + pieces[0]  # the string the piece before ended in
+        rest = pieces.pop()
+        strings += pieces
+    if read:
+        strings.append(rest + decoder.decode(b"", final=True))
+    return strings
 
 
-def _packed_forms(zipf: Mapping[str, float]) -> tuple[bytes, bytes]:
-    """The whole frequency table as the sorted forms (:func:`_pack_strings`) and their Zipf values as an array of
-    doubles, two blobs read as they are: it loads several times faster than the rows of the ``forms`` table (see
-    :class:`SortedForms`)."""
+def _packed_forms(zipf: Mapping[str, float]) -> tuple[bytes, bytes, bytes]:
+    """The whole frequency table as three blobs read as they are: the sorted forms (:func:`_pack_strings`), the
+    distinct Zipf values (doubles, ascending) and, for each form, the index of its value among them (two bytes: the
+    values are rounded to three decimals, so there are a few hundred). It loads several times faster than the rows
+    of the ``forms`` table (see :class:`SortedForms`)."""
     forms = sorted(zipf)
-    return _pack_strings(forms), array("d", map(zipf.__getitem__, forms)).tobytes()
+    values = sorted(set(zipf.values()))
+    if len(values) > 1 << 16:
+        raise ValueError(f"{len(values)} distinct Zipf values: more than two bytes can index")
+    index = {value: i for i, value in enumerate(values)}
+    codes = array("H", [index[zipf[form]] for form in forms])
+    return _pack_strings(forms), codes.tobytes(), array("d", values).tobytes()
 
 
 #: bytes.translate table swapping the flags 0 and 1
@@ -316,25 +339,22 @@ _NOT = bytes([1, 0, *range(2, 256)])
 
 class SortedForms(Mapping[str, float]):
     """Every form of the frequency list with its Zipf value, read at once: a set of the forms answers membership
-    (and a whole batch of candidates with one set operation), bisection of the sorted forms finds a form's value
-    in the array beside them. No per-form objects besides the strings: quick to load."""
+    (and a whole batch of candidates with one set operation), bisection of the sorted forms finds a form's place,
+    where the array beside them holds the index of its value among the few distinct ones. No per-form objects
+    besides the strings: quick to load."""
 
-    def __init__(self, forms: list[str], zipfs: array[float]) -> None:
+    def __init__(self, forms: list[str], codes: array[int], values: array[float]) -> None:
+        if len(codes) != len(forms):
+            raise ValueError(f"{len(codes)} Zipf values for {len(forms)} forms")
         self.forms = set(forms)
         self._sorted = forms
-        self._zipfs = zipfs
-
-    @classmethod
-    def unpack(cls, packed: tuple[bytes, bytes]) -> SortedForms:
-        forms, values = packed
-        zipfs = array("d")
-        zipfs.frombytes(values)
-        return cls(_unpack_strings(forms), zipfs)
+        self._codes = codes
+        self._values = values
 
     def __getitem__(self, word: str) -> float:
         if word not in self.forms:
             raise KeyError(word)
-        return self._zipfs[bisect_left(self._sorted, word)]
+        return self._values[self._codes[bisect_left(self._sorted, word)]]
 
     def starting_with(self, prefix: str, most: int) -> list[tuple[str, float]] | None:
         """The forms that are ``prefix`` and one letter or more, with their values, in sorted order; None when
@@ -343,7 +363,7 @@ class SortedForms(Mapping[str, float]):
         end = bisect_left(self._sorted, prefix + "\U0010ffff", start)
         if end - start > most:
             return None
-        return list(zip(self._sorted[start:end], self._zipfs[start:end], strict=True))
+        return list(zip(self._sorted[start:end], map(self._values.__getitem__, self._codes[start:end]), strict=True))
 
     def selected(self, flags: bytes) -> set[str]:
         """The forms whose flag (one byte per form, in sorted order) is not zero."""
@@ -351,8 +371,18 @@ class SortedForms(Mapping[str, float]):
             raise ValueError(f"{len(flags)} flags for {len(self._sorted)} forms")
         return set(compress(self._sorted, flags))
 
+    def place(self, word: str) -> int | None:
+        """Where ``word`` is in the sorted forms, or None when it is not listed."""
+        return bisect_left(self._sorted, word) if word in self.forms else None
+
+    def flagged(self, listed: Iterable[str], flags: bytes) -> set[str]:
+        """Those of the ``listed`` forms whose flag (one byte per form, in sorted order) is not zero."""
+        listed = list(listed)
+        places = map(bisect_left, repeat(self._sorted), listed)
+        return set(compress(listed, map(flags.__getitem__, places)))
+
     def get(self, word: str, default: Any = None) -> Any:
-        return self._zipfs[bisect_left(self._sorted, word)] if word in self.forms else default
+        return self._values[self._codes[bisect_left(self._sorted, word)]] if word in self.forms else default
 
     def __contains__(self, word: object) -> bool:
         return word in self.forms
@@ -485,8 +515,10 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
         connection.executemany("INSERT INTO forms VALUES (?, ?)", zipf.items())
         connection.executemany("INSERT INTO deletions VALUES (?, ?)", deletion_rows(zipf))
         connection.executemany("INSERT INTO word_ends VALUES (?, ?, ?)", word_end_rows(zipf))
-        forms, zipfs = _packed_forms(zipf)
-        connection.executemany("INSERT INTO blobs VALUES (?, ?)", [("forms", forms), ("forms:zipf", zipfs)])
+        forms, codes, values = _packed_forms(zipf)
+        connection.executemany(
+            "INSERT INTO blobs VALUES (?, ?)", [("forms", forms), ("forms:codes", codes), ("forms:zipf", values)]
+        )
         if categories is not None and entries is not None:
             _insert_tables(connection, "buckwalter", categories)
             _insert_tables(connection, "morphology", entries)
@@ -511,10 +543,10 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
 
 
 def _insert_model(connection: sqlite3.Connection, name: str, rows: list[wordmodel.Row]) -> None:
-    """A word-shape model's rows, and all of them packed in one blob (read at once when a large batch needs many):
+    """A word-shape model's rows, and all of them packed in two blobs (read at once when a large batch needs many):
     the grams (:func:`_pack_strings`) and their (log10 probability, log10 backoff) pairs, each distinct pair and
-    number stored once (marshal refers back to a repeated object), so that reading makes a few objects, not one
-    per row (see :func:`_unpack_model`)."""
+    number stored once (marshal refers back to a repeated object), so that reading makes few objects besides the
+    grams."""
     connection.executemany(f"INSERT INTO ngrams VALUES ('{name}', ?, ?, ?)", rows)
     numbers: dict[float, float] = {}
     pairs: dict[tuple[float, float], tuple[float, float]] = {}
@@ -522,8 +554,9 @@ def _insert_model(connection: sqlite3.Connection, name: str, rows: list[wordmode
     for _, logp, backoff in rows:
         pair = (numbers.setdefault(logp, logp), numbers.setdefault(backoff, backoff))
         values.append(pairs.setdefault(pair, pair))
-    packed = marshal.dumps((_pack_strings(gram for gram, _, _ in rows), values))
-    connection.execute("INSERT INTO blobs VALUES (?, ?)", (f"ngrams:{name}", packed))
+    connection.execute("INSERT INTO blobs VALUES (?, ?)", (f"ngrams:{name}", marshal.dumps(values)))
+    grams = _pack_strings(gram for gram, _, _ in rows)
+    connection.execute("INSERT INTO blobs VALUES (?, ?)", (f"ngrams:{name}:grams", grams))
     connection.execute("INSERT INTO meta VALUES (?, ?)", (f"rows:{name}", str(len(rows))))
 
 
@@ -653,7 +686,10 @@ class CompiledLexicon:
         return dict(self._rows("SELECT word, zipf FROM forms WHERE word IN ({marks})", words))
 
     def _all_forms(self) -> SortedForms:
-        return SortedForms.unpack((self._raw("forms"), self._raw("forms:zipf")))
+        codes, values = array("H"), array("d")
+        codes.frombytes(self._raw("forms:codes"))
+        values.frombytes(self._raw("forms:zipf"))
+        return SortedForms(self._strings("forms"), codes, values)
 
     @property
     def has_frequencies(self) -> bool:
@@ -702,10 +738,26 @@ class CompiledLexicon:
         return (rows[0][0], rows[0][1]) if rows else None
 
     def _raw(self, name: str) -> bytes:
-        """The bytes of blob ``name`` (empty when there is none)."""
-        with self._lock:
-            row = self._connection.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
-        return b"" if row is None else bytes(row[0])
+        """The bytes of blob ``name`` (empty when there is none), copied once from the file's pages (a query would
+        gather them into a buffer first, then copy that)."""
+        with self._lock, self._open_blob(name) as blob:
+            return b"" if blob is None else blob.read()
+
+    def _strings(self, name: str) -> list[str]:
+        """The strings packed in blob ``name`` (:func:`_pack_strings`; none when there is no such blob), decoded
+        piece by piece as they are read from the file."""
+        with self._lock, self._open_blob(name) as blob:
+            return [] if blob is None else _unpack_strings(iter(partial(blob.read, STRINGS_CHUNK), b""))
+
+    @contextlib.contextmanager
+    def _open_blob(self, name: str) -> Iterator[sqlite3.Blob | None]:
+        """Blob ``name`` open for reading, or None when there is none (the caller holds the lock)."""
+        row = self._connection.execute("SELECT rowid FROM blobs WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            yield None
+            return
+        with self._connection.blobopen("blobs", "data", row[0], readonly=True) as blob:
+            yield blob
 
     def _blob(self, name: str) -> Any:
         """The marshalled blob ``name``, or None."""
@@ -740,7 +792,7 @@ class CompiledLexicon:
             return None if row is None else str(row[0])
 
         def everything() -> dict[str, str]:
-            return self._blob(name)[1]
+            return self._blob(f"{name}:stems") or {}
 
         def any_key() -> bool:
             with self._lock:
@@ -774,9 +826,10 @@ class CompiledLexicon:
                 return {gram: (logp, backoff) for gram, logp, backoff in rows}
 
             def everything() -> dict[str, tuple[float, float] | None]:
-                grams, values = self._blob(f"ngrams:{name}")
+                values = self._blob(f"ngrams:{name}")
+                grams = self._strings(f"ngrams:{name}:grams")
                 with long_lived():
-                    return dict(zip(_unpack_strings(grams), values, strict=True))
+                    return dict(zip(grams, values, strict=True))
 
             with self._lock:
                 row = self._connection.execute("SELECT value FROM meta WHERE key = ?", (f"rows:{name}",)).fetchone()
@@ -877,29 +930,35 @@ class FrequencyTable(Mapping[str, float]):
 
 class StoredVerdicts:
     """Whether the lexicons know a form of the frequency list, as computed when the compiled lexicon was built (one
-    flag per form, in the forms' sorted order): answered once the frequency table has been read whole (a large
-    batch), so that a small batch reads neither."""
+    flag per form, in the forms' sorted order, found by the form's place there): answered once the frequency table
+    has been read whole (a large batch), so that a small batch reads neither."""
 
     def __init__(self, table: FrequencyTable, flags: Callable[[], bytes]) -> None:
         self._table = table
         self._flags = flags
-        #: the listed forms the lexicons do not know, once read
-        self._unknown: set[str] | None = None
+        #: the flags once read: 1 for a form the lexicons know
+        self._known: bytes | None = None
 
     def read_all(self) -> None:
         """Read the frequency table and the flags now (a large batch about to be shared by worker processes)."""
-        self.unknown_forms()
+        self._table.read_all()
+        self._read_flags()
 
     def unknown_forms(self) -> set[str]:
         """The forms of the frequency list that the lexicons do not know (the table is read whole)."""
         self._table.read_all()
-        return self._read_unknown()
+        assert self._table.whole is not None
+        return self._table.whole.selected(self._read_flags().translate(_NOT))
 
-    def _read_unknown(self) -> set[str]:
-        if self._unknown is None:
-            assert self._table.whole is not None
-            self._unknown = self._table.whole.selected(self._flags().translate(_NOT))
-        return self._unknown
+    def _read_flags(self) -> bytes:
+        if self._known is None:
+            forms = self._table.whole
+            assert forms is not None
+            flags = self._flags()
+            if len(flags) != len(forms):
+                raise ValueError(f"{len(flags)} lexicon verdicts for {len(forms)} forms")
+            self._known = flags
+        return self._known
 
     def split(self, words: set[str]) -> tuple[set[str], set[str]]:
         """(the listed forms known, the listed forms unknown) among ``words``; none while the table is not read
@@ -907,17 +966,17 @@ class StoredVerdicts:
         forms = self._table.whole
         if forms is None:
             return set(), set()
-        unknown = self._read_unknown() & words
-        return (forms.forms & words) - unknown, unknown
+        listed = forms.forms & words
+        known = forms.flagged(listed, self._read_flags())
+        return known, listed - known
 
     def __call__(self, word: str) -> bool | None:
         """True or False for a listed form, None for another word or while the table is not read whole."""
         forms = self._table.whole
         if forms is None:
             return None
-        if word in self._read_unknown():
-            return False
-        return True if word in forms.forms else None
+        place = forms.place(word)
+        return None if place is None else bool(self._read_flags()[place])
 
 
 def compiled_lexicon(cache_dir: Path | None = None) -> CompiledLexicon | None:
