@@ -33,7 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import compress, repeat
+from itertools import compress
 from math import log10
 from pathlib import Path
 from typing import Any
@@ -370,16 +370,6 @@ class SortedForms(Mapping[str, float]):
         if len(flags) != len(self._sorted):
             raise ValueError(f"{len(flags)} flags for {len(self._sorted)} forms")
         return set(compress(self._sorted, flags))
-
-    def place(self, word: str) -> int | None:
-        """Where ``word`` is in the sorted forms, or None when it is not listed."""
-        return bisect_left(self._sorted, word) if word in self.forms else None
-
-    def flagged(self, listed: Iterable[str], flags: bytes) -> set[str]:
-        """Those of the ``listed`` forms whose flag (one byte per form, in sorted order) is not zero."""
-        listed = list(listed)
-        places = map(bisect_left, repeat(self._sorted), listed)
-        return set(compress(listed, map(flags.__getitem__, places)))
 
     def get(self, word: str, default: Any = None) -> Any:
         return self._values[self._codes[bisect_left(self._sorted, word)]] if word in self.forms else default
@@ -930,35 +920,29 @@ class FrequencyTable(Mapping[str, float]):
 
 class StoredVerdicts:
     """Whether the lexicons know a form of the frequency list, as computed when the compiled lexicon was built (one
-    flag per form, in the forms' sorted order, found by the form's place there): answered once the frequency table
-    has been read whole (a large batch), so that a small batch reads neither."""
+    flag per form, in the forms' sorted order): answered once the frequency table has been read whole (a large
+    batch), so that a small batch reads neither."""
 
     def __init__(self, table: FrequencyTable, flags: Callable[[], bytes]) -> None:
         self._table = table
         self._flags = flags
-        #: the flags once read: 1 for a form the lexicons know
-        self._known: bytes | None = None
+        #: the listed forms the lexicons do not know, once read
+        self._unknown: set[str] | None = None
 
     def read_all(self) -> None:
         """Read the frequency table and the flags now (a large batch about to be shared by worker processes)."""
-        self._table.read_all()
-        self._read_flags()
+        self.unknown_forms()
 
     def unknown_forms(self) -> set[str]:
         """The forms of the frequency list that the lexicons do not know (the table is read whole)."""
         self._table.read_all()
-        assert self._table.whole is not None
-        return self._table.whole.selected(self._read_flags().translate(_NOT))
+        return self._read_unknown()
 
-    def _read_flags(self) -> bytes:
-        if self._known is None:
-            forms = self._table.whole
-            assert forms is not None
-            flags = self._flags()
-            if len(flags) != len(forms):
-                raise ValueError(f"{len(flags)} lexicon verdicts for {len(forms)} forms")
-            self._known = flags
-        return self._known
+    def _read_unknown(self) -> set[str]:
+        if self._unknown is None:
+            assert self._table.whole is not None
+            self._unknown = self._table.whole.selected(self._flags().translate(_NOT))
+        return self._unknown
 
     def split(self, words: set[str]) -> tuple[set[str], set[str]]:
         """(the listed forms known, the listed forms unknown) among ``words``; none while the table is not read
@@ -966,17 +950,17 @@ class StoredVerdicts:
         forms = self._table.whole
         if forms is None:
             return set(), set()
-        listed = forms.forms & words
-        known = forms.flagged(listed, self._read_flags())
-        return known, listed - known
+        unknown = self._read_unknown() & words
+        return (forms.forms & words) - unknown, unknown
 
     def __call__(self, word: str) -> bool | None:
         """True or False for a listed form, None for another word or while the table is not read whole."""
         forms = self._table.whole
         if forms is None:
             return None
-        place = forms.place(word)
-        return None if place is None else bool(self._read_flags()[place])
+        if word in self._read_unknown():
+            return False
+        return True if word in forms.forms else None
 
 
 def compiled_lexicon(cache_dir: Path | None = None) -> CompiledLexicon | None:
