@@ -195,9 +195,13 @@ def test_whole_word_model_equals_its_rows(small_inputs: compiled.LexiconInputs, 
     lexicon = compiled.open_compiled(tmp_path, small_inputs)
     for name in ("arabic", "names"):
         rows = lexicon._connection.execute("SELECT gram, logp, backoff FROM ngrams WHERE model = ?", (name,))
+        expected = {gram: (logp, backoff) for gram, logp, backoff in rows}
         model = lexicon.model(name)
         model.read_all()
-        assert model._rows == {gram: (logp, backoff) for gram, logp, backoff in rows}
+        assert {gram: model._row(gram) for gram in expected} == expected
+        letters = {c for gram in expected for c in gram}
+        absent = {gram + c for gram in expected for c in letters} - expected.keys()
+        assert absent and {model._row(gram) for gram in absent} == {None} and model._row("") is None
 
 
 def test_lexicon_verdicts_are_stored_for_the_listed_forms(small_inputs: compiled.LexiconInputs, tmp_path: Path) -> None:

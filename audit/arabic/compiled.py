@@ -41,7 +41,7 @@ from typing import Any
 from audit.arabic import wordmodel
 
 #: Version of the file layout; a change rebuilds every cache.
-FORMAT = 13
+FORMAT = 14
 #: Forms of this Zipf frequency or more (or, behind a one-letter clitic, whose stem is :data:`CLITIC_BONUS` more
 #: common) are reached by the correction search's deletion index.
 INDEXED_ZIPF = 3.0
@@ -533,20 +533,19 @@ def _build(path: Path, inputs: LexiconInputs) -> None:
 
 
 def _insert_model(connection: sqlite3.Connection, name: str, rows: list[wordmodel.Row]) -> None:
-    """A word-shape model's rows, and all of them packed in two blobs (read at once when a large batch needs many):
-    the grams (:func:`_pack_strings`) and their (log10 probability, log10 backoff) pairs, each distinct pair and
-    number stored once (marshal refers back to a repeated object), so that reading makes few objects besides the
-    grams."""
+    """A word-shape model's rows, and all of them packed in blobs read at once when a large batch needs many (see
+    :class:`audit.arabic.wordmodel.PackedRows`): contexts and followers as :func:`_pack_strings`, codes and the
+    distinct values as arrays."""
     connection.executemany(f"INSERT INTO ngrams VALUES ('{name}', ?, ?, ?)", rows)
-    numbers: dict[float, float] = {}
-    pairs: dict[tuple[float, float], tuple[float, float]] = {}
-    values = []
-    for _, logp, backoff in rows:
-        pair = (numbers.setdefault(logp, logp), numbers.setdefault(backoff, backoff))
-        values.append(pairs.setdefault(pair, pair))
-    connection.execute("INSERT INTO blobs VALUES (?, ?)", (f"ngrams:{name}", marshal.dumps(values)))
-    grams = _pack_strings(gram for gram, _, _ in rows)
-    connection.execute("INSERT INTO blobs VALUES (?, ?)", (f"ngrams:{name}:grams", grams))
+    contexts, followers, codes, logps, backoffs = wordmodel.PackedRows.pack(rows)
+    parts = {
+        "contexts": _pack_strings(contexts),
+        "followers": _pack_strings(followers),
+        "codes": codes.tobytes(),
+        "logps": logps.tobytes(),
+        "backoffs": backoffs.tobytes(),
+    }
+    connection.executemany("INSERT INTO blobs VALUES (?, ?)", ((f"ngrams:{name}:{k}", v) for k, v in parts.items()))
     connection.execute("INSERT INTO meta VALUES (?, ?)", (f"rows:{name}", str(len(rows))))
 
 
@@ -815,11 +814,15 @@ class CompiledLexicon:
                 )
                 return {gram: (logp, backoff) for gram, logp, backoff in rows}
 
-            def everything() -> dict[str, tuple[float, float] | None]:
-                values = self._blob(f"ngrams:{name}")
-                grams = self._strings(f"ngrams:{name}:grams")
+            def everything() -> wordmodel.PackedRows:
+                codes, logps, backoffs = array("I"), array("d"), array("d")
+                codes.frombytes(self._raw(f"ngrams:{name}:codes"))
+                logps.frombytes(self._raw(f"ngrams:{name}:logps"))
+                backoffs.frombytes(self._raw(f"ngrams:{name}:backoffs"))
+                contexts = self._strings(f"ngrams:{name}:contexts")
+                followers = self._strings(f"ngrams:{name}:followers")
                 with long_lived():
-                    return dict(zip(grams, values, strict=True))
+                    return wordmodel.PackedRows(contexts, followers, codes, logps, backoffs)
 
             with self._lock:
                 row = self._connection.execute("SELECT value FROM meta WHERE key = ?", (f"rows:{name}",)).fetchone()

@@ -15,9 +15,11 @@ forms of real text that no dictionary knows, which are mostly names).
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
+from itertools import accumulate
 from math import log10
 from operator import add
 
@@ -70,19 +72,62 @@ def train(words: Iterable[str], order: int = ORDER) -> Iterator[Row]:
                 yield context, 0.0, round(log10(kinds / (total + kinds)), 4)
 
 
+class PackedRows:
+    """Every row of a model, grouped by the letters of a gram before its last one (its context): per context, the
+    letters that follow it in one string, and where their rows start in one array of indexes into the distinct
+    (log10 probability, log10 backoff) pairs. A few objects per context rather than several per row, so it is quick
+    to read whole; :meth:`get` answers as a dictionary of the rows would. :meth:`pack` makes the parts."""
+
+    def __init__(
+        self, contexts: list[str], followers: list[str], codes: array[int], logps: array[float], backoffs: array[float]
+    ) -> None:
+        if len(codes) != sum(map(len, followers)) or len(contexts) != len(followers) or len(logps) != len(backoffs):
+            raise ValueError("the parts of the packed rows do not match")
+        starts = accumulate(map(len, followers), initial=0)  # and the end after the last
+        self._groups = dict(zip(contexts, zip(followers, starts, strict=False), strict=True))
+        self._codes = codes
+        self._logps = logps
+        self._backoffs = backoffs
+
+    @staticmethod
+    def pack(rows: Iterable[Row]) -> tuple[list[str], list[str], array[int], array[float], array[float]]:
+        """The parts of the rows ``rows`` (contexts, followers, codes, log10 probabilities, log10 backoffs)."""
+        groups: dict[str, list[tuple[str, tuple[float, float]]]] = {}
+        for gram, logp, backoff in rows:
+            groups.setdefault(gram[:-1], []).append((gram[-1], (logp, backoff)))
+        pairs: dict[tuple[float, float], int] = {}
+        codes = array("I", [pairs.setdefault(pair, len(pairs)) for items in groups.values() for _, pair in items])
+        followers = ["".join(letter for letter, _ in items) for items in groups.values()]
+        logps, backoffs = array("d", [p[0] for p in pairs]), array("d", [p[1] for p in pairs])
+        return list(groups), followers, codes, logps, backoffs
+
+    def get(self, gram: str) -> tuple[float, float] | None:
+        """(log10 probability, log10 backoff) of ``gram``, or None when the model has no such row."""
+        group = self._groups.get(gram[:-1])
+        if group is None or not gram:
+            return None
+        followers, start = group
+        at = followers.find(gram[-1])
+        if at < 0:
+            return None
+        code = self._codes[start + at]
+        return self._logps[code], self._backoffs[code]
+
+
 class WordModel:
     """A trained model read through ``lookup`` (gram -> (log10 probability, log10 backoff) for the grams it has).
 
     ``lookup`` takes a list of grams and returns the rows found, so that a store can answer them in one query.
-    ``everything`` (optional) returns every row at once, in a new dictionary the model keeps: it is read instead after
-    ``bulk_after`` grams were looked up, when a large batch makes one read cheaper than the queries to come.
+    ``everything`` (optional) returns every row at once (:class:`PackedRows`), which the model keeps: it is read
+    instead after ``bulk_after`` grams were looked up, when a large batch makes one read cheaper than the queries to
+    come.
     """
 
     def __init__(
         self,
         lookup: Callable[[list[str]], Mapping[str, tuple[float, float]]],
         order: int = ORDER,
-        everything: Callable[[], dict[str, tuple[float, float] | None]] | None = None,
+        everything: Callable[[], PackedRows] | None = None,
         bulk_after: int = 20_000,
     ) -> None:
         self._lookup = lookup
@@ -91,7 +136,10 @@ class WordModel:
         self._looked_up = 0
         self._complete = False
         self.order = order
+        #: the rows looked up so far (None: the model has no such gram)
         self._rows: dict[str, tuple[float, float] | None] = {}
+        #: a gram's row, from :attr:`_rows` or, once read whole, from every row
+        self._row: Callable[[str], tuple[float, float] | None] = self._rows.get
         self._scores: dict[str, float] = {}
         #: log10 P(last letter | the letters before) of each gram of :attr:`order` letters met so far
         self._letters: KeyedCache[str, float] = KeyedCache(self._letter)
@@ -99,7 +147,8 @@ class WordModel:
     def read_all(self) -> None:
         """Read every row now, when the model can (a large batch about to be shared by worker processes)."""
         if not self._complete and self._everything is not None:
-            self._rows = self._everything()
+            self._row = self._everything().get
+            self._rows.clear()
             self._complete = True
 
     def _fetch(self, grams: Iterable[str]) -> None:
@@ -136,11 +185,12 @@ class WordModel:
 
     def _letter(self, gram: str) -> float:
         backoff = 0.0
+        row_of = self._row
         while gram:
-            row = self._rows.get(gram)
+            row = row_of(gram)
             if row is not None:
                 return backoff + row[0]
-            context = self._rows.get(gram[:-1]) if len(gram) > 1 else None
+            context = row_of(gram[:-1]) if len(gram) > 1 else None
             if context is not None:
                 backoff += context[1]
             gram = gram[1:]
