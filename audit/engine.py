@@ -339,9 +339,10 @@ def audit_article(
 
 
 def rescore(
-    article: Article, output: _ArticleOutput, extra: Sequence[Finding], config: Config
+    article: Article, output: _ArticleOutput, extra: Sequence[Finding], config: Config, words: int | None = None
 ) -> tuple[ArticleResult, list[InputError]]:
-    """An article's result once the batch checks have added ``extra`` findings to it."""
+    """An article's result once the batch checks have added ``extra`` findings to it (``words``: its word count,
+    when already known)."""
     ctx = ArticleContext(article, config)
     errors: list[InputError] = []
     valid = []
@@ -351,7 +352,7 @@ def rescore(
         else:
             errors.append(_span_error(article, finding))
     ignored: list[InputError] = []  # the per-article findings were validated when the article was audited
-    result = _score_article(ctx, [*output.findings, *valid], output.metrics, output.alignment, config, ignored)
+    result = _score_article(ctx, [*output.findings, *valid], output.metrics, output.alignment, config, ignored, words)
     return result, errors
 
 
@@ -838,7 +839,7 @@ def audit_batch(
         errors.extend(outcome.errors)
         result = outcome.result
         if index in extra:
-            result, more = rescore(outcome.article, outcome.output, extra[index], config)
+            result, more = rescore(outcome.article, outcome.output, extra[index], config, result.words)
             errors.extend(more)
         results.append(result)
     while next_error is not None:
@@ -864,6 +865,7 @@ def _score_article(
     alignment: list[Mapping[str, Any]],
     config: Config,
     errors: list[InputError],
+    words: int | None = None,
 ) -> ArticleResult:
     text = ctx.text
     unique: dict[tuple[str, int, int], Finding] = {}
@@ -873,7 +875,8 @@ def _score_article(
             continue
         unique.setdefault((finding.check, finding.start, finding.end), finding)
     ordered = fold(sorted(unique.values(), key=lambda f: (f.start, -f.severity.rank, f.end, f.check)))
-    words = ctx.doc.word_count
+    if words is None:
+        words = ctx.doc.word_count
     result, subscores = scoring.scores(ordered, words, config.weights)
     values = dict(values)
     measured = values.pop(ANALYZER_SUBSCORES, None) or {}

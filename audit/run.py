@@ -183,14 +183,16 @@ def write_atomic(path: Path, text: str) -> None:
 def article_keys(article: Article) -> tuple[bytes, bytes]:
     """(identity digest, content digest) of an article: what ``--resume`` matches."""
     key = hashlib.blake2b(f"{article.id}\0{article.path}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    content = json.dumps(
-        [article.text, article.source, sorted(article.retranslations.items()), dict(article.meta)],
+    # The text goes in as it is, after the rest as JSON and a NUL (which JSON text never holds).
+    rest = json.dumps(
+        [article.source, sorted(article.retranslations.items()), dict(article.meta)],
         ensure_ascii=False,
         sort_keys=True,
         default=str,
     )
-    digest = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    return key, digest
+    content = hashlib.blake2b((rest + "\0").encode("utf-8", "surrogatepass"), digest_size=16)
+    content.update(article.text.encode("utf-8", "surrogatepass"))
+    return key, content.digest()
 
 
 # --- the run's state --------------------------------------------------------------------------------
@@ -208,12 +210,12 @@ class Frame:
 
 @dataclass(frozen=True)
 class _Held:
-    """What the batch pass reads of every article appended in this run (the output holding its collected data,
-    read when first asked for; its flags and the article itself), kept in memory while the run fits."""
+    """What the batch pass reads of every article appended in this run (the article, what its checks found and
+    collected, the collected data read when first asked for, its errors and word count; its flags), kept in memory
+    while the run fits."""
 
-    output: _ArticleOutput
+    outcome: ArticleOutcome
     flags: int
-    article: Article
 
 
 class RunStore:
@@ -348,7 +350,7 @@ class RunStore:
         if self._held is not None:
             self._held_bytes += len(packed) + len(outcome.article.text)
             if self._held_bytes <= self.hold_bytes:
-                self._held[number] = _Held(output, flags, outcome.article)
+                self._held[number] = _Held(outcome, flags)
             else:  # too large to keep: read back from disk
                 self._held = None
         return number
@@ -421,9 +423,18 @@ class RunStore:
     def article(self, number: int) -> Article:
         """Article ``number``: from memory while it is held, else read back with its details."""
         held = self._held_one(number)
-        return held.article if held is not None else self.details(number)[0]
+        return held.outcome.article if held is not None else self.details(number)[0]
+
+    def words(self, number: int) -> int | None:
+        """The word count of article ``number``, while it is held in memory."""
+        held = self._held_one(number)
+        return held.outcome.result.words if held is not None else None
 
     def details(self, number: int) -> tuple[Article, _ArticleOutput, list[InputError]]:
+        """Article ``number``, what its checks found and its errors: from memory while it is held, else read back."""
+        held = self._held_one(number)
+        if held is not None:
+            return held.outcome.article, held.outcome.output, held.outcome.errors
         data = self._read("details", self.details_path, self.frame(number).details)
         if data[:1] == _ZLIB_FIRST:
             data = zlib.decompress(data)
@@ -433,7 +444,7 @@ class RunStore:
     def collected(self, number: int) -> dict[str, Any]:
         held = self._held_one(number)
         if held is not None:
-            return held.output.collected
+            return held.outcome.output.collected
         data = self._read("collected", self.collected_path, self.frame(number).collected)
         return pickle.loads(data) if data else {}
 
@@ -752,7 +763,7 @@ class AuditRun:
                     article, output, article_errors = store.details(number)
                     errors.extend(article_errors)
                     if position in extra:
-                        result, more = rescore(article, output, extra[position], config)
+                        result, more = rescore(article, output, extra[position], config, store.words(number))
                         errors.extend(more)
                         render = records is not None and "json" in config.formats
                         kept, line = self._record_line(result, render=render)
