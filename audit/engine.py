@@ -858,6 +858,9 @@ def _span_error(article: Article, finding: Finding) -> InputError:
     return InputError(id=article.id, path=article.path, message=message, internal=True)
 
 
+_SEVERITY_NAMES = tuple(severity.value for severity in Severity)
+
+
 def _score_article(
     ctx: ArticleContext,
     found: list[Finding],
@@ -888,9 +891,9 @@ def _score_article(
         value = refscore.combined_score(result.value, measured[REFERENCE])
         values["score_from_findings"] = result.value
     passed = scoring.passes(value, ordered, config.fail_under, config.fail_on_severity(), subscores, config.gates)
-    counts = {s.value: 0 for s in Severity}
+    counts = dict.fromkeys(_SEVERITY_NAMES, 0)
     for finding in ordered:
-        counts[finding.severity.value] += 1
+        counts[finding.severity] += 1  # a Severity is the string it names
     return ArticleResult(
         article=ctx.article,
         words=words,
