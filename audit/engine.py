@@ -514,11 +514,13 @@ class LocalExecutor:
             with self._running(pools):
                 pool = QuietPool(jobs, _init_worker, (spec,), context=context)
                 pools.append(pool)
-                yield from _in_order(
-                    (pool.apply_async(_audit_in_worker, (chunk,)) for chunk in itertools.chain([first], chunks)),
-                    2 * jobs,
-                    lambda task: task.get(),
-                )
+
+                def handed_out() -> Iterator[Any]:
+                    for chunk in itertools.chain([first], chunks):
+                        yield pool.apply_async(_audit_in_worker, (chunk,))
+                    pool.close()  # every chunk is handed out: the workers exit as soon as they are done
+
+                yield from _in_order(handed_out(), 2 * jobs, lambda task: task.get())
             return
         # Each half of the checks in its own workers, which see every article: the per-word work a half shares
         # is done once, not once in every worker.
@@ -536,6 +538,8 @@ class LocalExecutor:
                     yield chunk, _sent_to_halves(pools, chunk, keeper)
                 if keeper is not None:
                     self._batch = keeper.apply_async(_batch_in_worker)
+                for pool in pools:  # every task is handed out: the workers exit as soon as they are done
+                    pool.close()
 
             # One half may run well ahead of the other (while the other loads its tables, or where its articles
             # cost it less), so that no core waits: the chunks in flight are bounded by characters as well.
@@ -563,8 +567,8 @@ class LocalExecutor:
     @contextlib.contextmanager
     def _running(self, pools: list[Any]) -> Iterator[None]:
         """``pools`` (filled inside) are stopped at once when the work fails or is abandoned; once every result is
-        in, they are told to end instead: their workers exit while this process writes the results, and
-        :meth:`close` waits for them."""
+        in, they are told to end instead (if they were not when the last task was handed out): their workers exit
+        while this process writes the results, and :meth:`close` waits for them."""
         try:
             yield
         except BaseException:
