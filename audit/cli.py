@@ -188,8 +188,7 @@ def _translate_overrides(args: argparse.Namespace) -> dict[str, Any] | None:
 
 def run_check(args: argparse.Namespace) -> int:
     from audit.config import ConfigError, load_config
-    from audit.engine import RunSpec, max_jobs
-    from audit.inputs import load_paths
+    from audit.engine import max_jobs
     from audit.reporting import available_formats
 
     try:
@@ -213,7 +212,29 @@ def run_check(args: argparse.Namespace) -> int:
     from audit.arabic import compiled
 
     compiled.configure(config.cache_dir)  # before the resources, whose parsed forms are kept there too
-    load_resources(config.resources)
+    folder = _configure_resources(config.resources)
+    if config.resources is None and folder:  # the environment's folder travels in the config
+        config = replace(config, resources=folder)
+    if config.jobs > max_jobs():
+        print(
+            f"audit: note: --jobs {config.jobs} is more than this machine's {max_jobs()} cores; using {max_jobs()}",
+            file=sys.stderr,
+        )
+        config = replace(config, jobs=max_jobs())
+    started = _started_executor(args, config)
+    try:
+        return _check_with(args, config, started)
+    finally:
+        if started is not None:  # also when a resource, the baseline or the output folder is unusable
+            started.close()
+
+
+def _check_with(args: argparse.Namespace, config: Any, started: Any) -> int:
+    """``audit check`` once the configuration is final, with the executor :func:`_started_executor` started."""
+    from audit.engine import RunSpec
+    from audit.inputs import load_paths
+
+    _read_resources()
     baseline = None
     if args.baseline is not None:
         from audit.baseline import Baseline, BaselineError
@@ -222,17 +243,7 @@ def run_check(args: argparse.Namespace) -> int:
             baseline = Baseline.load(args.baseline)
         except BaselineError as exc:
             raise UsageError(str(exc)) from None
-    from audit import resources
-
-    if config.resources is None and resources.override_dir():  # the environment's folder travels in the config
-        config = replace(config, resources=resources.override_dir())
-    if config.jobs > max_jobs():
-        print(
-            f"audit: note: --jobs {config.jobs} is more than this machine's {max_jobs()} cores; using {max_jobs()}",
-            file=sys.stderr,
-        )
-        config = replace(config, jobs=max_jobs())
-    executor = _executor(config)
+    executor = started if started is not None else _executor(config)
     loaded = load_paths(args.paths, config.encoding)
     from audit.analyzers import ReferenceSetupError, reference_setup
 
@@ -392,20 +403,52 @@ def _print_outcome(
 
 def load_resources(folder: str | None) -> None:
     """Read every resource once, before any article: a broken one is a configuration error naming the file."""
+    _configure_resources(folder)
+    _read_resources()
+
+
+def _configure_resources(folder: str | None) -> str | None:
+    """Take the resources from ``folder`` (the ``resources`` config key), else from the environment's folder; the
+    folder used is returned (None: the package's own). A folder that does not exist is a configuration error."""
     from audit import resources
+
+    try:
+        resources.configure(folder)
+        if folder is None and resources.override_dir() and not Path(str(resources.override_dir())).is_dir():
+            raise resources.ResourceError(f"{resources.ENVIRONMENT} folder not found: {resources.override_dir()}")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return resources.override_dir()
+
+
+def _read_resources() -> None:
+    """Read every resource of the configured folder (see :func:`load_resources`)."""
     from audit.checks.script import load_allowlist
     from audit.checks.traps import load_traps
     from audit.glossary import load_glossary
     from audit.residue import load_patterns
 
     try:
-        resources.configure(folder)
-        if folder is None and resources.override_dir() and not Path(str(resources.override_dir())).is_dir():
-            raise resources.ResourceError(f"{resources.ENVIRONMENT} folder not found: {resources.override_dir()}")
         for load in (load_allowlist, load_patterns, load_glossary, load_traps):
             load()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _started_executor(args: argparse.Namespace, config: Any) -> Any:
+    """For a local run afresh of article files large enough for workers, without references or neural MT (whose
+    articles each worker audits whole): the executor with the lexicon workers started, loading their tables while
+    this process reads the resources and the articles. None otherwise."""
+    if config.engine != "local" or args.resume or config.references or config.translate:
+        return None
+    from audit.engine import LocalExecutor, RunSpec, large_by_size
+    from audit.inputs import text_file_sizes
+
+    if not large_by_size(text_file_sizes(args.paths)):
+        return None
+    executor = LocalExecutor(config.jobs)
+    executor.start(RunSpec(config=config))
+    return executor
 
 
 def _print_new_findings(records: Iterable[dict[str, Any]], baseline: Any) -> None:

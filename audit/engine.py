@@ -412,6 +412,18 @@ def worker_count(jobs: int, articles: Sequence[Article]) -> int:
     return auto_jobs(len(articles))
 
 
+def large_by_size(sizes: Iterable[int]) -> bool:
+    """Whether article files of these sizes (bytes) make a large batch (see :func:`worker_count`), told before
+    they are read: Arabic and Latin text takes at most two bytes a character. ``sizes`` is read only as far as
+    needed."""
+    total = 0
+    for count, size in enumerate(sizes, start=1):
+        total += size
+        if count >= 4 and total >= 2 * PARALLEL_MIN_CHARS:
+            return True
+    return False
+
+
 def auto_jobs(count: int | None = None) -> int:
     """Worker processes for a large (or unknown-size) batch: one per core, unless forking is unsafe."""
     import multiprocessing  # only for a large batch: a one-article run does without it
@@ -459,8 +471,9 @@ class LocalExecutor:
 
     ``jobs`` 1 keeps one process; ``jobs`` N starts N workers; 0 (automatic) reads ahead until the batch
     proves large (:data:`PARALLEL_MIN_CHARS`) and then audits all of it in one worker per core, or audits a
-    smaller batch in this process. Workers start after the lexicons and patterns are loaded here, and share them;
-    a large batch audited in this process has them loaded whole before its first article too.
+    smaller batch in this process. Workers inherit the checks built here; each half of the checks loads its own
+    lexicons and patterns (:func:`split_by_work`), and a large batch audited in this process has them loaded whole
+    before its first article too. :meth:`start` starts the workers of the lexicon half before the articles are read.
     """
 
     def __init__(self, jobs: int) -> None:
@@ -469,6 +482,43 @@ class LocalExecutor:
         self._ending: list[Any] = []
         #: The batch pass asked of the worker that collected for every article (see :meth:`batch_found`).
         self._batch: Any = None
+        #: The pool :meth:`start` started: the half of the run it audits, its number of workers, the pool.
+        self._started: tuple[RunSpec, int, Any] | None = None
+
+    def start(self, spec: RunSpec) -> None:
+        """Start the workers of the lexicon half of the run (see :func:`split_by_work`) now, for a batch known to be
+        large before its articles are read: they load their tables while this process reads the resources and the
+        articles. :meth:`map_chunks` takes them when it audits the batch in halves; otherwise they are stopped."""
+        jobs = self.jobs or auto_jobs()
+        if jobs <= 1 or self._started is not None:
+            return
+        if spec.checks is None:
+            spec = replace(spec, checks=_built_checks(spec.config))  # as map_chunks builds them: the same objects
+        halves = split_by_work(spec, ())
+        if halves is None:
+            return
+        import multiprocessing
+
+        from audit.workerpool import QuietPool
+
+        size = (jobs + 1) // 2
+        pool = QuietPool(size, _init_half_worker, (halves[0],), context=multiprocessing.get_context("fork"))
+        self._started = (halves[0], size, pool)
+
+    def _started_pool(self, half: RunSpec, size: int) -> Any:
+        """The pool :meth:`start` started, if it audits ``half`` with ``size`` workers (else None)."""
+        if self._started is None or self._started[:2] != (half, size):
+            self._stop_started()
+            return None
+        pool = self._started[2]
+        self._started = None
+        return pool
+
+    def _stop_started(self) -> None:
+        """Stop the workers :meth:`start` started, when the batch is not audited in halves after all."""
+        started, self._started = self._started, None
+        if started is not None:
+            started[2].terminate()
 
     def map_chunks(self, spec: RunSpec, chunks: Iterable[list[Article]]) -> Generator[list[ArticleOutcome], None, None]:
         self._batch = None
@@ -491,6 +541,7 @@ class LocalExecutor:
             chunks = itertools.chain(ahead, chunks)
             del ahead
         if jobs <= 1:
+            self._stop_started()
             if large:  # the tables the batch needs whole, read at once rather than word by word
                 _prepare(spec)
             for chunk in chunks:
@@ -508,6 +559,7 @@ class LocalExecutor:
         context = multiprocessing.get_context("fork")
         halves = split_by_work(spec, first)
         if halves is None:
+            self._stop_started()
             # Lexicons, models and patterns are loaded here, once, and shared by every fork.
             _prepare(spec)
             pools: list[Any] = []
@@ -528,7 +580,10 @@ class LocalExecutor:
         with self._running(pools):
             sizes = ((jobs + 1) // 2, jobs // 2)
             for size, half in zip(sizes, halves, strict=True):
-                pools.append(QuietPool(size, _init_half_worker, (half,), context=context))
+                pool = self._started_pool(half, size)
+                if pool is None:
+                    pool = QuietPool(size, _init_half_worker, (half,), context=context)
+                pools.append(pool)
             # The one worker of the half that runs every batch check also keeps what they collect, and runs their
             # batch pass once it has seen the last article, while the other half may still be at work.
             keeper = _batch_keeper(halves, sizes, pools)
@@ -582,6 +637,7 @@ class LocalExecutor:
     def close(self) -> None:
         """Wait for the workers of finished pools to exit, then release the pools (nothing is left for the
         interpreter's exit to do)."""
+        self._stop_started()
         ending, self._ending = self._ending, []
         try:
             for pool in ending:

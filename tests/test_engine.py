@@ -192,6 +192,66 @@ def test_split_by_work_keeps_the_lexicon_checks_together() -> None:
     assert split_by_work(only_garbled, plain) is None
 
 
+def test_a_batch_is_large_by_its_file_sizes_only_when_its_text_must_be() -> None:
+    from audit.engine import PARALLEL_MIN_CHARS, large_by_size
+
+    assert large_by_size([PARALLEL_MIN_CHARS // 2] * 4)  # two bytes a character at most
+    assert not large_by_size([PARALLEL_MIN_CHARS] * 3)  # too few articles
+    assert not large_by_size([PARALLEL_MIN_CHARS // 2 - 1] * 4)
+
+    def sizes() -> Iterator[int]:
+        yield from [PARALLEL_MIN_CHARS] * 4
+        raise AssertionError("read further than needed")
+
+    assert large_by_size(sizes())
+
+
+def test_workers_started_before_the_articles_are_read_audit_them_or_are_stopped() -> None:
+    import multiprocessing
+    from dataclasses import replace
+
+    from audit.checks import build_checks
+    from audit.engine import LocalExecutor, RunSpec, chunks
+
+    spec = RunSpec(config=replace(Config(), jobs=2), checks=tuple(build_checks(select=["G501", "P"])))
+    text = "قال المتحدث إن الاجتماع انتهى ، وأضاف أن الوفد سيعود غداً إلى العاصمةة.\n"
+    articles = [_article(f"a{i}", text * (i + 1)) for i in range(6)]
+
+    def audited(executor: LocalExecutor, batch: list[Article]) -> list[tuple[str, float, tuple[Finding, ...]]]:
+        try:
+            return [
+                (o.article.id, o.result.score, o.result.findings)
+                for part in executor.map_chunks(spec, chunks(batch, max_articles=2))
+                for o in part
+            ]
+        finally:
+            executor.close()
+
+    expected = audited(LocalExecutor(2), articles)
+    started = LocalExecutor(2)
+    started.start(spec)
+    [early] = multiprocessing.active_children()
+    outcomes = started.map_chunks(spec, chunks(articles, max_articles=2))
+    first = next(outcomes)
+    assert early in multiprocessing.active_children()  # the started workers audit the lexicon half
+    assert len(multiprocessing.active_children()) == 2
+    outcomes.close()
+    started.close()
+    assert [(o.article.id, o.result.score, o.result.findings) for o in first] == expected[:2]
+    # Batches not audited in halves stop them: articles with references, and one audited in this process.
+    with_source = [replace(article, source="Text.") for article in articles]
+    for executor, batch in ((LocalExecutor(2), with_source), (LocalExecutor(0), articles[:1])):
+        executor.start(spec)
+        assert len(multiprocessing.active_children()) == 1
+        assert len(audited(executor, batch)) == len(batch)
+        assert multiprocessing.active_children() == []
+    unused = LocalExecutor(2)
+    unused.start(spec)
+    unused.close()
+    assert multiprocessing.active_children() == []
+    assert audited(started, articles) == expected  # started again: nothing left of the first start
+
+
 def test_the_worker_processes_of_a_batch_have_ended_when_it_returns() -> None:
     import multiprocessing
     from dataclasses import replace

@@ -301,6 +301,17 @@ def test_folder_walk_passes_over_hidden_folders_and_audit_output(tmp_path: Path)
     assert [i.id for i in load(tmp_path / ".venv")] == ["licence"]
 
 
+def test_text_file_sizes_are_read_lazily_without_reading_the_files(tmp_path: Path) -> None:
+    (tmp_path / "b" / ".hidden").mkdir(parents=True)
+    (tmp_path / "a.txt").write_bytes(b"x" * 10)
+    (tmp_path / "b" / "c.TXT").write_bytes(b"x" * 20)
+    (tmp_path / "b" / "d.jsonl").write_bytes(b"x" * 40)
+    (tmp_path / "b" / ".hidden" / "e.txt").write_bytes(b"x" * 80)
+    assert sorted(inputs.text_file_sizes([tmp_path, tmp_path / "a.txt", tmp_path / "missing.txt"])) == [10, 10, 20]
+    sizes = inputs.text_file_sizes([tmp_path])
+    assert next(sizes) in (10, 20)
+
+
 def test_an_audit_run_inside_its_input_folder_reads_only_the_articles(tmp_path: Path) -> None:
     from audit.cli import main
 

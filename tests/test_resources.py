@@ -83,6 +83,29 @@ def test_broken_resource_stops_the_run_before_any_article(
     assert "internal error" not in err and "Traceback" not in err
 
 
+def test_broken_resource_stops_a_large_run_and_the_workers_started_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import multiprocessing
+
+    folder = tmp_path / "team"
+    folder.mkdir()
+    (folder / "glossary.toml").write_text('[[term]]\nen = "X"\n', encoding="utf-8")  # no 'ar'
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for number in range(4):  # large enough for workers to start before the articles are read
+        (articles / f"a{number}.txt").write_text((ARTICLE + "\n") * 1500, encoding="utf-8")
+    (tmp_path / "audit.toml").write_text(f"resources = {json.dumps(str(folder))}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "articles", "--output", "out"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "glossary.toml" in err and "'ar' is missing" in err
+    assert "internal error" not in err and "Traceback" not in err
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "out" / "results.jsonl").exists()
+
+
 def test_config_resources_folder_is_used_by_the_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "team"
     folder.mkdir()
