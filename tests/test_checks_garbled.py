@@ -409,6 +409,7 @@ def test_near_word_indexed_and_scanned_agree_with_the_definition(words: list[str
         tokens.unknown(lexicon),
         load_glossary(),
         word_analyst(CombinedLexicon([WordList("w", [])])),
+        lambda word: False,
     )
     article.SCAN_WORDS = scan
     word = fold(written)

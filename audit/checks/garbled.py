@@ -35,7 +35,7 @@ from dataclasses import astuple, dataclass
 from functools import cached_property, lru_cache, partial
 from itertools import compress
 from math import log10
-from operator import ne
+from operator import le, ne
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -64,7 +64,8 @@ from audit.model import Applicability, Category, Finding, Fix, Severity
 
 # Clitic prefixes (conjunction, preposition, article, future marker) and pronoun/inflection suffixes.
 PREFIXES = NAME_PROCLITICS
-_STEM_PREFIXES = ("", *PREFIXES)
+_STEM_PREFIX_SET = frozenset(("", *PREFIXES))
+_LONGEST_PREFIX = max(map(len, PREFIXES))
 _ONE_LETTER_PREFIXES = frozenset(prefix for prefix in PREFIXES if len(prefix) == 1)
 SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ني", "ه", "ك", "ي", "ة", "ات", "ين", "ون", "ان", "تين", "تان", "ية")
 _FOREIGN_LETTERS_RE = re.compile(f"[{FOREIGN_LETTERS}]")
@@ -1204,6 +1205,16 @@ class GarbledWordCheck(GlossaryUser, Check):
             self._lexicon = _lexicon_with_glossary(tuple(self.config["lexicons"]), self.glossary)
         return self._lexicon
 
+    @cached_property
+    def _known_names(self) -> KeyedCache[str, bool]:
+        lexicon, persons = self.lexicon, _person_words(self.glossary)
+        return KeyedCache(lambda word: lexicon.proper_noun(word) or normalize_arabic(word) in persons)
+
+    def known_name(self, word: str) -> bool:
+        """True when a (folded) word the lexicon knows is a name: a proper noun of the lexicon or a word of a glossary
+        person's name; decided once per word."""
+        return self._known_names[word]
+
     @property
     def analyst(self) -> WordAnalyst:
         """The shared :class:`WordAnalyst` of the configured lexicons."""
@@ -1239,7 +1250,7 @@ class GarbledWordCheck(GlossaryUser, Check):
         candidates = [i for i in candidates if len(folded[i]) >= min_letters]
         analyst = self.analyst
         analyst.prefill(MARKS_RE.sub("", tokens.raw[i]) for i in candidates)
-        article = _Article(ctx, tokens, lexicon, unknown, self.glossary, analyst)
+        article = _Article(ctx, tokens, lexicon, unknown, self.glossary, analyst, self.known_name)
         covered: set[int] = set()
         halves = {i for i in unknown if 2 <= len(folded[i]) < min_letters}  # «الجمع ية»
         for index in sorted({*candidates, *halves}):
@@ -1287,10 +1298,7 @@ class GarbledWordCheck(GlossaryUser, Check):
         shape = name_shape(stem) / (2 if "ال" in prefix else 1)  # foreign personal names rarely take the article
         if phrase is None and (
             _ELONGATED_RE.search(word) is not None  # «لااااا»: a drawn-out word, written so on purpose
-            or (
-                not (too_long or impossible)
-                and (_name_or_term(article, word, stem) or shape >= self.config["max_name_shape"])
-            )
+            or (not (too_long or impossible) and (article.name_or_term(word) or shape >= self.config["max_name_shape"]))
         ):
             return None  # left alone, whether or not it is words run together (looked at next, as it costs more)
         if analyst.run_of_words(written) is not None:
@@ -1381,23 +1389,21 @@ class GarbledWordCheck(GlossaryUser, Check):
         # A correction the first pass left out (odds ``bound`` at most, plus the bonus if it is in the article)
         # could be the best one: settle the outcome without the full search when no such correction can change it.
         # The corrections found at or under the bound are not sure to rank among the first eight either.
-        highest = bound + (IN_ARTICLE if bound != _NO_BOUND and article.near_word(written) else 0.0)
         lower = _best_correction(tuple(c for c in corrections if c.odds <= bound), _NO_BOUND, tokens.counts)
-        if lower is not None:
-            highest = max(highest, lower[0])
-        if bound != _NO_BOUND and (best is None or best[0] <= highest):
+        highest = _Ceiling(article, written, bound, None if lower is None else lower[0])
+        if bound != _NO_BOUND and (best is None or highest.holds(partial(le, best[0]))):
             floor = min(self._reportable_odds, shape) - 0.01
             settled = False
-            if highest - as_written - against < min(floor, 0.6):  # no correction reaches the report, and the
-                fusion = analyst.fused(written)  # fusion is weighed against it (below)
+            if highest.holds(lambda h: h - as_written - against < min(floor, 0.6)):  # no correction reaches the
+                fusion = analyst.fused(written)  # report, and the fusion is weighed against it (below)
                 if fusion is None or fusion.odds - as_written - against < floor:
                     return best if best is not None and shape >= self._reportable_odds else None
-                if fusion.odds - 0.3 > highest + 0.01:
+                if highest.holds(partial(_below_fusion, fusion.odds)):
                     best, settled = (fusion.odds, fusion), True  # the fusion beats any correction
             if not settled:
                 reportable = self._reportable_odds
-                if not exact and shape < reportable and highest - as_written - against < reportable:
-                    # No correction can reach the report (the full search finds none above ``highest``), nor can
+                if not exact and shape < reportable and highest.holds(lambda h: h - as_written - against < reportable):
+                    # No correction can reach the report (the full search finds none above the ceiling), nor can
                     # the word's shape: only a fusion could, and the full search is needed only then.
                     fusion = analyst.fused(written)
                     if fusion is None or fusion.odds - as_written - against < reportable:
@@ -1408,6 +1414,34 @@ class GarbledWordCheck(GlossaryUser, Check):
             if fusion is not None and (best is None or fusion.odds - 0.3 > best[0]):
                 best = (fusion.odds, fusion)
         return best
+
+
+def _below_fusion(fusion: float, highest: float) -> bool:
+    """True when a fusion of odds ``fusion`` beats any correction of odds ``highest`` or less."""
+    return fusion - 0.3 > highest + 0.01
+
+
+class _Ceiling:
+    """The best odds a correction that the first pass left out can have once a word of the article is preferred:
+    the pass's bound, plus the in-article bonus when a word of the article is one letter away from the word, or the
+    best of the corrections at or under the bound. Whether a word of the article is that near is found out only
+    when a question asked of the ceiling depends on it."""
+
+    def __init__(self, article: _Article, written: str, bound: float, lower: float | None) -> None:
+        self._article = article
+        self._written = written
+        #: the ceiling without the bonus, and with it
+        self._low = bound if lower is None else max(bound, lower)
+        self._high = max(bound + IN_ARTICLE, self._low)
+
+    def holds(self, test: Callable[[float], bool]) -> bool:
+        """``test`` of the ceiling."""
+        if self._low != self._high and test(self._low) != test(self._high):
+            if self._article.near_word(self._written):
+                self._low = self._high
+            else:
+                self._high = self._low
+        return test(self._high)
 
 
 def _unknown_words(tokens: ArabicTokens, lexicon: CombinedLexicon, base: CombinedLexicon) -> list[int]:
@@ -1495,6 +1529,7 @@ class _Article:
         unknown: list[int],
         glossary: Glossary,
         analyst: WordAnalyst,
+        known_name: Callable[[str], bool],
     ) -> None:
         self.ctx = ctx
         self.tokens = tokens
@@ -1503,24 +1538,34 @@ class _Article:
         self.unknown = unknown
         self.glossary = glossary
         self.analyst = analyst
+        #: whether a word ``lexicon`` knows is a name (see :meth:`GarbledWordCheck.known_name`)
+        self.known_name = known_name
         self._blanked_by_length: dict[int, dict[str, str]] = {}
         self._shortened_by_length: dict[int, set[str]] = {}
-        self._by_length: dict[int, list[str]] = {}
 
     @cached_property
     def contexts(self) -> _StemContexts:
         return _StemContexts(self.tokens, self.unknown)
 
     @cached_property
-    def person_words(self) -> frozenset[str]:
-        return _person_words(self.glossary)
+    def _names_or_terms(self) -> KeyedCache[str, bool]:
+        return KeyedCache(lambda word: _name_or_term(self, word, _strip_clitics(word)[1]))
+
+    def name_or_term(self, word: str) -> bool:
+        """:func:`_name_or_term` of an unknown (folded) word of the article, decided once per word."""
+        return self._names_or_terms[word]
+
+    @cached_property
+    def _by_length(self) -> dict[int, list[str]]:
+        """The article's distinct (folded) words by their number of letters."""
+        by_length: dict[int, list[str]] = {}
+        for word in self.tokens.counts:
+            by_length.setdefault(len(word), []).append(word)
+        return by_length
 
     def _words_of_length(self, n: int) -> list[str]:
-        """The article's distinct (folded) words of ``n`` letters, found when first asked for."""
-        found = self._by_length.get(n)
-        if found is None:
-            found = self._by_length[n] = [word for word in self.tokens.counts if len(word) == n]
-        return found
+        """The article's distinct (folded) words of ``n`` letters."""
+        return self._by_length.get(n, [])
 
     def near_word(self, written: str) -> bool:
         """True when a word of the article is ``written`` with one letter replaced or added, once both are folded
@@ -1598,10 +1643,16 @@ class _StemContexts:
 
     @cached_property
     def _positions(self) -> dict[str, list[int]]:
-        positions: dict[str, list[int]] = {}
+        """Each stem -> the indexes of the unknown words that are it, bare or behind a clitic prefix."""
+        by_word: dict[str, list[int]] = {}
         folded = self._tokens.folded
         for index in self._unknown:
-            positions.setdefault(folded[index], []).append(index)
+            by_word.setdefault(folded[index], []).append(index)
+        positions: dict[str, list[int]] = {}
+        for word, indexes in by_word.items():
+            for length in range(min(len(word), _LONGEST_PREFIX) + 1):
+                if word[:length] in _STEM_PREFIX_SET:
+                    positions.setdefault(word[length:], []).extend(indexes)
         return positions
 
     def distinct(self, stem: str) -> int:
@@ -1610,10 +1661,10 @@ class _StemContexts:
         if number is None:
             folded = self._tokens.folded
             last = len(folded) - 1
-            found = set()
-            for prefix in _STEM_PREFIXES:
-                for index in self._positions.get(prefix + stem, ()):
-                    found.add((folded[index - 1] if index else "", folded[index + 1] if index < last else ""))
+            found = {
+                (folded[index - 1] if index else "", folded[index + 1] if index < last else "")
+                for index in self._positions.get(stem, ())
+            }
             number = self._cache[stem] = len(found)
         return number
 
@@ -1640,7 +1691,7 @@ def _name_next_to(article: _Article, index: int) -> bool:
             continue
         word = folded[other]
         if knows(word):
-            if article.lexicon.proper_noun(word) or normalize_arabic(word) in article.person_words:
+            if article.known_name(word):
                 return True
             continue
         stem = _strip_clitics(word)[1]
