@@ -45,6 +45,8 @@ _URLISH_RE = re.compile(
 _IMAGE_NAME_RE = re.compile(
     r"(?i)^[^\s.]?[\w\s().-]{0,120}?[\s._-](?:jpe?g|png|gif|webp|tiff?|bmp|heic|avif)$|^[\w-]+\.(?:jpe?g|png|gif|webp)$"
 )
+#: How every image file name ends (searched from six characters before the end: the extension, then ``$``).
+_IMAGE_EXTENSION_RE = re.compile(r"(?i)(?:jpe?g|png|gif|webp|tiff?|bmp|heic|avif)$")
 # "Label: item، item، item" with short items: a tag / category / section list.
 _TAG_LIST_RE = re.compile(r"^[^:：\n]{2,30}[:：]\s*\S[^.!?؟\n]*[،,][^.!?؟\n]*$")
 _PUBLISHER_NAME_RE = re.compile(f"[{LATIN_LETTER}][{LATIN_LETTER}0-9]{{3,}}")
@@ -330,6 +332,8 @@ class _Classifier:
     def is_image_name(self, index: int) -> bool:
         span = self.paragraphs[index]
         if span.end - span.start > 160:
+            return False
+        if not _IMAGE_EXTENSION_RE.search(self.text, max(span.start, span.end - 6), span.end):
             return False
         return bool(_IMAGE_NAME_RE.match(self.text[span.start : span.end]))
 

@@ -188,7 +188,7 @@ class PersonGender(Check):
     def _flag(
         self, analysis: _Article, token: int, person: _Person, gender: str, basis: str, confidence: float
     ) -> Finding:
-        start, end, word = analysis.tokens[token]
+        start, end, word = analysis.starts[token], analysis.ends[token], analysis.words[token]
         other = {"m": "feminine", "f": "masculine"}[gender]
         expected = {"m": "masculine", "f": "feminine"}[gender]
         return self.finding(
@@ -232,13 +232,13 @@ class _Article:
         name_words: KeyedCache[str, bool],
     ) -> None:
         self.text = text
-        #: (start, end, word as written) of each Arabic word
-        self.tokens = list(zip(words.starts, words.ends, words.raw, strict=True))
+        #: each Arabic word as written, its start and its end
         self.words = words.raw
+        self.starts = words.starts
+        self.ends = words.ends
         self.morphology = morphology
         #: :func:`_name_like_word` of each distinct word (as written), kept across articles
         self.name_words = name_words
-        self.starts = words.starts
         self.glossary_mentions = glossary_mentions
         #: token index -> kind of the glossary entry covering it (person, place, organisation, term)
         self.glossary_kind: dict[int, str] = {}
@@ -251,20 +251,20 @@ class _Article:
 
     def adjacent(self, left: int, right: int) -> bool:
         """True when only white space separates token ``left`` from token ``right``."""
-        if left < 0 or right >= len(self.tokens):
+        if left < 0 or right >= len(self.words):
             return False
-        gap = self.text[self.tokens[left][1] : self.tokens[right][0]]
+        gap = self.text[self.ends[left] : self.starts[right]]
         return bool(gap) and not gap.strip(" \t\u00a0")
 
     def folded(self, index: int) -> str:
-        return _folded[self.tokens[index][2]]
+        return _folded[self.words[index]]
 
     # -- what a token is
 
     def name_like(self, index: int) -> bool:
         """A word that can be (part of) a person's name (see :func:`_name_like_word`) and is not part of a
         glossary entry other than a person."""
-        return self.glossary_kind.get(index, "person") == "person" and self.name_words[self.tokens[index][2]]
+        return self.glossary_kind.get(index, "person") == "person" and self.name_words[self.words[index]]
 
     def _other_given_name(self, index: int) -> bool:
         """Whether the word before a glossary surname can be a given name (so another person's): not a verb,
@@ -276,14 +276,14 @@ class _Article:
         word = self.folded(before)
         if word.startswith("ال") or word in _FUNCTION_WORDS or word in TITLES_MASCULINE or word in TITLES_FEMININE:
             return False
-        readings = self.morphology.readings(self.tokens[before][2])
+        readings = self.morphology.readings(self.words[before])
         if any(r.stem == "NOUN_PROP" for r in readings) or not readings:
             return True
         # «إدارة ترامب», «حملة ساندرز»: a common noun governing the name, not a given name.
         return not any(r.is_verb or (r.stem == "NOUN" and not r.proclitics) for r in readings)
 
     def verb(self, index: int) -> tuple[str | None, bool]:
-        word = self.tokens[index][2]
+        word = self.words[index]
         if self.glossary_kind.get(index) is not None:
             return None, False
         folded = self.folded(index)
@@ -326,7 +326,7 @@ class _Article:
             surname = self.folded(last)
             if first == last and surname in others:
                 given = first - 1 if self._other_given_name(first) else first
-                person = persons.setdefault(surname, _Person(key=surname, label=f"«{self.tokens[last][2]}»"))
+                person = persons.setdefault(surname, _Person(key=surname, label=f"«{self.words[last]}»"))
                 person.full_name = person.full_name or given < first
                 self._evidence(person, given, last)
             else:
@@ -347,16 +347,19 @@ class _Article:
             if last < first:
                 continue
             key = self.folded(last)
-            person = persons.setdefault(key, _Person(key=key, label=f"«{self.tokens[last][2]}»"))
+            person = persons.setdefault(key, _Person(key=key, label=f"«{self.words[last]}»"))
             person.full_name = person.full_name or last > first
             self._evidence(person, first, last)
             seen.update(range(first, last + 1))
         # Names right after a verb: «قال خليلوفيتش». Shapes first (cheap), then the lexicon, once per word.
         # A person needs two pairs at least to be judged without the glossary, so the name must recur.
+        # (iterators of the word lists: no Python loop over the words)
         counts = Counter(words)
-        names = {word for word, count in counts.items() if count > 1 and _may_be_name[word]}
-        recurring = compress(range(1, len(words)), map(names.__contains__, words[1:]))
-        candidates = [i for i in recurring if _may_be_verb[words[i - 1]]]
+        recurring = compress(counts, map((1).__lt__, counts.values()))
+        names = set(filter(_may_be_name.__getitem__, recurring))
+        before = list(compress(range(len(words) - 1), map(names.__contains__, words[1:])))
+        verbs = compress(before, map(_may_be_verb.__getitem__, map(words.__getitem__, before)))
+        candidates = list(map((1).__add__, verbs))
         verb_gender = self.morphology.verb_gender
         for index in candidates:
             # The cheap tests first: the lexicon is asked only about the pairs that pass them.
@@ -365,19 +368,19 @@ class _Article:
             if not self.name_like(index) or verb_gender(words[index - 1])[0] is None:
                 continue
             last = index
-            while last + 1 < len(self.tokens) and last - index < 2 and self.adjacent(last, last + 1):
+            while last + 1 < len(self.words) and last - index < 2 and self.adjacent(last, last + 1):
                 if last + 1 in seen or not self.name_like(last + 1):
                     break
                 last += 1
             key = self.folded(last)
-            person = persons.setdefault(key, _Person(key=key, label=f"«{self.tokens[last][2]}»"))
+            person = persons.setdefault(key, _Person(key=key, label=f"«{self.words[last]}»"))
             person.full_name = person.full_name or last > index
             self._evidence(person, index, last)
             seen.update(range(index, last + 1))
         return persons
 
     def _evidence(self, person: _Person, first: int, last: int) -> None:
-        """The verb (and title) governing the mention ``tokens[first..last]``."""
+        """The verb (and title) governing the mention ``words[first..last]``."""
         before = first - 1
         if before >= 0 and self.adjacent(before, first):
             gender, unambiguous = self.verb(before)
@@ -427,7 +430,7 @@ class _Article:
     def _object_follows(self, last: int) -> bool:
         """After «verb name», a following object or adverb shows the name is the subject (verb-subject-object)."""
         following = last + 1
-        if following >= len(self.tokens) or not self.adjacent(last, following):
+        if following >= len(self.words) or not self.adjacent(last, following):
             return False
         word = self.folded(following)
         if word in _FUNCTION_WORDS:
@@ -436,9 +439,9 @@ class _Article:
 
     def coordinated(self, start: int, gender: str) -> Iterator[int]:
         """Verbs of ``gender`` coordinated with «و» later in the same sentence, before any other subject."""
-        limit = min(len(self.tokens), start + 25)
+        limit = min(len(self.words), start + 25)
         for index in range(start, limit):
-            if index > start and _SENTENCE_STOP_RE.search(self.text, self.tokens[index - 1][1], self.tokens[index][0]):
+            if index > start and _SENTENCE_STOP_RE.search(self.text, self.ends[index - 1], self.starts[index]):
                 return
             word = self.folded(index)
             if word in ("ان", "انه", "انها") or self.glossary_kind.get(index) in ("person", "organisation"):
@@ -455,7 +458,7 @@ class _Article:
     def _subject_follows(self, index: int) -> bool:
         """Whether the word after a verb looks like its own subject (a name, an entity, a feminine noun)."""
         following = index + 1
-        if following >= len(self.tokens) or not self.adjacent(index, following):
+        if following >= len(self.words) or not self.adjacent(index, following):
             return False
         if self.glossary_kind.get(following) is not None or self.name_like(following):
             return True
@@ -477,7 +480,7 @@ class _Article:
     def describe(self, evidence: _Evidence) -> str:
         if evidence.token is None:
             return "title " + {"m": "(m)", "f": "(f)"}[evidence.gender]
-        return f"«{self.tokens[evidence.token][2]}» ({evidence.gender})"
+        return f"«{self.words[evidence.token]}» ({evidence.gender})"
 
 
 def _gender_candidates(word: str, gender: str) -> list[str]:

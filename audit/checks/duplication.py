@@ -116,8 +116,21 @@ class Match:
 
 
 def unit_words(text: str, spans: Sequence[Span]) -> list[list[str]]:
-    """The comparison words of each span of ``text`` (its :func:`fold`, then ``WORD_RE`` words)."""
-    return [WORD_RE.findall(fold(text[span.start : span.end])) for span in spans]
+    """The comparison words of each span of ``text`` (its :func:`fold`, then ``WORD_RE`` words).
+
+    Spans without a line break (paragraphs, sentences) are folded together, one per line: :func:`fold` maps
+    letters to letters and marks to nothing, never to or from a line break.
+    """
+    folded = fold("\n".join([text[start:end] for start, end in spans])).split("\n") if spans else []
+    if len(folded) != len(spans):  # a span holds a line break
+        folded = [fold(text[start:end]) for start, end in spans]
+    return list(map(WORD_RE.findall, folded))
+
+
+def _sentence_stops(paragraphs: Sequence[Span], sentences: Sequence[Span]) -> list[int]:
+    """For each paragraph, the index after its last sentence (``sentences``: the document's, in order)."""
+    # (end,) sorts before a sentence starting at ``end`` and after every sentence starting before it
+    return [bisect_left(sentences, (paragraph.end,)) for paragraph in paragraphs]
 
 
 def paragraph_words(
@@ -129,13 +142,10 @@ def paragraph_words(
     white space, so no word runs across two sentences and :func:`fold` (letter by letter) keeps that true.
     """
     found: list[list[str]] = []
-    index = 0
-    for paragraph in paragraphs:
-        words: list[str] = []
-        while index < len(sentences) and sentences[index].start < paragraph.end:
-            words += sentence_words[index]
-            index += 1
-        found.append(words)
+    first = 0
+    for stop in _sentence_stops(paragraphs, sentences):
+        found.append(list(chain.from_iterable(sentence_words[first:stop])))
+        first = stop
     return found
 
 
@@ -150,13 +160,27 @@ def make_units(spans: Sequence[Span], words: Sequence[Sequence[str]], vocab: Map
     return [Unit(span, tuple(map(lookup, unit))) for span, unit in zip(spans, words, strict=True)]
 
 
+def paragraph_units(paragraphs: Sequence[Span], sentences: Sequence[Unit]) -> list[Unit]:
+    """Units of ``paragraphs`` made of their sentences' units (``sentences``: those of the document's sentences):
+    a paragraph's words are its sentences' words (see :func:`paragraph_words`)."""
+    found: list[Unit] = []
+    first = 0
+    for paragraph, stop in zip(paragraphs, _sentence_stops(paragraphs, [u.span for u in sentences]), strict=True):
+        if stop == first + 1:
+            tokens = sentences[first].tokens
+        else:
+            tokens = tuple(chain.from_iterable(u.tokens for u in sentences[first:stop]))
+        found.append(Unit(paragraph, tokens))
+        first = stop
+    return found
+
+
 class _Shared:
     """Per-article work shared by D301, D302 and D303: the units' words, one vocabulary, the units and their
     repeats."""
 
     def __init__(self, ctx: ArticleContext) -> None:
         self.ctx = ctx
-        self._vocab: dict[str, int] | None = None
         self._words: dict[str, list[list[str]]] = {}
         self._units: dict[str, list[Unit]] = {}
         self._repeats: dict[tuple[str, float, int], list[list[Match]]] = {}
@@ -184,9 +208,12 @@ class _Shared:
 
     def units(self, level: str) -> list[Unit]:
         if level not in self._units:
-            if self._vocab is None:  # the sentences have every word of the paragraphs, in the same order
-                self._vocab = vocabulary(self.words("sentences"))
-            self._units[level] = make_units(self.spans(level), self.words(level), self._vocab)
+            sentences = self._units.get("sentences")
+            if sentences is None:  # the sentences have every word of the paragraphs, in the same order
+                words = self.words("sentences")
+                sentences = self._units["sentences"] = make_units(self.spans("sentences"), words, vocabulary(words))
+            if level == "paragraphs":
+                self._units[level] = paragraph_units(self.spans(level), sentences)
         return self._units[level]
 
     def repeats(self, level: str, similarity: float, min_near_tokens: int) -> list[list[Match]]:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -199,7 +199,8 @@ class TransliterationIndex:
 
     def __init__(self, text: str, words: Iterable[str] | None = None) -> None:
         """``words``: the Arabic words of ``text`` (its ``ARABIC_WORD_RE`` matches) when they are known already."""
-        self._forms: dict[str, Counter[str]] = {}
+        #: skeleton -> (form, how often its word occurs) of each word indexed under it, in the order of the text
+        self._forms: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
         counts = Counter(ARABIC_WORD_RE.findall(text) if words is None else words)
         forms = self._forms
         cache = _SKELETON_FORMS
@@ -211,10 +212,12 @@ class TransliterationIndex:
                     cache.clear()
                 cache[word] = found
             for skeleton, form in found:
-                bucket = forms.get(skeleton)
-                if bucket is None:
-                    bucket = forms[skeleton] = Counter()
-                bucket[form] += count
+                forms[skeleton].append((form, count))
+
+    def _counts(self, skeleton: str, into: Counter[str]) -> None:
+        """Add the forms indexed under ``skeleton``, with how often they occur, to ``into``."""
+        for form, count in self._forms.get(skeleton, ()):
+            into[form] += count
 
     def spelling_of(self, name: str) -> str | None:
         """The article's most frequent Arabic spelling of the Latin word ``name``, if it has one.
@@ -226,12 +229,12 @@ class TransliterationIndex:
         if len(skeleton) < _MIN_SKELETON:
             return None
         found: Counter[str] = Counter()
-        found.update(self._forms.get(skeleton, ()))
+        self._counts(skeleton, found)
         if not found and len(skeleton) >= 5:
             forms = self._forms
             for near in dict.fromkeys(class_neighbours(skeleton)):  # in a fixed order: ties go to the first
                 if near in forms:
-                    found.update(forms[near])
+                    self._counts(near, found)
         if not found:
             return None
         form = found.most_common(1)[0][0]

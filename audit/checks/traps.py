@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
-from itertools import chain
+from itertools import chain, filterfalse
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -547,10 +547,21 @@ class Calque(Check):
         word_literals = self._book.word_literals
         return KeyedCache(lambda word: word_literals(fold(word)), limit=200_000)
 
+    def _words_literals(self, words: set[str]) -> Iterator[str]:
+        """The book's word literals in ``words`` (Arabic words as the lexicons fold them), found once per distinct
+        word; the words met for the first time are folded by :data:`fold` together, in one string."""
+        known = self._literals
+        new = list(filterfalse(known.__contains__, words))
+        if new:
+            # The lexicons' fold has removed the marks: folding the letters is :data:`fold`.
+            folded = fold.letters("\n".join(new)).split("\n")
+            known.add(dict(zip(new, map(self._book.word_literals, folded), strict=True)))
+        return chain.from_iterable(map(known.__getitem__, words))
+
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         folded = folded_text(ctx)
         variants: list[tuple[int, int]] | None = None
-        literals = chain.from_iterable(map(self._literals.__getitem__, set(article_tokens(ctx).folded)))
+        literals = self._words_literals(set(article_tokens(ctx).folded))
         for start, end, trap in self._book.find(folded.folded, literals=literals):
             span_start, span_end = folded.span(start, end)
             if self.config["defer_to_glossary"]:
