@@ -8,6 +8,7 @@ residue). The rules are documented with the B2xx checks (:mod:`audit.checks.resi
 from __future__ import annotations
 
 import re
+import warnings
 import weakref
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from audit import resources
 from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_RUN_RE
@@ -24,6 +26,8 @@ from audit.literals import best_requirement, literal_requirements, meets, uncase
 from audit.text import LATIN_LETTER, Span
 
 PATTERN_FILE = resources.RESIDUE_PATTERNS
+#: The code points of the Arabic letters (:data:`audit.arabic.orthography.ARABIC_LETTER`), first and last.
+_ARABIC_BLOCKS = (0x0600, 0x08FF)
 LINE_KINDS = ("page", "bio", "advert", "wire")
 SPAN_KINDS = ("inline-wire", "inline-credit")
 KINDS = LINE_KINDS + SPAN_KINDS
@@ -62,7 +66,8 @@ class ResiduePatterns:
     searched one by one (each gets the engine's literal-prefix speed-up), patterns without Arabic letters only
     on lines that have Latin letters, and patterns with a literal requirement in Arabic (:mod:`audit.literals`)
     only in articles, then on lines, that have one of its literals; span patterns only in articles, then near line
-    ends, that have one literal or character of each of their requirements.
+    ends, that have one literal or character of each of their requirements. A line starting with an Arabic letter
+    is tried only against the anchored patterns that can match such a line (:attr:`anchored_arabic`).
     """
 
     anchored: re.Pattern[str] | None
@@ -75,6 +80,22 @@ class ResiduePatterns:
     #: for each span pattern, its literal requirements down to single characters: a text must have a literal of
     #: each to hold a match (empty: none known)
     span_needs: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    #: the anchored patterns as written, in the order of :attr:`anchored` (empty: not known)
+    anchored_sources: tuple[str, ...] = ()
+
+    @cached_property
+    def anchored_arabic(self) -> re.Pattern[str] | None:
+        """The anchored patterns whose match may start with an Arabic letter, joined like :attr:`anchored` (same
+        group names), in the same order: on a line starting with an Arabic letter it finds what :attr:`anchored`
+        finds. :attr:`anchored` itself when the sources are not known; None when no pattern can."""
+        if self.anchored is None or len(self.anchored_sources) != len(self.anchored_kinds):
+            return self.anchored
+        branches = [
+            f"(?P<p{index}>{source})"
+            for index, source in enumerate(self.anchored_sources)
+            if _may_start_with_arabic(source, self.anchored.flags)
+        ]
+        return re.compile("|".join(branches), self.anchored.flags) if branches else None
 
 
 def _anchored(pattern: str) -> bool:
@@ -101,6 +122,56 @@ def _anchored(pattern: str) -> bool:
     return True
 
 
+def _may_start_with_arabic(pattern: str, flags: int) -> bool:
+    """Whether a match of ``pattern`` may start with an Arabic letter: False only when its first character is
+    certainly something else (a Latin letter, a digit, a given sign), whatever the case flags."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import sre_constants
+        import sre_parse
+
+    def arabic_in(low: int, high: int) -> bool:
+        return low <= _ARABIC_BLOCKS[1] and high >= _ARABIC_BLOCKS[0]
+
+    def first(items: Any) -> tuple[bool, bool]:
+        """(whether a match may start with an Arabic letter, whether it may be empty)"""
+        for op, value in items:
+            if op is sre_constants.AT:
+                continue  # ^ or a word boundary: no character
+            if op is sre_constants.LITERAL:
+                return arabic_in(value, value), False
+            if op is sre_constants.IN:  # a set: its characters and ranges, or a category or negation (may)
+                return any(
+                    arabic_in(item, item)
+                    if kind is sre_constants.LITERAL
+                    else arabic_in(*item)
+                    if kind is sre_constants.RANGE
+                    else True
+                    for kind, item in value
+                ), False
+            if op is sre_constants.SUBPATTERN:
+                parts = [first(value[-1])]
+            elif op is sre_constants.BRANCH:
+                parts = [first(branch) for branch in value[1]]
+            elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+                may, empty = first(value[2])
+                parts = [(may, empty or value[0] == 0)]
+            else:
+                return True, True  # a lookaround, a back reference, ...: it may
+            if any(may for may, _ in parts):
+                return True, True
+            if not any(empty for _, empty in parts):
+                return False, False
+            # an optional part that cannot start with an Arabic letter: the next part may start the match
+        return False, True
+
+    try:
+        may, empty = first(sre_parse.parse(pattern, flags))
+    except Exception:  # an exotic pattern: tried on every line
+        return True
+    return may or empty
+
+
 def _compile(pattern: str, flags: re.RegexFlag, where: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, flags)
@@ -112,6 +183,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
     """Compile the pattern file; raise ``ValueError`` naming the line of a bad section or regex."""
     anchored: list[str] = []
     anchored_kinds: list[str] = []
+    anchored_sources: list[str] = []
     unanchored: list[tuple[re.Pattern[str], str, bool]] = []
     unanchored_literals: list[tuple[str, ...]] = []
     spans: list[tuple[re.Pattern[str], str]] = []
@@ -134,6 +206,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
         if kind not in SPAN_KINDS and _anchored(line):
             # compiled below, joined with the other anchored patterns (one at a time only to name a bad one)
             anchored.append(f"(?P<p{len(anchored_kinds)}>{line})")
+            anchored_sources.append(line)
             anchored_kinds.append(kind)
             anchored_lines.append((number, line))
             continue
@@ -161,6 +234,7 @@ def parse_patterns(text: str, source: str = PATTERN_FILE) -> ResiduePatterns:
         count=len(anchored) + len(unanchored) + len(spans),
         unanchored_literals=tuple(unanchored_literals),
         span_needs=tuple(span_needs),
+        anchored_sources=tuple(anchored_sources),
     )
 
 
@@ -313,8 +387,9 @@ class _Classifier:
         if span.end - span.start > MAX_PATTERN_LINE and EDGE_LINES <= index < n - EDGE_LINES:
             return None
         body = self.text[span.start : span.end]
-        if patterns.anchored is not None:
-            match = patterns.anchored.match(body)
+        anchored = patterns.anchored_arabic if ARABIC_LETTER_RE.match(body) else patterns.anchored
+        if anchored is not None:
+            match = anchored.match(body)
             if match is not None and match.lastgroup is not None:
                 return patterns.anchored_kinds[int(match.lastgroup[1:])]
         if self.unanchored:
