@@ -60,9 +60,14 @@ class SpaceBeforePunctuation(Check):
     _PATTERN = re.compile(
         rf"[ \t\u00a0\u202f]+(?:([،؛؟])|(?<=[{_AL}{_AM}] )([.!:])(?=\s|$|[{_CLOSERS}]))", re.MULTILINE
     )
+    #: A blank right before one of the marks, which every match has: searched first, faster than the pattern over a
+    #: text without any.
+    _BLANK_MARK = re.compile("[ \t\u00a0\u202f][،؛؟.!:]")
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
+        if not self._BLANK_MARK.search(text):
+            return
         for m in self._PATTERN.finditer(text):
             if m.start() == 0 or text[m.start() - 1].isspace():
                 continue  # a mark opening a line is not spacing after a word
@@ -380,11 +385,16 @@ class DoubledPunctuation(Check):
     severity = Severity.MINOR
 
     _PATTERN = re.compile("[.,،؛;:؟?]{2,}")
+    #: Two marks in a row, where every match starts: searched first, faster than the pattern over a text without any.
+    _PAIR = re.compile("[.,،؛;:؟?][.,،؛;:؟?]")
     _TECHNICAL = re.compile(f"[{LATIN_LETTER}0-9/\\\\]")
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
-        for m in self._PATTERN.finditer(text):
+        first = self._PAIR.search(text)
+        if first is None:
+            return
+        for m in self._PATTERN.finditer(text, first.start()):
             before = text[m.start() - 1 : m.start()]
             after = text[m.end() : m.end() + 1]
             if self._TECHNICAL.match(before) or self._TECHNICAL.match(after):
@@ -535,11 +545,16 @@ class PresentationForms(Check):
 
     _FORMS = PRESENTATION_FORMS
     _PATTERN = re.compile(f"[{_FORMS}]+(?:[ \t]+[{_FORMS}]+)*")
+    #: One presentation form, where every match starts: searched first, faster than the pattern over a text without any.
+    _FORM = re.compile(f"[{_FORMS}]")
     _WORD_LIGATURES = re.compile("^[\ufdf0-\ufdff]+$")
 
     def run(self, ctx: ArticleContext) -> Iterator[Finding]:
         text = ctx.text
-        for m in self._PATTERN.finditer(text):
+        first = self._FORM.search(text)
+        if first is None:
+            return
+        for m in self._PATTERN.finditer(text, first.start()):
             normalised = from_presentation_forms(m.group())
             ligature = bool(self._WORD_LIGATURES.match(m.group()))
             yield self.finding(
