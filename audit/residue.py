@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import warnings
-import weakref
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -580,14 +579,9 @@ _REASON_OF_KIND = {
     "inline-credit": "photo credit",
 }
 
-_analyses: weakref.WeakKeyDictionary[ArticleContext, ResidueAnalysis] = weakref.WeakKeyDictionary()
-
 
 def residue_of(ctx: ArticleContext, patterns: ResiduePatterns | None = None) -> ResidueAnalysis:
     """The residue of one article, computed once per article context (shared by the B2xx and U1xx checks)."""
     if patterns is not None:
         return _Classifier(ctx, patterns).analyse()
-    found = _analyses.get(ctx)
-    if found is None:
-        found = _analyses[ctx] = _Classifier(ctx, load_patterns()).analyse()
-    return found
+    return ctx.memo("residue", lambda c: _Classifier(c, load_patterns()).analyse())

@@ -33,18 +33,18 @@ residue is never reported here, even when the B2xx checks are switched off.
 from __future__ import annotations
 
 import re
-import weakref
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import ClassVar
 
 from audit import resources
 from audit.analyses import article_tokens
 from audit.arabic.clitics import CONJUNCTION_PREPOSITION_PATTERN, SHORT_PROCLITICS
+from audit.arabic.lexicon import KeyedCache
 from audit.arabic.orthography import ARABIC_LETTER, ARABIC_RUN_RE, ARABIC_WORD_RE, MARKS_RE
 from audit.arabic.transliteration import arabic_classes, class_neighbours, fold_latin, latin_classes
 from audit.checks.base import ArticleContext, Check, CheckSettings, Option
@@ -190,28 +190,29 @@ def _skeleton_forms(word: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-#: word as written -> its :func:`_skeleton_forms`, kept across articles (most words recur)
-_SKELETON_FORMS: dict[str, tuple[tuple[str, str], ...]] = {}
+#: A word as written -> its :func:`_skeleton_forms` pairs.
+SkeletonForms = Mapping[str, tuple[tuple[str, str], ...]]
+
+
+def skeleton_forms_cache() -> KeyedCache[str, tuple[tuple[str, str], ...]]:
+    """A cache of the ``(skeleton, form)`` pairs of each word, to keep across articles."""
+    return KeyedCache(_skeleton_forms, limit=200_000)
 
 
 class TransliterationIndex:
     """The Arabic words of one article by consonant skeleton, to find how a Latin name is spelt in it."""
 
-    def __init__(self, text: str, words: Iterable[str] | None = None) -> None:
-        """``words``: the Arabic words of ``text`` (its ``ARABIC_WORD_RE`` matches) when they are known already."""
+    def __init__(self, text: str, words: Iterable[str] | None = None, forms_of: SkeletonForms | None = None) -> None:
+        """``words``: the Arabic words of ``text`` (its ``ARABIC_WORD_RE`` matches) when they are known already;
+        ``forms_of``: each word's ``(skeleton, form)`` pairs, kept across articles (see :func:`skeleton_forms_cache`),
+        else computed for this article."""
         #: skeleton -> (form, how often its word occurs) of each word indexed under it, in the order of the text
         self._forms: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
         counts = Counter(ARABIC_WORD_RE.findall(text) if words is None else words)
         forms = self._forms
-        cache = _SKELETON_FORMS
+        forms_of_word = _skeleton_forms if forms_of is None else forms_of.__getitem__
         for word, count in counts.items():
-            found = cache.get(word)
-            if found is None:
-                found = _skeleton_forms(word)
-                if len(cache) > 200_000:
-                    cache.clear()
-                cache[word] = found
-            for skeleton, form in found:
+            for skeleton, form in forms_of_word(word):
                 forms[skeleton].append((form, count))
 
     def _counts(self, skeleton: str, into: Counter[str]) -> None:
@@ -421,12 +422,9 @@ class ScriptAnalysis:
     residue: ResidueAnalysis
 
 
-_analyses: weakref.WeakKeyDictionary[ArticleContext, dict[Allowlist, ScriptAnalysis]] = weakref.WeakKeyDictionary()
-
-
 def script_of(ctx: ArticleContext, allow: Allowlist) -> ScriptAnalysis:
     """The Latin runs of one article, computed once per article and allowlist (shared by U101 and U102)."""
-    per_article = _analyses.setdefault(ctx, {})
+    per_article: dict[Allowlist, ScriptAnalysis] = ctx.memo("script-analyses", lambda c: {})
     found = per_article.get(allow)
     if found is None:
         residue = residue_of(ctx)
@@ -434,15 +432,10 @@ def script_of(ctx: ArticleContext, allow: Allowlist) -> ScriptAnalysis:
     return found
 
 
-_indexes: weakref.WeakKeyDictionary[ArticleContext, TransliterationIndex] = weakref.WeakKeyDictionary()
-
-
-def transliteration_index(ctx: ArticleContext) -> TransliterationIndex:
-    """The article's :class:`TransliterationIndex`, built once (on first need) and shared by U102 and U103."""
-    found = _indexes.get(ctx)
-    if found is None:
-        found = _indexes[ctx] = TransliterationIndex(ctx.text, article_tokens(ctx).raw)
-    return found
+def transliteration_index(ctx: ArticleContext, forms_of: SkeletonForms | None = None) -> TransliterationIndex:
+    """The article's :class:`TransliterationIndex`, built once (on first need) and shared by U102 and U103;
+    ``forms_of`` as for :class:`TransliterationIndex`."""
+    return ctx.memo("transliteration-index", lambda c: TransliterationIndex(c.text, article_tokens(c).raw, forms_of))
 
 
 def _glossary_rendering(name: str) -> str | None:
@@ -540,13 +533,18 @@ class LatinName(Check):
         # the same allowlist object as U101's when nothing is added, so both share one analysis of the article
         self._allow = load_allowlist().extended(extra) if extra else load_allowlist()
 
+    @cached_property
+    def _skeleton_forms(self) -> KeyedCache[str, tuple[tuple[str, str], ...]]:
+        """Each word's transliteration skeletons, kept across articles."""
+        return skeleton_forms_cache()
+
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         index: TransliterationIndex | None = None
         for run in script_of(ctx, self._allow).runs:
             if run.kind != "name":
                 continue
             if index is None:
-                index = transliteration_index(ctx)
+                index = transliteration_index(ctx, self._skeleton_forms)
             finding = self._finding(ctx, run, index)
             if finding is not None:
                 yield finding
@@ -739,6 +737,11 @@ class BracketedInsertion(Check):
     category = Category.UNTRANSLATED
     severity = Severity.MAJOR
 
+    @cached_property
+    def _skeleton_forms(self) -> KeyedCache[str, tuple[tuple[str, str], ...]]:
+        """Each word's transliteration skeletons, kept across articles."""
+        return skeleton_forms_cache()
+
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         text = ctx.text
         if "[" not in text:
@@ -753,7 +756,7 @@ class BracketedInsertion(Check):
             arabic = sum(map(len, ARABIC_RUN_RE.findall(inner)))
             if latin and latin >= arabic:
                 if index is None:
-                    index = transliteration_index(ctx)
+                    index = transliteration_index(ctx, self._skeleton_forms)
                 words = inner.split()
                 spelt = [index.spelling_of(w) for w in words]
                 suggestion = " ".join(s or w for s, w in zip(spelt, words, strict=True)) if any(spelt) else None
