@@ -170,26 +170,19 @@ def load_paths(paths: Sequence[str | Path], encoding: str | None = None) -> Iter
 
 
 def text_file_sizes(paths: Sequence[str | Path]) -> Iterator[int]:
-    """The size in bytes of each ``.txt`` article file that ``paths`` name or hold (hidden folders passed over),
-    lazily and without reading them; what cannot be listed is left out."""
+    """The size in bytes of each ``.txt`` article file that ``paths`` name or hold (folders walked as
+    :func:`load_paths` walks them), lazily and without reading them; what cannot be listed is left out."""
     for raw in paths:
-        files = _files_under(raw) if os.path.isdir(raw) else iter([os.fspath(raw)])
+        path = Path(raw)
+        files = _walk(path, ARTICLE_SUFFIXES) if os.path.isdir(path) else [path]
         for file in files:
-            if not file.lower().endswith(ARTICLE_SUFFIXES):
+            if isinstance(file, InputError) or file.suffix.lower() not in ARTICLE_SUFFIXES:
                 continue
             try:
-                size = os.stat(file).st_size
+                size = file.stat().st_size
             except OSError:
                 continue
             yield size
-
-
-def _files_under(folder: str | Path) -> Iterator[str]:
-    """Every file under ``folder``, hidden folders passed over."""
-    for top, folders, names in os.walk(folder):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        for name in names:
-            yield os.path.join(top, name)
 
 
 #: The folder an audit run keeps its state in, inside its output folder (see :mod:`audit.run`).
