@@ -1549,7 +1549,7 @@ class _Article:
 
     @cached_property
     def _names_or_terms(self) -> KeyedCache[str, bool]:
-        return KeyedCache(lambda word: _name_or_term(self, word, _strip_clitics(word)[1]))
+        return KeyedCache(partial(_name_or_term, self))
 
     def name_or_term(self, word: str) -> bool:
         """:func:`_name_or_term` of an unknown (folded) word of the article, decided once per word."""
@@ -1669,10 +1669,11 @@ class _StemContexts:
         return number
 
 
-def _name_or_term(article: _Article, word: str, stem: str) -> bool:
-    """Evidence that an unknown word (folded, and its clitic-free stem) is a name, a term or a rare real word rather
-    than damage: it recurs in different contexts, transliterates a name of the English original, or has Persian
-    letters (گ ڤ پ چ)."""
+def _name_or_term(article: _Article, word: str) -> bool:
+    """Evidence that an unknown (folded) word is a name, a term or a rare real word rather than damage: its
+    clitic-free stem recurs in different contexts, it transliterates a name of the English original, or it has
+    Persian letters (گ ڤ پ چ)."""
+    stem = _strip_clitics(word)[1]
     if article.contexts.distinct(stem) >= 2:
         return True
     if article.source_names and not article.source_names.isdisjoint(
