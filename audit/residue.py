@@ -18,15 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from audit import resources
-from audit.arabic.orthography import ARABIC_LETTER_RE, ARABIC_RUN_RE
+from audit.arabic.orthography import ARABIC_LETTER, ARABIC_LETTER_RE, ARABIC_RUN_RE
 from audit.context import ArticleContext
 from audit.langid import ENGLISH_FUNCTION_WORDS, identify
 from audit.literals import best_requirement, literal_requirements, meets, uncased
 from audit.text import LATIN_LETTER, LATIN_LETTER_RE, Span
 
 PATTERN_FILE = resources.RESIDUE_PATTERNS
-#: The code points of the Arabic letters (:data:`audit.arabic.orthography.ARABIC_LETTER`), first and last.
-_ARABIC_BLOCKS = (0x0600, 0x08FF)
 LINE_KINDS = ("page", "bio", "advert", "wire")
 SPAN_KINDS = ("inline-wire", "inline-credit")
 KINDS = LINE_KINDS + SPAN_KINDS
@@ -129,8 +127,12 @@ def _may_start_with_arabic(pattern: str, flags: int) -> bool:
         import sre_constants
         import sre_parse
 
+    # the ranges of code points of :data:`ARABIC_LETTER`
+    letter_set: Any = sre_parse.parse(f"[{ARABIC_LETTER}]")[0][1]
+    letters: list[tuple[int, int]] = [i if kind is sre_constants.RANGE else (i, i) for kind, i in letter_set]
+
     def arabic_in(low: int, high: int) -> bool:
-        return low <= _ARABIC_BLOCKS[1] and high >= _ARABIC_BLOCKS[0]
+        return any(low <= last and high >= first for first, last in letters)
 
     def first(items: Any) -> tuple[bool, bool]:
         """(whether a match may start with an Arabic letter, whether it may be empty)"""
