@@ -181,7 +181,7 @@ class _Shared:
 
     def __init__(self, ctx: ArticleContext) -> None:
         self.ctx = ctx
-        self._words: dict[str, list[list[str]]] = {}
+        self._sentence_words: list[list[str]] | None = None
         self._units: dict[str, list[Unit]] = {}
         self._repeats: dict[tuple[str, float, int], list[list[Match]]] = {}
         self._breaks: list[int] | None = None
@@ -195,22 +195,17 @@ class _Shared:
     def spans(self, level: str) -> list[Span]:
         return self.ctx.doc.paragraphs if level == "paragraphs" else self.ctx.doc.sentences
 
-    def words(self, level: str) -> list[list[str]]:
-        """The comparison words of each paragraph or sentence (not to be modified)."""
-        if level not in self._words:
-            doc = self.ctx.doc
-            sentences = self._words.get("sentences")
-            if sentences is None:
-                sentences = self._words["sentences"] = unit_words(doc.text, doc.sentences)
-            if level == "paragraphs":
-                self._words[level] = paragraph_words(doc.paragraphs, doc.sentences, sentences)
-        return self._words[level]
+    def sentence_words(self) -> list[list[str]]:
+        """The comparison words of each sentence (not to be modified)."""
+        if self._sentence_words is None:
+            self._sentence_words = unit_words(self.ctx.doc.text, self.ctx.doc.sentences)
+        return self._sentence_words
 
     def units(self, level: str) -> list[Unit]:
         if level not in self._units:
             sentences = self._units.get("sentences")
             if sentences is None:  # the sentences have every word of the paragraphs, in the same order
-                words = self.words("sentences")
+                words = self.sentence_words()
                 sentences = self._units["sentences"] = make_units(self.spans("sentences"), words, vocabulary(words))
             if level == "paragraphs":
                 self._units[level] = paragraph_units(self.spans(level), sentences)
@@ -622,7 +617,7 @@ class RepeatedPhrase(Check):
         text = ctx.text
         max_gap, max_phrase = self.config["max_gap"], self.config["max_phrase"]
         single_words = self.config["single_words"]
-        for sentence, keys in zip(ctx.doc.sentences, shared(ctx).words("sentences"), strict=True):
+        for sentence, keys in zip(ctx.doc.sentences, shared(ctx).sentence_words(), strict=True):
             if len(keys) < 2 or not _may_stutter(keys, single_words):
                 continue
             words = [m.span() for m in WORD_RE.finditer(text, sentence.start, sentence.end)]
