@@ -194,9 +194,13 @@ def _skeleton_forms(word: str) -> tuple[tuple[str, str], ...]:
 SkeletonForms = Mapping[str, tuple[tuple[str, str], ...]]
 
 
-def skeleton_forms_cache() -> KeyedCache[str, tuple[tuple[str, str], ...]]:
-    """A cache of the ``(skeleton, form)`` pairs of each word, to keep across articles."""
-    return KeyedCache(_skeleton_forms, limit=200_000)
+class _SkeletonFormsUser:
+    """Mixin of the checks that look names up in a :class:`TransliterationIndex` (U102, U103): each word's
+    ``(skeleton, form)`` pairs, kept across articles in the check instance."""
+
+    @cached_property
+    def _skeleton_forms(self) -> KeyedCache[str, tuple[tuple[str, str], ...]]:
+        return KeyedCache(_skeleton_forms, limit=200_000)
 
 
 class TransliterationIndex:
@@ -204,7 +208,7 @@ class TransliterationIndex:
 
     def __init__(self, text: str, words: Iterable[str] | None = None, forms_of: SkeletonForms | None = None) -> None:
         """``words``: the Arabic words of ``text`` (its ``ARABIC_WORD_RE`` matches) when they are known already;
-        ``forms_of``: each word's ``(skeleton, form)`` pairs, kept across articles (see :func:`skeleton_forms_cache`),
+        ``forms_of``: each word's ``(skeleton, form)`` pairs, kept across articles (see :class:`_SkeletonFormsUser`),
         else computed for this article."""
         #: skeleton -> (form, how often its word occurs) of each word indexed under it, in the order of the text
         self._forms: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -491,7 +495,7 @@ class UntranslatedText(Check):
             )
 
 
-class LatinName(Check):
+class LatinName(_SkeletonFormsUser, Check):
     """A name or term left in Latin script inside an Arabic sentence («نشر Kremlin صورة»).
 
     Names of people, places and organisations are written in Arabic letters in Arabic news. Major when there is
@@ -532,11 +536,6 @@ class LatinName(Check):
         extra = self.config["allow"]
         # the same allowlist object as U101's when nothing is added, so both share one analysis of the article
         self._allow = load_allowlist().extended(extra) if extra else load_allowlist()
-
-    @cached_property
-    def _skeleton_forms(self) -> KeyedCache[str, tuple[tuple[str, str], ...]]:
-        """Each word's transliteration skeletons, kept across articles."""
-        return skeleton_forms_cache()
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         index: TransliterationIndex | None = None
@@ -718,7 +717,7 @@ _BRACKET_RE = re.compile(r"\[([^\[\]\n]{1,80})\]")
 _NOT_WORDS_RE = re.compile(r"^[\s\d.…,;:!?،؛*+-]*$")
 
 
-class BracketedInsertion(Check):
+class BracketedInsertion(_SkeletonFormsUser, Check):
     """An insertion in square brackets carried over from the English source («[Ukraine]», «[الوفد]»).
 
     English news marks words added by the editor (inside quotations, or where a hyperlink was) with square
@@ -736,11 +735,6 @@ class BracketedInsertion(Check):
     name = "bracketed-insertion"
     category = Category.UNTRANSLATED
     severity = Severity.MAJOR
-
-    @cached_property
-    def _skeleton_forms(self) -> KeyedCache[str, tuple[tuple[str, str], ...]]:
-        """Each word's transliteration skeletons, kept across articles."""
-        return skeleton_forms_cache()
 
     def run(self, ctx: ArticleContext) -> Iterable[Finding]:
         text = ctx.text
