@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from audit.arabic import compiled
 from audit.arabic.lexicon import CombinedLexicon, WordFrequencies, WordList
-from audit.checks.garbled import _MAX_PART, _ONE_LETTER_PREFIXES, MISSING_SPACE, WordAnalyst, _strip_clitics
+from audit.checks.garbled import _MAX_PART, MISSING_SPACE, WordAnalyst, _one_letter_clitic, _strip_clitics
 
 _FORMS = {
     "في": 1e-2,
@@ -90,7 +90,7 @@ def test_analyst_frequencies_are_the_tables(word: str) -> None:
 @given(word=st.text(alphabet="وفبكلالسم", max_size=7))
 def test_one_letter_clitic_test_is_the_full_one(word: str) -> None:
     prefix, stem = _strip_clitics(word)
-    quick = word[:1] in _ONE_LETTER_PREFIXES and len(_strip_clitics(word)[0]) == 1
+    quick = _one_letter_clitic(word)
     assert quick == (bool(prefix) and len(prefix) == 1)
     if quick:
         assert stem == word[1:]

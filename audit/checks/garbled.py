@@ -406,6 +406,12 @@ def _strip_clitics(word: str) -> tuple[str, str]:
     return "", word
 
 
+def _one_letter_clitic(word: str) -> bool:
+    """True when :func:`_strip_clitics` strips a one-letter prefix from ``word`` (the stem is then ``word[1:]``);
+    most words are settled by their first letter alone."""
+    return word[:1] in _ONE_LETTER_PREFIXES and len(_strip_clitics(word)[0]) == 1
+
+
 @lru_cache(maxsize=65536)
 def name_shape(stem: str) -> float:
     """How much a (clitic-free, folded) word looks like a transliterated foreign name, 0..1."""
@@ -860,7 +866,7 @@ class WordAnalyst:
                 kind = "spelling"
             elif kind == "extra" and word[-1] in "زس" and candidate == word[:-1]:
                 kind = "plural-s"  # «تشيرز», «فوكلاندس»: the English -s of a name, not a slip
-            if candidate[:1] in _ONE_LETTER_PREFIXES and len(_strip_clitics(candidate)[0]) == 1:
+            if _one_letter_clitic(candidate):
                 frequency = max(frequency, self.zipf(candidate[1:]) - 0.7)
             found.append(Correction(word=candidate, slip=kind, odds=round(frequency + SLIP_ODDS[kind], 3)))
         found.sort(key=lambda c: -c.odds)
